@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from apps.users.models import User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ("username", "email", "display_name", "is_staff", "ad_free", "date_joined")
+    list_filter = ("is_staff", "is_superuser", "is_active", "groups", "ad_free")
+    fieldsets = BaseUserAdmin.fieldsets + (
+        ("Channel", {"fields": ("display_name", "bio", "ad_free")}),
+    )

@@ -1,0 +1,62 @@
+"""Writes for accounts and roles."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.password_validation import validate_password
+from django.db import transaction
+from rest_framework.authtoken.models import Token
+
+from apps.users.models import User
+from apps.users.roles import CREATORS, MODERATORS, ensure_roles
+
+
+def roles_ensure() -> None:
+    ensure_roles(Group, Permission)
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    password: str,
+    email: str = "",
+    display_name: str = "",
+    is_staff: bool = False,
+    is_superuser: bool = False,
+) -> User:
+    user = User(
+        username=username,
+        email=email,
+        display_name=display_name,
+        is_staff=is_staff or is_superuser,
+        is_superuser=is_superuser,
+    )
+    validate_password(password, user)
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    return user
+
+
+def _join(user: User, group_name: str) -> User:
+    roles_ensure()
+    user.groups.add(Group.objects.get(name=group_name))
+    # Permission checks cache per instance; drop the cache so the new role counts at once.
+    for attr in ("_perm_cache", "_user_perm_cache", "_group_perm_cache"):
+        user.__dict__.pop(attr, None)
+    return user
+
+
+def user_start_channel(*, user: User) -> User:
+    """Self-serve: any signed-in viewer may become a creator."""
+    return _join(user, CREATORS)
+
+
+def user_make_moderator(*, user: User) -> User:
+    return _join(user, MODERATORS)
+
+
+def token_get_or_create(*, user: User) -> str:
+    token, _ = Token.objects.get_or_create(user=user)
+    return token.key

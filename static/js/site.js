@@ -1,0 +1,2 @@
+// Site-wide behaviour shared by every page (no inline scripts: a strict CSP applies).
+"use strict";

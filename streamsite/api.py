@@ -1,0 +1,37 @@
+"""API conventions shared by every app: the error shape from CONTRACT.md."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import exceptions
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+def _first_message(detail: Any) -> str:
+    if isinstance(detail, list) and detail:
+        return _first_message(detail[0])
+    if isinstance(detail, dict) and detail:
+        key, value = next(iter(detail.items()))
+        message = _first_message(value)
+        return message if key in ("non_field_errors", "detail", "error") else f"{key}: {message}"
+    return str(detail)
+
+
+def exception_handler(exc: Exception, context: dict) -> Response | None:
+    """Every API error is `{"error": "reason", ...field errors}` with the DRF status."""
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    data = response.data
+    if isinstance(exc, exceptions.ValidationError) and isinstance(data, dict):
+        body = {"error": _first_message(data), **data}
+    elif isinstance(data, dict) and "detail" in data:
+        body = {"error": str(data["detail"]), **{k: v for k, v in data.items() if k != "detail"}}
+    else:
+        body = {"error": _first_message(data)}
+    if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
+        body["retry_after"] = int(exc.wait)
+    response.data = body
+    return response

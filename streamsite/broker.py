@@ -1,0 +1,102 @@
+"""The one place the Dramatiq broker is configured.
+
+Embedded default (no REDIS_URL): a StubBroker consumed by worker threads inside the server
+process (`start_embedded_worker`). Production: Redis, consumed by `manage.py worker` processes.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+import dramatiq
+from django.conf import settings
+from dramatiq.brokers.redis import RedisBroker
+from dramatiq.brokers.stub import StubBroker
+from dramatiq.middleware import (
+    AgeLimit,
+    Callbacks,
+    CurrentMessage,
+    Pipelines,
+    Retries,
+    ShutdownNotifications,
+    TimeLimit,
+)
+
+logger = logging.getLogger(__name__)
+_lock = threading.Lock()
+_embedded_worker: dramatiq.Worker | None = None
+
+
+def _middleware() -> list:
+    return [
+        AgeLimit(),
+        TimeLimit(),
+        ShutdownNotifications(),
+        Callbacks(),
+        Pipelines(),
+        Retries(min_backoff=2_000, max_backoff=120_000),
+        CurrentMessage(),
+    ]
+
+
+def setup_broker() -> dramatiq.Broker:
+    if settings.REDIS_URL:
+        broker: dramatiq.Broker = RedisBroker(
+            url=settings.REDIS_URL,
+            namespace=settings.DRAMATIQ_NAMESPACE,
+            middleware=_middleware(),
+        )
+    else:
+        broker = StubBroker(middleware=_middleware())
+        broker.emit_after("process_boot")
+    dramatiq.set_broker(broker)
+    return broker
+
+
+def is_embedded() -> bool:
+    return not settings.REDIS_URL
+
+
+def start_embedded_worker(threads: int | None = None) -> dramatiq.Worker | None:
+    """Consume the in-memory queues in this process; a no-op when a real broker is configured."""
+    global _embedded_worker
+    if not is_embedded():
+        return None
+    with _lock:
+        if _embedded_worker is None:
+            import_actor_modules()
+            worker = dramatiq.Worker(
+                dramatiq.get_broker(),
+                worker_threads=threads or settings.EMBEDDED_WORKER_THREADS,
+                worker_timeout=100,
+            )
+            worker.start()
+            _embedded_worker = worker
+            logger.info("embedded worker started", extra={"threads": worker.worker_threads})
+    return _embedded_worker
+
+
+def stop_embedded_worker() -> None:
+    global _embedded_worker
+    with _lock:
+        if _embedded_worker is not None:
+            _embedded_worker.stop(timeout=5_000)
+            _embedded_worker = None
+
+
+def import_actor_modules() -> None:
+    """Actors register themselves with the broker on import; workers need all of them."""
+    from importlib import import_module
+    from importlib.util import find_spec
+
+    for app in settings.INSTALLED_APPS:
+        if app.startswith("apps.") and find_spec(f"{app}.actors") is not None:
+            import_module(f"{app}.actors")
+
+
+def ping() -> None:
+    """Raise if the broker cannot be reached (used by /readyz)."""
+    broker = dramatiq.get_broker()
+    if isinstance(broker, RedisBroker):
+        broker.client.ping()

@@ -1,0 +1,28 @@
+"""What a serving process does once at start: in embedded mode, run the workers in-process."""
+
+from __future__ import annotations
+
+import logging
+import os
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.conf import settings
+
+from streamsite import broker
+
+logger = logging.getLogger(__name__)
+
+
+def on_server_start() -> None:
+    if os.environ.get("STREAMSITE_NO_EMBEDDED_WORKER") == "1" or not broker.is_embedded():
+        return
+    broker.start_embedded_worker()
+    resume_unfinished_work()
+
+
+def resume_unfinished_work() -> None:
+    """In-memory queues die with the process: each app re-sends what it had in flight."""
+    for app in settings.INSTALLED_APPS:
+        if app.startswith("apps.") and find_spec(f"{app}.recovery") is not None:
+            import_module(f"{app}.recovery").resume_unfinished()

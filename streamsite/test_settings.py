@@ -1,0 +1,22 @@
+"""Test settings: the real settings, with fast password hashing and throwaway media."""
+
+import os
+import tempfile
+from pathlib import Path
+
+from streamsite.settings import *  # noqa: F403
+from streamsite.settings import MEDIA_IS_LOCAL
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+if MEDIA_IS_LOCAL:
+    MEDIA_ROOT = tempfile.mkdtemp(prefix="streamsite-test-media-")
+DRAMATIQ_NAMESPACE = "streamsite-test"
+SECURE_SSL_REDIRECT = False
+AXES_FAILURE_LIMIT = 5
+
+# The live server (Daphne in a thread) and worker threads need their own connections to the test
+# database; an in-memory SQLite database would be private to one connection.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(Path(tempfile.gettempdir()) / f"streamsite-test-{os.getpid()}.sqlite3")
+    }

@@ -1,0 +1,36 @@
+import factory
+from django.contrib.auth.models import Group
+
+from apps.users.models import User
+from apps.users.roles import CREATORS, MODERATORS
+
+PASSWORD = "correct-horse-battery-9"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class CreatorFactory(UserFactory):
+    @factory.post_generation
+    def roles(obj, create, extracted, **kwargs):
+        if create:
+            obj.groups.add(Group.objects.get_or_create(name=CREATORS)[0])
+
+
+class ModeratorFactory(UserFactory):
+    @factory.post_generation
+    def roles(obj, create, extracted, **kwargs):
+        if create:
+            obj.groups.add(Group.objects.get_or_create(name=MODERATORS)[0])
