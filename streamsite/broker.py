@@ -46,6 +46,10 @@ def setup_broker() -> dramatiq.Broker:
             url=settings.REDIS_URL,
             namespace=settings.DRAMATIQ_NAMESPACE,
             middleware=_middleware(),
+            # A worker that stops heart-beating (SIGKILL, lost machine) has its unacknowledged
+            # messages re-queued for the others after this long.
+            heartbeat_timeout=settings.DRAMATIQ_HEARTBEAT_TIMEOUT_MS,
+            maintenance_chance=settings.DRAMATIQ_MAINTENANCE_CHANCE,
         )
     else:
         broker = StubBroker(middleware=_middleware())

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
+
+from django.core.exceptions import ImproperlyConfigured
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -49,3 +52,17 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return list(default)
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_json_list(name: str) -> list | None:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ImproperlyConfigured(f"{name} is not valid JSON: {exc}") from exc
+    if not isinstance(value, list):
+        raise ImproperlyConfigured(f"{name} must be a JSON list")
+    return value

@@ -14,7 +14,7 @@ import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from streamsite.env import env_bool, env_float, env_int, env_list, env_str
+from streamsite.env import env_bool, env_float, env_int, env_json_list, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -143,6 +143,8 @@ else:
 DRAMATIQ_NAMESPACE = env_str("DRAMATIQ_NAMESPACE", "streamsite")
 # Embedded mode runs this many worker threads inside the server process.
 EMBEDDED_WORKER_THREADS = env_int("EMBEDDED_WORKER_THREADS", 2)
+DRAMATIQ_HEARTBEAT_TIMEOUT_MS = env_int("DRAMATIQ_HEARTBEAT_TIMEOUT_MS", 60_000)
+DRAMATIQ_MAINTENANCE_CHANCE = env_int("DRAMATIQ_MAINTENANCE_CHANCE", 1000)
 
 # --- Storage --------------------------------------------------------------------------------
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
@@ -176,7 +178,11 @@ def _storage_from_env() -> dict:
         if url:
             global MEDIA_ROOT
             MEDIA_ROOT = Path(urlparse(url).path)
-        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+        # Pipeline outputs have fixed names; a rerun replaces them instead of adding "_x7Yz".
+        return {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"allow_overwrite": True},
+        }
     options.update(
         default_acl=None,
         file_overwrite=True,
@@ -254,7 +260,24 @@ MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 4096)
 MAX_DURATION_S = env_int("MAX_DURATION_S", 14400)
 RTMP_PORT = env_int("RTMP_PORT", 1935)
 PIPELINE_PRESET = env_str("PIPELINE_PRESET", "veryfast")
-PIPELINE_WORK_DIR = Path(env_str("PIPELINE_WORK_DIR", "")) if env_str("PIPELINE_WORK_DIR") else None
+PIPELINE_WORK_DIR = Path(env_str("PIPELINE_WORK_DIR") or "/tmp/streamsite-work")
+PIPELINE_SEGMENT_S = env_float("PIPELINE_SEGMENT_S", 4.0)
+PIPELINE_SEGMENTS_PER_CHUNK = env_int("PIPELINE_SEGMENTS_PER_CHUNK", 3)
+PIPELINE_FFMPEG_THREADS = env_int("PIPELINE_FFMPEG_THREADS", 0)
+# Rungs as data: name, short side, average video kbps (maxrate 1.5x, bufsize 2x). Close to
+# Apple's HLS authoring spec; a deployment may replace it with PIPELINE_LADDER_JSON.
+PIPELINE_LADDER = env_json_list("PIPELINE_LADDER_JSON") or [
+    {"name": "144p", "height": 144, "video_kbps": 120},
+    {"name": "240p", "height": 240, "video_kbps": 300},
+    {"name": "360p", "height": 360, "video_kbps": 700},
+    {"name": "480p", "height": 480, "video_kbps": 1200},
+    {"name": "720p", "height": 720, "video_kbps": 2800},
+    {"name": "1080p", "height": 1080, "video_kbps": 5000},
+    {"name": "1440p", "height": 1440, "video_kbps": 9000},
+    {"name": "2160p", "height": 2160, "video_kbps": 16000},
+]
+# Rungs up to this short side are encoded first, so a video is watchable early.
+PIPELINE_FIRST_GROUP_MAX_HEIGHT = env_int("PIPELINE_FIRST_GROUP_MAX_HEIGHT", 360)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
+import time
 from importlib import import_module
 from importlib.util import find_spec
 
@@ -19,6 +21,25 @@ def on_server_start() -> None:
         return
     broker.start_embedded_worker()
     resume_unfinished_work()
+    threading.Thread(target=_sweep_forever, name="streamsite-sweep", daemon=True).start()
+
+
+def _sweep_forever(interval_s: float = 15.0) -> None:
+    """Embedded mode only: pick up work stored by other processes (import_video, seed_demo)."""
+    from django.db import close_old_connections
+
+    while True:
+        time.sleep(interval_s)
+        for app in settings.INSTALLED_APPS:
+            if app.startswith("apps.") and find_spec(f"{app}.recovery") is not None:
+                module = import_module(f"{app}.recovery")
+                if hasattr(module, "sweep"):
+                    try:
+                        module.sweep()
+                    except Exception:
+                        logger.exception("sweep failed", extra={"app": app})
+                    finally:
+                        close_old_connections()
 
 
 def resume_unfinished_work() -> None:

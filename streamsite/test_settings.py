@@ -8,7 +8,7 @@ from streamsite.settings import *  # noqa: F403
 from streamsite.settings import MEDIA_IS_LOCAL
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-if MEDIA_IS_LOCAL:
+if MEDIA_IS_LOCAL and not os.environ.get("STORAGE_URL"):
     MEDIA_ROOT = tempfile.mkdtemp(prefix="streamsite-test-media-")
 DRAMATIQ_NAMESPACE = "streamsite-test"
 SECURE_SSL_REDIRECT = False

@@ -10,11 +10,14 @@ import pytest
 # Playwright's sync API keeps an event loop on the test thread; the ORM calls that tests make
 # between browser steps are still plain synchronous code.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# Tests start pipeline workers themselves (the `pipeline_worker` fixture), so the live server
+# must not run its own embedded ones against the test database.
+os.environ.setdefault("STREAMSITE_NO_EMBEDDED_WORKER", "1")
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
-pytest_plugins = ["tests.fixtures.live_server", "tests.fixtures.media"]
+pytest_plugins = ["tests.fixtures.live_server", "tests.fixtures.media", "tests.fixtures.pipeline"]
 
 
 def pytest_collection_modifyitems(config, items):

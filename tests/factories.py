@@ -1,5 +1,6 @@
 import factory
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from apps.users.models import User
 from apps.users.roles import CREATORS, MODERATORS
@@ -34,3 +35,21 @@ class ModeratorFactory(UserFactory):
     def roles(obj, create, extracted, **kwargs):
         if create:
             obj.groups.add(Group.objects.get_or_create(name=MODERATORS)[0])
+
+
+class VideoFactory(factory.django.DjangoModelFactory):
+    """A video row; pipeline outputs are not made (tests that need media use the pipeline)."""
+
+    class Meta:
+        model = "videos.Video"
+
+    owner = factory.SubFactory(CreatorFactory)
+    title = factory.Sequence(lambda n: f"Video number {n}")
+    description = "A test video."
+    visibility = "public"
+    status = "ready"
+    progress = 100
+    duration = 12.0
+    width = 640
+    height = 360
+    published_at = factory.LazyFunction(timezone.now)

@@ -1,1 +1,10 @@
-urlpatterns: list = []
+from django.urls import path
+
+from apps.videos import api, tus
+
+urlpatterns = [
+    path("videos/", api.VideoListCreateView.as_view(), name="api-videos"),
+    path("videos/<str:video_id>/", api.VideoDetailView.as_view(), name="api-video"),
+    path("uploads/", tus.TusCreateView.as_view(), name="tus-create"),
+    path("uploads/<str:upload_id>", tus.TusUploadView.as_view(), name="tus-upload"),
+]

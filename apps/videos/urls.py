@@ -1,5 +1,13 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from apps.videos import views
+from apps.videos import media_views, upload_views, views
 
-urlpatterns = [path("", views.home, name="home")]
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("upload/", upload_views.upload_page, name="upload"),
+    path("studio/", views.studio, name="studio"),
+    path("watch/<str:video_id>/", views.watch, name="watch"),
+    path("search/", views.search, name="search"),
+    path("c/<str:username>/", views.channel, name="channel"),
+    re_path(r"^media/(?P<name>videos/.+)$", media_views.serve_media, name="media"),
+]

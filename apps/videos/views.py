@@ -1,6 +1,83 @@
+"""Server-rendered pages: home, studio, watch."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
+
+from apps.users.models import User
+from apps.videos import selectors, services
+from apps.videos.serializers import media_url
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "videos/home.html", {"videos": []})
+    recent = selectors.video_list_public()[:24]
+    popular = selectors.video_list_public().order_by("-views", "-published_at")[:12]
+    return render(request, "videos/home.html", {"videos": recent, "popular": popular})
+
+
+@login_required
+def studio(request: HttpRequest) -> HttpResponse:
+    videos = selectors.video_list_for_owner(user=request.user)
+    return render(
+        request,
+        "videos/studio.html",
+        {"videos": videos, "highlight": request.GET.get("highlight", "")},
+    )
+
+
+def watch(request: HttpRequest, video_id: str) -> HttpResponse:
+    video = selectors.video_get_for_viewer(video_id=video_id, user=request.user)
+    # One view per viewer session, not per reload.
+    seen = request.session.setdefault("seen_videos", [])
+    if video.id not in seen and video.status == "ready":
+        services.video_count_view(video=video)
+        seen.append(video.id)
+        request.session["seen_videos"] = seen[-500:]
+        video.views += 1
+    return render(
+        request,
+        "videos/watch.html",
+        {
+            "video": video,
+            "hls_url": media_url(video.master_playlist),
+            "poster_url": media_url(video.poster),
+            "sprite_vtt_url": media_url(video.sprite_vtt),
+            "renditions": selectors.video_renditions(video=video),
+            "can_manage": selectors.video_can_manage(video=video, user=request.user),
+        },
+    )
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    duration = request.GET.get("duration", "")
+    uploaded = request.GET.get("uploaded", "")
+    results = selectors.video_search(query=query, duration=duration, uploaded=uploaded)
+    page = Paginator(results, 24).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "videos/search.html",
+        {
+            "query": query,
+            "duration": duration,
+            "uploaded": uploaded,
+            "page": page,
+            "videos": page.object_list,
+            "durations": [("", "Any length"), ("short", "Under 4 min"), ("medium", "4–20 min"),
+                          ("long", "Over 20 min")],
+            "uploads": [("", "Any time"), ("day", "Today"), ("week", "This week"),
+                        ("month", "This month"), ("year", "This year")],
+        },
+    )  # fmt: skip
+
+
+def channel(request: HttpRequest, username: str) -> HttpResponse:
+    owner = get_object_or_404(User, username=username)
+    videos = selectors.video_list_public().filter(owner=owner)
+    page = Paginator(videos, 24).get_page(request.GET.get("page"))
+    return render(
+        request, "videos/channel.html", {"owner": owner, "page": page, "videos": page.object_list}
+    )

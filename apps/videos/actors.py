@@ -1,0 +1,114 @@
+"""Dramatiq actors of the video pipeline: thin wrappers that take ids and call `pipeline`.
+
+Retries cover transient trouble (storage, database, a killed ffmpeg); a source that probes as
+video but cannot be decoded fails the video at once with a reason instead of retrying.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import dramatiq
+
+from apps.videos import pipeline
+from apps.videos.services import video_fail
+from media_pipeline.run import ToolFailed, ToolTimeout
+
+logger = logging.getLogger(__name__)
+
+# Chunks are the bulk of the work; everything else is short and unblocks viewers (planning,
+# audio, packaging a finished rung), so it has its own queue and a higher priority: a rung
+# whose chunks are done is published at once, not after every other chunk in the queue.
+QUEUE = "pipeline"
+FAST_QUEUE = "pipeline-fast"
+FAST = {"queue_name": FAST_QUEUE, "priority": 0}
+MINUTE = 60_000
+RETRY = {"max_retries": 3, "min_backoff": 2_000, "max_backoff": 60_000}
+
+
+def _run(step, video_id: str, generation: int, *args) -> None:
+    try:
+        step(video_id, generation, *args)
+    except pipeline.Stale as stale:
+        logger.info("stale pipeline job skipped", extra={"video": video_id, "why": str(stale)})
+    except ToolFailed as failed:
+        # The source passed the probe, so a decoder error here is bad media, not bad luck.
+        logger.warning(
+            "ffmpeg refused the media",
+            extra={"video": video_id, "step": step.__name__, "stderr": failed.stderr_tail},
+        )
+        video_fail(
+            video_id=video_id,
+            generation=generation,
+            reason=f"The video could not be processed: {_first_line(failed.stderr_tail)}",
+        )
+    except ToolTimeout:
+        video_fail(
+            video_id=video_id,
+            generation=generation,
+            reason="Processing took too long; the file may be damaged.",
+        )
+
+
+def _first_line(text: str) -> str:
+    lines = [line for line in (text or "").splitlines() if line.strip()]
+    return lines[-1][:200] if lines else "decoder error"
+
+
+@dramatiq.actor(
+    **FAST,
+    time_limit=30 * MINUTE,
+    on_retry_exhausted="pipeline_job_failed",
+    **RETRY,
+)
+def process_video(video_id: str, generation: int) -> None:
+    _run(pipeline.plan_video, video_id, generation)
+
+
+@dramatiq.actor(
+    queue_name=QUEUE,
+    priority=10,
+    time_limit=60 * MINUTE,
+    on_retry_exhausted="pipeline_job_failed",
+    **RETRY,
+)
+def encode_chunk(video_id: str, generation: int, group: int, index: int) -> None:
+    _run(pipeline.chunk_step, video_id, generation, group, index)
+
+
+@dramatiq.actor(
+    **FAST,
+    time_limit=60 * MINUTE,
+    on_retry_exhausted="pipeline_job_failed",
+    **RETRY,
+)
+def encode_audio(video_id: str, generation: int) -> None:
+    _run(pipeline.audio_step, video_id, generation)
+
+
+@dramatiq.actor(
+    **FAST,
+    time_limit=60 * MINUTE,
+    on_retry_exhausted="pipeline_job_failed",
+    **RETRY,
+)
+def package_rung(video_id: str, generation: int, rung: str) -> None:
+    _run(pipeline.package_step, video_id, generation, rung)
+
+
+@dramatiq.actor(queue_name=FAST_QUEUE, max_retries=5, time_limit=MINUTE)
+def pipeline_job_failed(message_data: dict, retry_info: dict) -> None:
+    """Called by the Retries middleware when a job has used up its retries."""
+    args = message_data.get("args") or []
+    if len(args) < 2:
+        return
+    video_id, generation = args[0], args[1]
+    logger.error(
+        "pipeline job failed for good",
+        extra={"video": video_id, "actor": message_data.get("actor_name"), "retry": retry_info},
+    )
+    video_fail(
+        video_id=video_id,
+        generation=generation,
+        reason="Processing failed after several attempts; staff have been notified.",
+    )

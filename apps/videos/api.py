@@ -1,0 +1,110 @@
+"""Video API: list/search, upload (multipart), detail, edit, delete. Thin: services do the work."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, status
+from rest_framework.generics import ListAPIView
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticatedOrReadOnly
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from apps.videos import selectors, services
+from apps.videos.serializers import VideoSerializer, VideoUpdateSerializer, VideoUploadSerializer
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The upload is too large."
+
+
+def _django_errors(exc: Exception) -> exceptions.APIException:
+    if isinstance(exc, DjangoPermissionDenied):
+        return exceptions.PermissionDenied(str(exc) or "Not allowed.")
+    if isinstance(exc, DjangoValidationError):
+        return exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+        )
+    raise exc
+
+
+class VideoListCreateView(ListAPIView):
+    serializer_class = VideoSerializer
+    permission_classes = [IsAuthenticatedOrReadOnly]
+    parser_classes = [MultiPartParser, FormParser]
+
+    def get_throttles(self):
+        if self.request.method == "POST":
+            self.throttle_scope = "uploads"
+            return [ScopedRateThrottle()]
+        return []
+
+    def get_queryset(self):
+        return selectors.video_search(query=self.request.query_params.get("search", ""))
+
+    @extend_schema(parameters=[OpenApiParameter("search", str, description="Full-text search.")])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(request=VideoUploadSerializer, responses={201: VideoSerializer})
+    def post(self, request):
+        limit = settings.MAX_UPLOAD_MB * 1024 * 1024
+        # Judge the declared size before the body is read: a 50 GB upload is refused at once.
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        if declared > limit + 64 * 1024:
+            raise PayloadTooLarge(
+                f"The upload is {declared / 2**20:.0f} MB; "
+                f"the limit is {settings.MAX_UPLOAD_MB} MB."
+            )
+        data = VideoUploadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        upload = data.validated_data.pop("file")
+        if upload.size > limit:
+            raise PayloadTooLarge(f"The file is larger than {settings.MAX_UPLOAD_MB} MB.")
+        try:
+            video = services.video_create(
+                owner=request.user, upload=upload, filename=upload.name, **data.validated_data
+            )
+        except (DjangoPermissionDenied, DjangoValidationError) as exc:
+            raise _django_errors(exc) from exc
+        return Response(VideoSerializer(video).data, status=status.HTTP_201_CREATED)
+
+
+class VideoDetailView(APIView):
+    permission_classes = [IsAuthenticatedOrReadOnly]
+
+    def get_throttles(self):
+        if self.request.method in ("PATCH", "DELETE"):
+            self.throttle_scope = "writes"
+            return [ScopedRateThrottle()]
+        return []
+
+    @extend_schema(responses=VideoSerializer)
+    def get(self, request, video_id: str):
+        video = selectors.video_get_for_viewer(video_id=video_id, user=request.user)
+        return Response(VideoSerializer(video).data)
+
+    @extend_schema(request=VideoUpdateSerializer, responses=VideoSerializer)
+    def patch(self, request, video_id: str):
+        video = selectors.video_get_for_viewer(video_id=video_id, user=request.user)
+        data = VideoUpdateSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        try:
+            video = services.video_update(video=video, by=request.user, **data.validated_data)
+        except (DjangoPermissionDenied, DjangoValidationError) as exc:
+            raise _django_errors(exc) from exc
+        return Response(VideoSerializer(video).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, video_id: str):
+        video = selectors.video_get_for_viewer(video_id=video_id, user=request.user)
+        try:
+            services.video_delete(video=video, by=request.user)
+        except DjangoPermissionDenied as exc:
+            raise _django_errors(exc) from exc
+        return Response(status=status.HTTP_204_NO_CONTENT)

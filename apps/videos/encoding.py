@@ -1,0 +1,258 @@
+"""The file work of each pipeline step: fetch inputs from storage, run ffmpeg, store outputs.
+
+Nothing here touches the database; `apps.videos.pipeline` decides what runs and records results.
+Every step is safe to run twice: outputs have fixed names and replace what a killed run left.
+"""
+
+from __future__ import annotations
+
+import functools
+import shutil
+import tempfile
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+from django.conf import settings
+
+from apps.videos import storage
+from media_pipeline import commands, manifests, thumbnails
+from media_pipeline.ladder import Chunk, Rung, Segmenting
+from media_pipeline.probe import MediaInfo, ProbeLimits, probe
+from media_pipeline.run import find_ffmpeg, find_ffprobe, run_tool
+
+
+@functools.cache
+def ffmpeg() -> str:
+    return find_ffmpeg(settings.FFMPEG_BINARY)
+
+
+@functools.cache
+def ffprobe() -> str | None:
+    return find_ffprobe(ffmpeg())
+
+
+def work_dir(video_id: str, generation: int) -> Path:
+    path = Path(settings.PIPELINE_WORK_DIR) / f"{video_id}-g{generation}"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def remove_work_dir(video_id: str, generation: int) -> None:
+    shutil.rmtree(Path(settings.PIPELINE_WORK_DIR) / f"{video_id}-g{generation}", True)
+
+
+def local_source(*, video_id: str, generation: int, source_name: str) -> Path:
+    """The upload on this worker's disk, fetched once per worker and reused by its jobs."""
+    path = work_dir(video_id, generation) / "source"
+    if not path.exists():
+        storage.download(source_name, path)
+    return path
+
+
+def probe_source(path: Path) -> MediaInfo:
+    limits = ProbeLimits(
+        max_duration_s=settings.MAX_DURATION_S,
+        max_file_bytes=settings.MAX_UPLOAD_MB * 1024 * 1024,
+    )
+    return probe(path, ffmpeg=ffmpeg(), ffprobe=ffprobe(), limits=limits)
+
+
+def _timeout(duration_s: float, pixels: int) -> float:
+    # Generous: a timeout is for a hung or hostile decode, not for a slow machine.
+    megapixels = max(pixels / 1e6, 0.2)
+    return 120 + duration_s * 20 * megapixels
+
+
+def chunk_name(output_prefix: str, rung: str, index: int) -> str:
+    return f"{output_prefix}work/{rung}/chunk_{index:05d}.mp4"
+
+
+def encode_chunk(
+    *,
+    source: Path,
+    demuxer: str,
+    chunk: Chunk,
+    seg: Segmenting,
+    rungs: list[Rung],
+    output_prefix: str,
+    video_stream: int = 0,
+) -> None:
+    """One decode of the chunk feeds every rung of its group; each result goes to storage."""
+    with tempfile.TemporaryDirectory(dir=source.parent) as tmp:
+        outputs = {r.name: str(Path(tmp) / f"{r.name}.mp4") for r in rungs}
+        args = commands.chunk_encode_args(
+            ffmpeg=ffmpeg(),
+            source=str(source),
+            demuxer=demuxer,
+            chunk=chunk,
+            seg=seg,
+            rungs=rungs,
+            outputs=outputs,
+            preset=settings.PIPELINE_PRESET,
+            threads=settings.PIPELINE_FFMPEG_THREADS,
+            video_stream=video_stream,
+        )
+        pixels = sum(r.width * r.height for r in rungs)
+        run_tool(args, timeout=_timeout(chunk.frames / float(seg.fps), pixels), cwd=tmp)
+        for rung in rungs:
+            storage.upload(
+                Path(outputs[rung.name]), chunk_name(output_prefix, rung.name, chunk.index)
+            )
+
+
+@dataclass(frozen=True)
+class Packaged:
+    playlist: str
+    init_segment: str
+    segments: list[tuple[str, float, int]]
+    codecs: str
+    peak_bps: int
+    average_bps: int
+
+
+def _package(
+    src: Path, out_dir: Path, store_prefix: str, duration_s: float, segment_s: float, kind: str
+) -> Packaged:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    args = commands.package_hls_args(
+        ffmpeg=ffmpeg(), source=str(src), out_dir=str(out_dir), segment_s=segment_s, kind=kind
+    )
+    run_tool(args, timeout=120 + duration_s, cwd=out_dir)
+    playlist = manifests.parse_media_playlist((out_dir / "index.m3u8").read_text())
+    sizes = [(out_dir / uri).stat().st_size for uri, _ in playlist.segments]
+    durations = [d for _, d in playlist.segments]
+    peak, average = manifests.segment_bitrates(sizes, durations)
+    init_bytes = (out_dir / playlist.init_uri).read_bytes()
+    # Segments first, playlist last: a reader who sees the playlist finds every segment.
+    for uri, _ in playlist.segments:
+        storage.upload(out_dir / uri, store_prefix + uri)
+    storage.upload(out_dir / playlist.init_uri, store_prefix + playlist.init_uri)
+    storage.upload(out_dir / "index.m3u8", store_prefix + "index.m3u8")
+    return Packaged(
+        playlist=store_prefix + "index.m3u8",
+        init_segment=store_prefix + playlist.init_uri,
+        segments=[
+            (store_prefix + uri, d, size)
+            for (uri, d), size in zip(playlist.segments, sizes, strict=True)
+        ],
+        codecs=manifests.codec_string(init_bytes),
+        peak_bps=peak,
+        average_bps=average,
+    )
+
+
+def package_rung(
+    *,
+    video_id: str,
+    generation: int,
+    output_prefix: str,
+    rung: str,
+    chunks: int,
+    duration_s: float,
+    segment_s: float,
+) -> tuple[Packaged, Path]:
+    """Join a rung's chunks (stream copy) and cut them into CMAF segments for HLS and DASH."""
+    base = work_dir(video_id, generation) / f"pkg-{rung}"
+    shutil.rmtree(base, ignore_errors=True)
+    base.mkdir(parents=True)
+    parts = []
+    for index in range(chunks):
+        parts.append(
+            storage.download(chunk_name(output_prefix, rung, index), base / f"c{index}.mp4")
+        )
+    list_path = base / "chunks.ffconcat"
+    list_path.write_text(commands.concat_list([str(p) for p in parts]))
+    joined = base / "joined.mp4"
+    run_tool(
+        commands.concat_args(ffmpeg=ffmpeg(), list_path=str(list_path), out_path=str(joined)),
+        timeout=120 + duration_s,
+        cwd=base,
+    )
+    packaged = _package(
+        joined, base / "hls", f"{output_prefix}v/{rung}/", duration_s, segment_s, "video"
+    )
+    return packaged, joined
+
+
+def encode_audio(
+    *, source: Path, demuxer: str, duration_s: float, output_prefix: str, segment_s: float
+) -> Packaged:
+    base = source.parent / "audio"
+    shutil.rmtree(base, ignore_errors=True)
+    base.mkdir(parents=True)
+    m4a = base / "audio.mp4"
+    run_tool(
+        commands.audio_encode_args(
+            ffmpeg=ffmpeg(),
+            source=str(source),
+            demuxer=demuxer,
+            out_path=str(m4a),
+            duration_s=duration_s,
+        ),
+        timeout=120 + duration_s,
+        cwd=base,
+    )
+    return _package(m4a, base / "hls", f"{output_prefix}a/", duration_s, segment_s, "audio")
+
+
+@dataclass(frozen=True)
+class Pictures:
+    poster: str
+    sizes: dict[str, str]
+    sprite_vtt: str
+
+
+def make_pictures(*, rung_video: Path, duration_s: float, output_prefix: str) -> Pictures:
+    """Poster, its sizes, and the seek-preview sprite, all from a low rung (cheap to decode)."""
+    base = rung_video.parent / "pictures"
+    shutil.rmtree(base, ignore_errors=True)
+    base.mkdir(parents=True)
+    every_s = max(1.0, duration_s / 100)
+    frames_dir = base / "frames"
+    frames_dir.mkdir()
+    run_tool(
+        commands.frames_args(
+            ffmpeg=ffmpeg(),
+            source=str(rung_video),
+            out_pattern=str(frames_dir / "f_%05d.jpg"),
+            every_s=every_s,
+            width=160,
+        ),
+        timeout=120 + duration_s,
+        cwd=base,
+    )
+    frames = sorted(frames_dir.glob("f_*.jpg"))
+    prefix = f"{output_prefix}img/"
+    poster_frame = thumbnails.pick_poster(frames)
+    # The poster itself comes from the same moment at the rung's full size.
+    poster_src = base / "poster_src.jpg"
+    poster_at = (frames.index(poster_frame)) * every_s
+    run_tool(
+        commands.poster_args(
+            ffmpeg=ffmpeg(), source=str(rung_video), at_s=poster_at, out_path=str(poster_src)
+        ),
+        timeout=60,
+        cwd=base,
+    )
+    sizes = thumbnails.make_poster_sizes(poster_src, base / "sizes", widths=(320, 640, 1280))
+    stored_sizes = {
+        str(w): storage.upload(path, f"{prefix}poster_{w}.jpg") for w, path in sizes.items()
+    }
+    poster = stored_sizes[str(max(sizes))]
+    sheet = base / "sprite.jpg"
+    info = thumbnails.make_sprite(frames, sheet, tile_width=160, columns=10)
+    storage.upload(sheet, f"{prefix}sprite.jpg")
+    tiles = []
+    for i in range(len(frames)):
+        x, y = (i % info.columns) * info.tile_w, (i // info.columns) * info.tile_h
+        start = i * every_s
+        tiles.append(
+            (start, min(start + every_s, duration_s), "sprite.jpg", x, y, info.tile_w, info.tile_h)
+        )
+    vtt = storage.upload_text(manifests.thumbnails_vtt(tiles=tiles), f"{prefix}thumbnails.vtt")
+    return Pictures(poster=poster, sizes=stored_sizes, sprite_vtt=vtt)
+
+
+def output_fps(plan: dict) -> Fraction:
+    return Fraction(plan["fps"])

@@ -1,0 +1,114 @@
+"""/media/videos/<id>/…: playlists, segments and pictures, with the video's visibility checked.
+
+Local storage (the embedded default): Django streams the file, answering `Range` with 206
+(Django's FileResponse ignores Range, and players need it). Other storage (S3): playlists are
+served here, everything else is a redirect to the storage's (signed) URL, so bytes never pass
+through Python in production.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
+from django.views.decorators.http import require_safe
+
+from apps.videos.models import Video
+from apps.videos.selectors import video_can_watch
+from apps.videos.storage import content_type_for
+
+_NAME = re.compile(r"^videos/(?P<video_id>[A-Za-z0-9_-]{1,16})/g\d+/[A-Za-z0-9_./-]+$")
+_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+PLAYLISTS = (".m3u8", ".mpd")
+BLOCK = 256 * 1024
+
+
+def _cache_control(name: str, public: bool) -> str:
+    scope = "public" if public else "private"
+    if name.endswith("master.m3u8") or name.endswith(".mpd"):
+        # Rungs join the master playlist while higher ones finish encoding.
+        return f"{scope}, max-age=5"
+    if name.endswith(".m3u8"):
+        return f"{scope}, max-age=300"
+    # Every other output lives under its generation's path and never changes.
+    return f"{scope}, max-age=31536000, immutable"
+
+
+def _file_chunks(fh, start: int, length: int) -> Iterator[bytes]:
+    try:
+        fh.seek(start)
+        remaining = length
+        while remaining > 0:
+            data = fh.read(min(BLOCK, remaining))
+            if not data:
+                break
+            remaining -= len(data)
+            yield data
+    finally:
+        fh.close()
+
+
+@require_safe
+def serve_media(request: HttpRequest, name: str) -> HttpResponse:
+    match = _NAME.match(name)
+    if match is None or ".." in name.split("/"):
+        raise Http404("No such file.")
+    video = Video.objects.filter(pk=match["video_id"]).only("visibility", "owner_id").first()
+    if video is None or not video_can_watch(video=video, user=request.user):
+        raise Http404("No such file.")
+    if not default_storage.exists(name):
+        raise Http404("No such file.")
+    public = video.visibility != "private"
+    if not settings.MEDIA_IS_LOCAL and not name.endswith(PLAYLISTS):
+        response: HttpResponse = HttpResponseRedirect(default_storage.url(name))
+        response["Cache-Control"] = "private, max-age=60"
+        return response
+
+    size = default_storage.size(name)
+    start, end = 0, size - 1
+    status = 200
+    header = request.headers.get("Range", "")
+    if header:
+        m = _RANGE.match(header.strip())
+        if m is None or (not m[1] and not m[2]):
+            return _unsatisfiable(size)
+        if m[1]:
+            start = int(m[1])
+            end = min(int(m[2]), size - 1) if m[2] else size - 1
+        else:
+            start = max(0, size - int(m[2]))
+        if start > end or start >= size:
+            return _unsatisfiable(size)
+        status = 206
+    length = end - start + 1
+    response = StreamingHttpResponse(
+        _file_chunks(default_storage.open(name, "rb"), start, length),
+        status=status,
+        content_type=content_type_for(name),
+    )
+    response["Content-Length"] = str(length)
+    response["Accept-Ranges"] = "bytes"
+    if status == 206:
+        response["Content-Range"] = f"bytes {start}-{end}/{size}"
+    response["Cache-Control"] = _cache_control(name, public)
+    if not public:
+        response["Vary"] = "Cookie"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Disposition"] = f'inline; filename="{os.path.basename(name)}"'
+    return response
+
+
+def _unsatisfiable(size: int) -> HttpResponse:
+    response = HttpResponse(status=416)
+    response["Content-Range"] = f"bytes */{size}"
+    return response

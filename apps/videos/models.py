@@ -1,0 +1,181 @@
+"""Videos, their renditions and the pipeline's unit of work. Data and invariants only."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+
+
+def new_video_id() -> str:
+    # Random, not sequential: an unlisted video's link must not be guessable from another's.
+    return secrets.token_urlsafe(8)
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", "Public"
+    UNLISTED = "unlisted", "Unlisted (anyone with the link)"
+    PRIVATE = "private", "Private (only you)"
+
+
+class VideoStatus(models.TextChoices):
+    UPLOADED = "uploaded", "Uploaded"
+    PROCESSING = "processing", "Processing"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"
+
+
+class Video(models.Model):
+    id = models.CharField(primary_key=True, max_length=16, default=new_video_id, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="videos"
+    )
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True, max_length=10_000)
+    tags = models.CharField(max_length=500, blank=True, help_text="Comma-separated.")
+    visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    content_warning = models.CharField(
+        max_length=200, blank=True, help_text="Shown before playback when set."
+    )
+
+    status = models.CharField(
+        max_length=12, choices=VideoStatus.choices, default=VideoStatus.UPLOADED, db_index=True
+    )
+    progress = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(null=True, blank=True)
+    # Bumped by "reprocess": jobs of an older generation find themselves stale and stop.
+    generation = models.PositiveIntegerField(default=1)
+
+    source = models.CharField(max_length=500, blank=True, help_text="Storage name of the upload.")
+    source_size = models.BigIntegerField(default=0)
+    original_filename = models.CharField(max_length=255, blank=True)
+
+    # Facts from the probe.
+    duration = models.FloatField(null=True, blank=True)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    fps = models.CharField(max_length=20, blank=True, help_text="Output frame rate, e.g. 30/1.")
+    demuxer = models.CharField(max_length=20, blank=True)
+    has_audio = models.BooleanField(default=False)
+    plan = models.JSONField(default=dict, blank=True, help_text="Rungs and chunks to make.")
+
+    master_playlist = models.CharField(max_length=500, blank=True)
+    dash_manifest = models.CharField(max_length=500, blank=True)
+    poster = models.CharField(max_length=500, blank=True)
+    thumbnails = models.JSONField(default=dict, blank=True, help_text="width -> storage name")
+    sprite_vtt = models.CharField(max_length=500, blank=True)
+
+    # Maintained by apps.videos.search (PostgreSQL only; GIN-indexed in a migration).
+    search_vector = SearchVectorField(null=True, blank=True, editable=False)
+
+    views = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    processing_started_at = models.DateTimeField(null=True, blank=True)
+    processing_finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["visibility", "status", "-published_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.id})"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("watch", kwargs={"video_id": self.id})
+
+    @property
+    def thumbnail_url(self) -> str:
+        from django.urls import reverse
+
+        name = self.thumbnails.get("640") or self.poster
+        return reverse("media", kwargs={"name": name}) if name else ""
+
+    @property
+    def duration_label(self) -> str:
+        seconds = int(round(self.duration or 0))
+        h, rest = divmod(seconds, 3600)
+        m, s = divmod(rest, 60)
+        return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+    @property
+    def storage_prefix(self) -> str:
+        return f"videos/{self.id}/"
+
+    @property
+    def output_prefix(self) -> str:
+        return f"videos/{self.id}/g{self.generation}/"
+
+
+class Rendition(models.Model):
+    """A video rung whose segments and playlist are stored and listed in the master playlist."""
+
+    video = models.ForeignKey(Video, on_delete=models.CASCADE, related_name="renditions")
+    generation = models.PositiveIntegerField()
+    name = models.CharField(max_length=10)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    bandwidth = models.PositiveIntegerField(
+        help_text="Peak video segment bitrate, b/s (audio is added in playlists)."
+    )
+    average_bandwidth = models.PositiveIntegerField(help_text="Average video bitrate, b/s.")
+    codecs = models.CharField(max_length=60)
+    playlist = models.CharField(max_length=500)
+    init_segment = models.CharField(max_length=500)
+    segments = models.JSONField(default=list, help_text="[[name, duration_s, bytes], …]")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["height"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["video", "generation", "name"], name="rendition_once_per_generation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.video_id} {self.name}"
+
+
+class TaskKind(models.TextChoices):
+    CHUNK = "chunk", "Video chunk"
+    AUDIO = "audio", "Audio track"
+    PACKAGE = "package", "Package rung"
+    THUMBNAILS = "thumbnails", "Poster and thumbnails"
+
+
+class PipelineTask(models.Model):
+    """One unit of pipeline work; its row records completion so a rerun does only what is missing.
+
+    Chunks fan in through these rows: the job that marks the last chunk of a rung done (under
+    the video's row lock) is the one that schedules packaging.
+    """
+
+    video = models.ForeignKey(Video, on_delete=models.CASCADE, related_name="tasks")
+    generation = models.PositiveIntegerField()
+    kind = models.CharField(max_length=12, choices=TaskKind.choices)
+    group = models.PositiveSmallIntegerField(default=0, help_text="Rung group (0 = first).")
+    index = models.PositiveIntegerField(default=0, help_text="Chunk number.")
+    rung = models.CharField(max_length=10, blank=True)
+    weight = models.FloatField(default=1.0, help_text="Share of the work, for progress.")
+    done_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["generation", "kind", "group", "index"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["video", "generation", "kind", "group", "index", "rung"],
+                name="pipeline_task_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.video_id} g{self.generation} {self.kind} {self.group}/{self.index}"

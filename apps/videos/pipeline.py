@@ -1,0 +1,388 @@
+"""The pipeline's bookkeeping: plan a video, fan chunks out, fan them back in, publish rungs.
+
+Actors call these functions with ids. Each step re-reads the row, drops work of a stale
+generation, skips what its task row says is done, and schedules what follows on commit.
+"""
+
+from __future__ import annotations
+
+import logging
+from fractions import Fraction
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from apps.videos import encoding, events, storage
+from apps.videos.models import PipelineTask, Rendition, TaskKind, Video, VideoStatus
+from apps.videos.publishing import publish as _publish
+from apps.videos.services import _transition, video_fail
+from media_pipeline.ladder import (
+    Chunk,
+    Rung,
+    RungSpec,
+    Segmenting,
+    output_fps,
+    plan_chunks,
+    plan_ladder,
+    plan_segmenting,
+)
+from media_pipeline.probe import MediaInfo, ProbeRefused
+
+logger = logging.getLogger(__name__)
+
+
+class Stale(Exception):
+    """The video was deleted or reprocessed since this job was queued."""
+
+
+def _load(video_id: str, generation: int, *, lock: bool = False) -> Video:
+    qs = Video.objects.select_for_update() if lock else Video.objects
+    video = qs.filter(pk=video_id).first()
+    if video is None or video.generation != generation or video.status == VideoStatus.FAILED:
+        raise Stale(f"video {video_id} g{generation} is gone, reprocessed or failed")
+    return video
+
+
+def ladder_specs() -> list[RungSpec]:
+    return [
+        RungSpec(
+            name=r["name"],
+            height=int(r["height"]),
+            video_kbps=int(r["video_kbps"]),
+            maxrate_kbps=int(r.get("maxrate_kbps", r["video_kbps"] * 3 // 2)),
+            bufsize_kbits=int(r.get("bufsize_kbits", r["video_kbps"] * 2)),
+        )
+        for r in settings.PIPELINE_LADDER
+    ]
+
+
+def make_plan(info: MediaInfo) -> dict:
+    fps = output_fps(info.fps)
+    seg = plan_segmenting(fps, segment_s=settings.PIPELINE_SEGMENT_S)
+    rungs = plan_ladder(info, ladder_specs())
+    chunks = plan_chunks(
+        info.duration, seg, segments_per_chunk=settings.PIPELINE_SEGMENTS_PER_CHUNK
+    )
+    first = [r for r in rungs if min(r.width, r.height) <= settings.PIPELINE_FIRST_GROUP_MAX_HEIGHT]
+    groups = [first or rungs[:1]]
+    rest = [r for r in rungs if r not in groups[0]]
+    if rest:
+        groups.append(rest)
+    return {
+        "fps": str(fps),
+        "segment_frames": seg.segment_frames,
+        "gop_frames": seg.gop_frames,
+        "duration": info.duration,
+        "video_stream": info.video_stream,
+        "segment_s": seg.segment_us / 1e6,
+        "rungs": [
+            {
+                "name": r.name,
+                "width": r.width,
+                "height": r.height,
+                "video_kbps": r.video_kbps,
+                "maxrate_kbps": r.maxrate_kbps,
+                "bufsize_kbits": r.bufsize_kbits,
+                "group": next(i for i, g in enumerate(groups) if r in g),
+            }
+            for r in rungs
+        ],
+        "chunks": [
+            {"index": c.index, "start_frame": c.start_frame, "frames": c.frames} for c in chunks
+        ],
+    }
+
+
+def _segmenting(plan: dict) -> Segmenting:
+    return Segmenting(
+        segment_frames=plan["segment_frames"],
+        gop_frames=plan["gop_frames"],
+        fps=Fraction(plan["fps"]),
+    )
+
+
+def _rungs(plan: dict, group: int | None = None) -> list[Rung]:
+    return [
+        Rung(
+            name=r["name"],
+            width=r["width"],
+            height=r["height"],
+            video_kbps=r["video_kbps"],
+            maxrate_kbps=r["maxrate_kbps"],
+            bufsize_kbits=r["bufsize_kbits"],
+        )
+        for r in plan["rungs"]
+        if group is None or r["group"] == group
+    ]
+
+
+def _chunk(plan: dict, index: int) -> Chunk:
+    c = plan["chunks"][index]
+    return Chunk(
+        index=c["index"],
+        start_frame=c["start_frame"],
+        frames=c["frames"],
+        fps=Fraction(plan["fps"]),
+    )
+
+
+# --- Step 1: probe and plan ------------------------------------------------------------------
+
+
+def plan_video(video_id: str, generation: int) -> None:
+    video = _load(video_id, generation)
+    if video.plan:
+        schedule_missing(video_id, generation)
+        return
+    source = encoding.local_source(
+        video_id=video_id, generation=generation, source_name=video.source
+    )
+    try:
+        info = encoding.probe_source(source)
+    except ProbeRefused as refused:
+        video_fail(video_id=video_id, generation=generation, reason=refused.reason)
+        encoding.remove_work_dir(video_id, generation)
+        return
+    plan = make_plan(info)
+    with transaction.atomic():
+        video = _load(video_id, generation, lock=True)
+        if video.plan:
+            return
+        _transition(video, VideoStatus.PROCESSING)
+        video.plan = plan
+        video.duration = info.duration
+        video.width, video.height = info.width, info.height
+        video.fps = plan["fps"]
+        video.demuxer = info.demuxer
+        video.has_audio = info.has_audio
+        video.processing_started_at = timezone.now()
+        video.save()
+        _create_tasks(video, plan)
+        events.progress_changed(
+            video_id=video.id, owner_id=video.owner_id, status=video.status, progress=0
+        )
+        transaction.on_commit(lambda: schedule_missing(video_id, generation))
+
+
+def _create_tasks(video: Video, plan: dict) -> None:
+    groups = sorted({r["group"] for r in plan["rungs"]})
+    tasks = []
+    for group in groups:
+        pixels = sum(r["width"] * r["height"] for r in plan["rungs"] if r["group"] == group)
+        for c in plan["chunks"]:
+            tasks.append(
+                PipelineTask(
+                    video=video,
+                    generation=video.generation,
+                    kind=TaskKind.CHUNK,
+                    group=group,
+                    index=c["index"],
+                    weight=c["frames"] * pixels / 1e6,
+                )
+            )
+    total = sum(t.weight for t in tasks) or 1.0
+    for r in plan["rungs"]:
+        tasks.append(
+            PipelineTask(
+                video=video,
+                generation=video.generation,
+                kind=TaskKind.PACKAGE,
+                group=r["group"],
+                rung=r["name"],
+                weight=total * 0.02,
+            )
+        )
+    if video.has_audio:
+        tasks.append(
+            PipelineTask(
+                video=video, generation=video.generation, kind=TaskKind.AUDIO, weight=total * 0.02
+            )
+        )
+    tasks.append(
+        PipelineTask(
+            video=video, generation=video.generation, kind=TaskKind.THUMBNAILS, weight=total * 0.02
+        )
+    )
+    PipelineTask.objects.bulk_create(tasks, ignore_conflicts=True)
+
+
+def schedule_missing(video_id: str, generation: int) -> None:
+    """Send a job for every task not done yet: first rung group first, then audio, then the rest.
+
+    Safe to call at any time (a restart, a sweep): a duplicate job finds its task done and stops.
+    """
+    from apps.videos import actors
+
+    video = Video.objects.filter(pk=video_id, generation=generation).first()
+    if video is None or not video.plan:
+        return
+    pending = list(
+        PipelineTask.objects.filter(video_id=video_id, generation=generation, done_at=None)
+    )
+    chunks_left = {(t.group, t.index) for t in pending if t.kind == TaskKind.CHUNK}
+    for task in sorted(pending, key=lambda t: (t.group, t.kind != TaskKind.CHUNK, t.index)):
+        if task.kind == TaskKind.CHUNK:
+            actors.encode_chunk.send(video_id, generation, task.group, task.index)
+        elif task.kind == TaskKind.AUDIO:
+            actors.encode_audio.send(video_id, generation)
+        elif task.kind == TaskKind.PACKAGE:
+            if not any(g == task.group for g, _ in chunks_left):
+                actors.package_rung.send(video_id, generation, task.rung)
+    # Audio is cheap and gates "ready": queue it right after the first group's chunks.
+
+
+def _task(video: Video, **lookup) -> PipelineTask:
+    return PipelineTask.objects.select_for_update().get(
+        video=video, generation=video.generation, **lookup
+    )
+
+
+def _mark_done(video: Video, task: PipelineTask) -> bool:
+    """Record a finished task and the new progress. Caller holds the video row lock."""
+    if task.done_at is not None:
+        return False
+    task.done_at = timezone.now()
+    task.save(update_fields=["done_at"])
+    tasks = PipelineTask.objects.filter(video=video, generation=video.generation)
+    total = tasks.aggregate(s=Sum("weight"))["s"] or 1.0
+    done = tasks.exclude(done_at=None).aggregate(s=Sum("weight"))["s"] or 0.0
+    all_done = not tasks.filter(done_at=None).exists()
+    video.progress = 100 if all_done else min(99, int(100 * done / total))
+    fields = ["progress", "updated_at"]
+    if all_done:
+        video.processing_finished_at = timezone.now()
+        fields.append("processing_finished_at")
+        output_prefix, vid, gen = video.output_prefix, video.id, video.generation
+        transaction.on_commit(lambda: _cleanup(vid, gen, output_prefix))
+    video.save(update_fields=fields)
+    events.progress_changed(
+        video_id=video.id, owner_id=video.owner_id, status=video.status, progress=video.progress
+    )
+    return True
+
+
+def _cleanup(video_id: str, generation: int, output_prefix: str) -> None:
+    storage.delete_prefix(f"{output_prefix}work/")
+    encoding.remove_work_dir(video_id, generation)
+    logger.info("video processed", extra={"video": video_id, "generation": generation})
+
+
+# --- Step 2: the work units ------------------------------------------------------------------
+
+
+def _is_done(video: Video, **lookup) -> bool:
+    return (
+        PipelineTask.objects.filter(video=video, generation=video.generation, **lookup)
+        .exclude(done_at=None)
+        .exists()
+    )
+
+
+def _source(video: Video):
+    return encoding.local_source(
+        video_id=video.id, generation=video.generation, source_name=video.source
+    )
+
+
+def chunk_step(video_id: str, generation: int, group: int, index: int) -> None:
+    video = _load(video_id, generation)
+    if _is_done(video, kind=TaskKind.CHUNK, group=group, index=index):
+        return
+    encoding.encode_chunk(
+        source=_source(video),
+        demuxer=video.demuxer,
+        chunk=_chunk(video.plan, index),
+        seg=_segmenting(video.plan),
+        rungs=_rungs(video.plan, group),
+        output_prefix=video.output_prefix,
+        video_stream=video.plan.get("video_stream", 0),
+    )
+    with transaction.atomic():
+        video = _load(video_id, generation, lock=True)
+        if not _mark_done(video, _task(video, kind=TaskKind.CHUNK, group=group, index=index)):
+            return
+        group_left = PipelineTask.objects.filter(
+            video=video, generation=generation, kind=TaskKind.CHUNK, group=group, done_at=None
+        ).exists()
+        if not group_left:
+            from apps.videos import actors
+
+            for rung in _rungs(video.plan, group):
+                transaction.on_commit(
+                    lambda name=rung.name: actors.package_rung.send(video_id, generation, name)
+                )
+
+
+def audio_step(video_id: str, generation: int) -> None:
+    video = _load(video_id, generation)
+    if _is_done(video, kind=TaskKind.AUDIO):
+        return
+    packaged = encoding.encode_audio(
+        source=_source(video),
+        demuxer=video.demuxer,
+        duration_s=video.duration,
+        output_prefix=video.output_prefix,
+        segment_s=video.plan["segment_s"],
+    )
+    with transaction.atomic():
+        video = _load(video_id, generation, lock=True)
+        video.plan["audio"] = {
+            "playlist": packaged.playlist,
+            "init": packaged.init_segment,
+            "segments": packaged.segments,
+            "codecs": packaged.codecs,
+            "peak_bps": packaged.peak_bps,
+            "average_bps": packaged.average_bps,
+        }
+        video.save(update_fields=["plan"])
+        if _mark_done(video, _task(video, kind=TaskKind.AUDIO)):
+            _publish(video)
+
+
+def package_step(video_id: str, generation: int, rung_name: str) -> None:
+    video = _load(video_id, generation)
+    if _is_done(video, kind=TaskKind.PACKAGE, rung=rung_name):
+        return
+    rung = next(r for r in _rungs(video.plan) if r.name == rung_name)
+    packaged, joined = encoding.package_rung(
+        video_id=video_id,
+        generation=generation,
+        output_prefix=video.output_prefix,
+        rung=rung_name,
+        chunks=len(video.plan["chunks"]),
+        duration_s=video.duration,
+        segment_s=video.plan["segment_s"],
+    )
+    lowest = _rungs(video.plan)[0].name == rung_name
+    pictures = None
+    if lowest and not _is_done(video, kind=TaskKind.THUMBNAILS):
+        pictures = encoding.make_pictures(
+            rung_video=joined, duration_s=video.duration, output_prefix=video.output_prefix
+        )
+    with transaction.atomic():
+        video = _load(video_id, generation, lock=True)
+        Rendition.objects.get_or_create(
+            video=video,
+            generation=generation,
+            name=rung_name,
+            defaults={
+                "width": rung.width,
+                "height": rung.height,
+                "bandwidth": packaged.peak_bps,
+                "average_bandwidth": packaged.average_bps,
+                "codecs": packaged.codecs,
+                "playlist": packaged.playlist,
+                "init_segment": packaged.init_segment,
+                "segments": packaged.segments,
+            },
+        )
+        if pictures is not None:
+            video.poster = pictures.poster
+            video.thumbnails = pictures.sizes
+            video.sprite_vtt = pictures.sprite_vtt
+            video.save(update_fields=["poster", "thumbnails", "sprite_vtt"])
+            _mark_done(video, _task(video, kind=TaskKind.THUMBNAILS))
+        if _mark_done(video, _task(video, kind=TaskKind.PACKAGE, rung=rung_name)):
+            _publish(video)

@@ -1,0 +1,51 @@
+"""Reads of videos: what a viewer may see, lists, lookups."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from apps.videos.models import Video, VideoStatus, Visibility
+
+
+def video_can_watch(*, video: Video, user) -> bool:
+    """Public and unlisted: anyone with the link. Private: the owner and staff only."""
+    if video.visibility != Visibility.PRIVATE:
+        return True
+    return bool(user and user.is_authenticated and (user.is_staff or user.pk == video.owner_id))
+
+
+def video_can_manage(*, video: Video, user) -> bool:
+    return bool(user and user.is_authenticated and (user.is_staff or user.pk == video.owner_id))
+
+
+def video_get_for_viewer(*, video_id: str, user) -> Video:
+    """The video if this user may watch it, else 404: a private video's existence is private."""
+    video = Video.objects.select_related("owner").filter(pk=video_id).first()
+    if video is None or not video_can_watch(video=video, user=user):
+        raise Http404("No such video.")
+    return video
+
+
+def video_list_public() -> QuerySet[Video]:
+    return (
+        Video.objects.filter(visibility=Visibility.PUBLIC, status=VideoStatus.READY)
+        .select_related("owner")
+        .order_by("-published_at", "-created_at")
+    )
+
+
+def video_list_for_owner(*, user) -> QuerySet[Video]:
+    return Video.objects.filter(owner=user).order_by("-created_at")
+
+
+def video_renditions(*, video: Video) -> list:
+    return list(video.renditions.filter(generation=video.generation).order_by("height"))
+
+
+def video_search(*, query: str = "", duration: str = "", uploaded: str = "") -> QuerySet[Video]:
+    """Public ready videos matching `query`, best first (newest first without a query)."""
+    from apps.videos import search
+
+    videos = search.apply_filters(video_list_public(), duration=duration, uploaded=uploaded)
+    return search.rank(videos, query or "")

@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+from django.urls import reverse
+from rest_framework import serializers
+
+from apps.videos.models import Video, Visibility
+from apps.videos.selectors import video_renditions
+
+
+def media_url(name: str) -> str | None:
+    return reverse("media", kwargs={"name": name}) if name else None
+
+
+class RenditionSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    bandwidth = serializers.IntegerField()
+
+
+class VideoSerializer(serializers.ModelSerializer):
+    owner = serializers.CharField(source="owner.username", read_only=True)
+    renditions = serializers.SerializerMethodField()
+    hls_url = serializers.SerializerMethodField()
+    dash_url = serializers.SerializerMethodField()
+    thumbnail_url = serializers.SerializerMethodField()
+    watch_url = serializers.SerializerMethodField()
+    likes = serializers.SerializerMethodField()
+    dislikes = serializers.SerializerMethodField()
+    comments = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Video
+        fields = [
+            "id",
+            "title",
+            "description",
+            "tags",
+            "owner",
+            "visibility",
+            "content_warning",
+            "status",
+            "progress",
+            "error",
+            "duration",
+            "width",
+            "height",
+            "renditions",
+            "hls_url",
+            "dash_url",
+            "thumbnail_url",
+            "watch_url",
+            "likes",
+            "dislikes",
+            "comments",
+            "views",
+            "created_at",
+        ]
+        read_only_fields = [f for f in fields if f not in {"title", "description", "tags"}]
+
+    def get_renditions(self, video: Video) -> list[dict]:
+        # As in the master playlist: a rung is always played with the audio track.
+        audio_peak = (video.plan or {}).get("audio", {}).get("peak_bps", 0)
+        rungs = RenditionSerializer(video_renditions(video=video), many=True).data
+        return [{**r, "bandwidth": r["bandwidth"] + audio_peak} for r in rungs]
+
+    def get_hls_url(self, video: Video) -> str | None:
+        return media_url(video.master_playlist)
+
+    def get_dash_url(self, video: Video) -> str | None:
+        return media_url(video.dash_manifest)
+
+    def get_thumbnail_url(self, video: Video) -> str | None:
+        return media_url(video.thumbnails.get("640") or video.poster)
+
+    def get_watch_url(self, video: Video) -> str:
+        return reverse("watch", kwargs={"video_id": video.id})
+
+    # Counts of the social rooms; each fills its own once it exists.
+    def get_likes(self, video: Video) -> int:
+        return int(getattr(video, "likes_count", 0))
+
+    def get_dislikes(self, video: Video) -> int:
+        return int(getattr(video, "dislikes_count", 0))
+
+    def get_comments(self, video: Video) -> int:
+        return int(getattr(video, "comments_count", 0))
+
+
+class VideoUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
+    visibility = serializers.ChoiceField(choices=Visibility.choices, default=Visibility.PUBLIC)
+    content_warning = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    tags = serializers.CharField(required=False, allow_blank=True, max_length=500)
+
+
+class VideoUpdateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200, required=False)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
+    visibility = serializers.ChoiceField(choices=Visibility.choices, required=False)
+    content_warning = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    tags = serializers.CharField(required=False, allow_blank=True, max_length=500)

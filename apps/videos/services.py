@@ -1,0 +1,181 @@
+"""Writes to videos: creation, edits, status transitions, deletion, reprocessing."""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import IO
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+
+from apps.users.models import User
+from apps.users.selectors import user_is_creator
+from apps.videos import events, search, storage
+from apps.videos.models import PipelineTask, Video, VideoStatus, Visibility
+
+logger = logging.getLogger(__name__)
+
+# Which status may follow which; anything else is a bug or a stale job, and is refused.
+TRANSITIONS: dict[str, set[str]] = {
+    VideoStatus.UPLOADED: {VideoStatus.PROCESSING, VideoStatus.FAILED},
+    VideoStatus.PROCESSING: {VideoStatus.READY, VideoStatus.FAILED, VideoStatus.UPLOADED},
+    VideoStatus.READY: {VideoStatus.UPLOADED},
+    VideoStatus.FAILED: {VideoStatus.UPLOADED},
+}
+
+
+class IllegalTransition(Exception):
+    pass
+
+
+def _transition(video: Video, to: str) -> None:
+    if to == video.status:
+        return
+    if to not in TRANSITIONS[video.status]:
+        raise IllegalTransition(f"video {video.id}: {video.status} -> {to} is not allowed")
+    video.status = to
+
+
+def _enqueue_processing(video: Video) -> None:
+    video_id, generation = video.id, video.generation
+
+    def send() -> None:
+        from apps.videos.actors import process_video
+
+        process_video.send(video_id, generation)
+
+    # robust: the upload is stored and committed whatever happens to the broker; a video left
+    # `uploaded` is picked up by the sweeper (`manage.py pipeline_sweep`, or the embedded one).
+    transaction.on_commit(send, robust=True)
+
+
+def video_create(
+    *,
+    owner: User,
+    title: str,
+    upload: IO[bytes] | File,
+    filename: str,
+    description: str = "",
+    visibility: str = Visibility.PUBLIC,
+    content_warning: str = "",
+    tags: str = "",
+    enforce_role: bool = True,
+) -> Video:
+    """Store an upload and queue it for processing. The file's content is judged by the probe.
+
+    `enforce_role=False` is for operators' tools (import_video), which may import for anyone.
+    """
+    if enforce_role and not user_is_creator(owner):
+        raise PermissionDenied("Only creators may upload videos. Start a channel first.")
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError({"title": "A title is required."})
+    if visibility not in Visibility.values:
+        raise ValidationError({"visibility": f"Choose one of: {', '.join(Visibility.values)}."})
+    video = Video(
+        owner=owner,
+        title=title[:200],
+        description=description or "",
+        visibility=visibility,
+        content_warning=(content_warning or "")[:200],
+        tags=tags or "",
+        original_filename=os.path.basename(filename or "upload")[:255],
+    )
+    video.full_clean(exclude=["source"])
+    # The stored name never uses the client's file name or extension: nothing downstream may
+    # guess the type from it.
+    name = f"{video.storage_prefix}source/original"
+    stored = default_storage.save(name, upload if isinstance(upload, File) else File(upload))
+    video.source = stored
+    video.source_size = default_storage.size(stored)
+    try:
+        with transaction.atomic():
+            video.save(force_insert=True)
+            _enqueue_processing(video)
+    except DatabaseError:
+        default_storage.delete(stored)
+        raise
+    search.video_reindex(video=video)
+    logger.info("video uploaded", extra={"video": video.id, "bytes": video.source_size})
+    return video
+
+
+def video_update(*, video: Video, by: User, **fields) -> Video:
+    _require_owner_or_staff(video, by)
+    allowed = {"title", "description", "visibility", "content_warning", "tags"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationError({f: "This field cannot be changed." for f in unknown})
+    for key, value in fields.items():
+        setattr(video, key, value.strip() if isinstance(value, str) and key == "title" else value)
+    video.full_clean()
+    video.save(update_fields=[*fields, "updated_at"])
+    search.video_reindex(video=video)
+    return video
+
+
+def video_delete(*, video: Video, by: User) -> None:
+    """Delete the row and, after commit, every stored file the video had."""
+    _require_owner_or_staff(video, by)
+    prefix = video.storage_prefix
+    video.delete()
+    transaction.on_commit(lambda: storage.delete_prefix(prefix))
+
+
+def video_reprocess(*, video: Video, by: User) -> Video:
+    """Start the pipeline again from the stored upload, in a new generation."""
+    if not by.is_staff and by != video.owner:
+        raise PermissionDenied("Only the owner or staff may reprocess a video.")
+    with transaction.atomic():
+        video = Video.objects.select_for_update().get(pk=video.pk)
+        old_prefix = video.output_prefix
+        _transition(video, VideoStatus.UPLOADED)
+        video.generation += 1
+        video.progress = 0
+        video.error = None
+        video.master_playlist = video.dash_manifest = ""
+        video.plan = {}
+        video.save()
+        video.renditions.all().delete()
+        PipelineTask.objects.filter(video=video).delete()
+        _enqueue_processing(video)
+        transaction.on_commit(lambda: storage.delete_prefix(old_prefix))
+        events.progress_changed(
+            video_id=video.id, owner_id=video.owner_id, status=video.status, progress=0
+        )
+    return video
+
+
+def video_fail(*, video_id: str, generation: int, reason: str) -> None:
+    """Record why processing stopped; the reason is shown to the creator as is."""
+    with transaction.atomic():
+        video = Video.objects.select_for_update().get(pk=video_id)
+        if video.generation != generation or video.status == VideoStatus.FAILED:
+            return
+        _transition(video, VideoStatus.FAILED)
+        video.error = reason
+        video.processing_finished_at = timezone.now()
+        video.save(update_fields=["status", "error", "processing_finished_at", "updated_at"])
+        events.progress_changed(
+            video_id=video.id,
+            owner_id=video.owner_id,
+            status=video.status,
+            progress=video.progress,
+            error=reason,
+        )
+    logger.info("video failed", extra={"video": video_id, "reason": reason})
+
+
+def video_count_view(*, video: Video) -> None:
+    from django.db.models import F
+
+    Video.objects.filter(pk=video.pk).update(views=F("views") + 1)
+
+
+def _require_owner_or_staff(video: Video, user: User) -> None:
+    if not (user.is_authenticated and (user.is_staff or video.owner_id == user.pk)):
+        raise PermissionDenied("Only the owner or staff may change this video.")

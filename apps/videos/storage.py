@@ -1,0 +1,89 @@
+"""Moving files between a worker's disk and Django's storage (local files or S3 alike).
+
+The pipeline never uses `.path`: it downloads what it needs to a temp dir and uploads results,
+so the same code runs on one laptop or on many workers sharing a bucket.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from django.core.files import File
+from django.core.files.storage import Storage, default_storage
+
+CONTENT_TYPES = {
+    ".m3u8": "application/vnd.apple.mpegurl",
+    ".mpd": "application/dash+xml",
+    ".m4s": "video/iso.segment",
+    ".mp4": "video/mp4",
+    ".m4a": "audio/mp4",
+    ".vtt": "text/vtt",
+    ".jpg": "image/jpeg",
+    ".webp": "image/webp",
+}
+
+
+def content_type_for(name: str) -> str:
+    ext = os.path.splitext(name)[1].lower()
+    return CONTENT_TYPES.get(ext) or mimetypes.guess_type(name)[0] or "application/octet-stream"
+
+
+def download(name: str, dest: Path, *, storage: Storage = default_storage) -> Path:
+    """Copy a stored file to `dest` atomically (a killed job never leaves half a file)."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    # A private partial name per call: two jobs on one worker may fetch the same source at once.
+    fd, partial = tempfile.mkstemp(dir=dest.parent, prefix=dest.name, suffix=".part")
+    try:
+        with storage.open(name, "rb") as src, os.fdopen(fd, "wb") as out:
+            shutil.copyfileobj(src, out, length=1024 * 1024)
+        os.replace(partial, dest)
+    finally:
+        if os.path.exists(partial):
+            os.unlink(partial)
+    return dest
+
+
+def upload(path: Path, name: str, *, storage: Storage = default_storage) -> str:
+    """Store `path` under exactly `name`, replacing what was there (outputs have fixed names)."""
+    with open(path, "rb") as fh:
+        stored = storage.save(name, File(fh, name=os.path.basename(name)))
+    if stored != name:
+        raise RuntimeError(f"storage renamed {name!r} to {stored!r}; enable overwriting")
+    return stored
+
+
+def upload_text(text: str, name: str, *, storage: Storage = default_storage) -> str:
+    from django.core.files.base import ContentFile
+
+    if storage.exists(name):
+        storage.delete(name)
+    stored = storage.save(name, ContentFile(text.encode()))
+    if stored != name:
+        raise RuntimeError(f"storage renamed {name!r} to {stored!r}; enable overwriting")
+    return stored
+
+
+def walk(prefix: str, *, storage: Storage = default_storage) -> Iterator[str]:
+    """Every stored file name under `prefix` (a directory-like path ending in '/')."""
+    prefix = prefix.rstrip("/")
+    try:
+        dirs, files = storage.listdir(prefix)
+    except FileNotFoundError:
+        return
+    for f in files:
+        yield f"{prefix}/{f}"
+    for d in dirs:
+        yield from walk(f"{prefix}/{d}", storage=storage)
+
+
+def delete_prefix(prefix: str, *, storage: Storage = default_storage) -> int:
+    count = 0
+    for name in list(walk(prefix, storage=storage)):
+        storage.delete(name)
+        count += 1
+    return count

@@ -1,0 +1,159 @@
+"""Pipeline wall time against one single-decode ffmpeg ladder, measured in the same run.
+
+    .venv/bin/python benchmarks/transcode.py [--seconds 60] [--workers 1 2] [--redis]
+
+Makes `bench_1080p_60s.mp4` (lavfi, like ../shared/media/make_samples.py --set bench), then:
+  baseline  one ffmpeg command: one decode, split into every rung, same x264 settings, + audio
+  pipeline  the real pipeline (chunks on Dramatiq workers in this process, packaging, posters)
+Prints wall times, the ratio pipeline/baseline, and time-to-playable (status `ready`) as a share
+of the full time. `--scaling` compares 1 and 2 workers with one ffmpeg thread per job, which is
+what adding a worker machine looks like from the point of view of one job.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from fractions import Fraction
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "benchmarks" / "out"
+sys.path.insert(0, str(ROOT))
+
+
+def make_source(seconds: int) -> Path:
+    OUT.mkdir(parents=True, exist_ok=True)
+    path = OUT / f"bench_1080p_{seconds}s.mp4"
+    if path.exists() and path.stat().st_size:
+        return path
+    ffmpeg = shutil.which("ffmpeg") or "ffmpeg"
+    subprocess.run(
+        [ffmpeg, "-hide_banner", "-v", "error", "-y",
+         "-f", "lavfi", "-i", f"testsrc2=size=1920x1080:rate=30:duration={seconds}",
+         "-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}:sample_rate=48000",
+         "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-b:v", "6M",
+         "-c:a", "aac", "-b:a", "128k", "-shortest", str(path)],
+        check=True,
+    )  # fmt: skip
+    return path
+
+
+def setup_django(redis: bool, workdir: Path) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "streamsite.settings")
+    os.environ["STREAMSITE_NO_EMBEDDED_WORKER"] = "1"
+    os.environ["LOG_LEVEL"] = "WARNING"
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{workdir}/bench.sqlite3")
+    os.environ["STORAGE_URL"] = f"file://{workdir}/media"
+    os.environ["PIPELINE_WORK_DIR"] = str(workdir / "work")
+    os.environ["DRAMATIQ_NAMESPACE"] = "streamsite-bench"
+    if redis:
+        os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
+    else:
+        os.environ.pop("REDIS_URL", None)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def baseline(source: Path, threads: int) -> float:
+    """The same ladder from one decode of the whole title, then the audio, as one would by hand."""
+    from apps.videos import encoding, pipeline
+    from media_pipeline import commands
+    from media_pipeline.ladder import Chunk, Rung
+
+    info = encoding.probe_source(source)
+    plan = pipeline.make_plan(info)
+    fps = Fraction(plan["fps"])
+    total = sum(c["frames"] for c in plan["chunks"])
+    rungs = [Rung(**{k: r[k] for k in Rung.__dataclass_fields__}) for r in plan["rungs"]]
+    with tempfile.TemporaryDirectory() as tmp:
+        outputs = {r.name: f"{tmp}/{r.name}.mp4" for r in rungs}
+        args = commands.chunk_encode_args(
+            ffmpeg=encoding.ffmpeg(), source=str(source), demuxer=info.demuxer,
+            chunk=Chunk(index=0, start_frame=0, frames=total, fps=fps),
+            seg=pipeline._segmenting(plan), rungs=rungs, outputs=outputs,
+            preset="veryfast", threads=threads,
+        )  # fmt: skip
+        audio = commands.audio_encode_args(
+            ffmpeg=encoding.ffmpeg(), source=str(source), demuxer=info.demuxer,
+            out_path=f"{tmp}/audio.mp4", duration_s=info.duration,
+        )  # fmt: skip
+        start = time.perf_counter()
+        subprocess.run(args, check=True)
+        subprocess.run(audio, check=True)
+        return time.perf_counter() - start
+
+
+def run_pipeline(source: Path, workers: int, threads: int) -> tuple[float, float]:
+    import dramatiq
+    from django.conf import settings
+    from django.core.files import File
+
+    from apps.users.models import User
+    from apps.videos import services
+    from apps.videos.models import Video
+    from streamsite.broker import import_actor_modules
+
+    settings.PIPELINE_FFMPEG_THREADS = threads
+    import_actor_modules()
+    broker = dramatiq.get_broker()
+    broker.flush_all()
+    owner, _ = User.objects.get_or_create(username="bench", defaults={"is_superuser": True})
+    worker = dramatiq.Worker(broker, worker_threads=workers, worker_timeout=100)
+    worker.start()
+    try:
+        start = time.perf_counter()
+        with open(source, "rb") as fh:
+            video = services.video_create(
+                owner=owner, title="bench", upload=File(fh, name=source.name),
+                filename=source.name, enforce_role=False,
+            )  # fmt: skip
+        ready_at = None
+        while True:
+            v = Video.objects.get(pk=video.pk)
+            if v.status == "failed":
+                raise SystemExit(f"pipeline failed: {v.error}")
+            if v.status == "ready" and ready_at is None:
+                ready_at = time.perf_counter() - start
+            if v.status == "ready" and v.progress == 100:
+                return time.perf_counter() - start, ready_at
+            time.sleep(0.05)
+    finally:
+        worker.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--redis", action="store_true", help="use the Redis broker")
+    parser.add_argument("--workers", type=int, default=2, help="worker threads for the ratio")
+    parser.add_argument("--scaling", action="store_true", help="also 1 vs 2 workers, 1 thread")
+    args = parser.parse_args()
+    source = make_source(args.seconds)
+    with tempfile.TemporaryDirectory(prefix="streamsite-bench-") as tmp:
+        setup_django(args.redis, Path(tmp))
+        base = baseline(source, threads=0)
+        full, ready = run_pipeline(source, workers=args.workers, threads=0)
+        print(f"source            {source.name}")
+        print(f"baseline          {base:7.1f} s  (one ffmpeg, single decode, all rungs + audio)")
+        print(f"pipeline          {full:7.1f} s  ({args.workers} workers, chunks + packaging)")
+        print(f"ratio             {full / base:7.2f}   (target <= 1.15)")
+        print(f"time-to-playable  {ready:7.1f} s  = {ready / full:.0%} of the full time")
+        if args.scaling:
+            one, _ = run_pipeline(source, workers=1, threads=1)
+            two, _ = run_pipeline(source, workers=2, threads=1)
+            print(f"1 worker  x 1 thread {one:7.1f} s")
+            print(f"2 workers x 1 thread {two:7.1f} s  speed-up {one / two:.2f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,218 @@
+"""Planning the encode: which renditions, at what frame rate, cut into which chunks.
+
+Everything is integer frames at the output frame rate. Chunks are whole numbers of segments and
+segments whole numbers of GOPs, so chunks encoded independently join into one stream whose
+keyframes, and therefore HLS/DASH segment boundaries, fall at the same instants in every rung.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any, Protocol
+
+
+class _HasSize(Protocol):
+    @property
+    def width(self) -> int: ...
+
+    @property
+    def height(self) -> int: ...
+
+
+@dataclass(frozen=True)
+class RungSpec:
+    name: str
+    height: int  # the short side of the frame, whatever the orientation
+    video_kbps: int
+    maxrate_kbps: int
+    bufsize_kbits: int
+
+
+def _spec(height: int, kbps: int) -> RungSpec:
+    # VBV: peaks may reach 1.5x the average, smoothed over a 2x buffer, so segment sizes (and
+    # the BANDWIDTH we advertise) stay predictable without crippling hard scenes.
+    return RungSpec(f"{height}p", height, kbps, kbps * 3 // 2, kbps * 2)
+
+
+DEFAULT_LADDER: tuple[RungSpec, ...] = (
+    _spec(144, 120),
+    _spec(240, 300),
+    _spec(360, 700),
+    _spec(480, 1200),
+    _spec(720, 2800),
+    _spec(1080, 5000),
+    _spec(1440, 9000),
+    _spec(2160, 16000),
+)
+
+
+def ladder_from_settings(data: Iterable[Mapping[str, Any]]) -> tuple[RungSpec, ...]:
+    """Build a ladder from plain dicts (settings/JSON); missing peaks default to 1.5x/2x."""
+    specs: list[RungSpec] = []
+    for item in data:
+        height = int(item["height"])
+        kbps = int(item["video_kbps"])
+        if height < 2 or height % 2 or kbps <= 0:
+            raise ValueError(f"Invalid ladder rung {dict(item)!r}: even height and kbps > 0")
+        specs.append(
+            RungSpec(
+                name=str(item.get("name") or f"{height}p"),
+                height=height,
+                video_kbps=kbps,
+                maxrate_kbps=int(item.get("maxrate_kbps") or kbps * 3 // 2),
+                bufsize_kbits=int(item.get("bufsize_kbits") or kbps * 2),
+            )
+        )
+    if not specs:
+        raise ValueError("The ladder needs at least one rung.")
+    return tuple(sorted(specs, key=lambda s: s.height))
+
+
+@dataclass(frozen=True)
+class Rung:
+    name: str
+    width: int
+    height: int
+    video_kbps: int
+    maxrate_kbps: int
+    bufsize_kbits: int
+
+
+def even(value: float) -> int:
+    """Nearest even integer, at least 2: H.264 4:2:0 needs even dimensions."""
+    return max(2, int(math.floor(value / 2 + 0.5)) * 2)
+
+
+def plan_ladder(source: _HasSize | tuple[int, int], specs: Iterable[RungSpec]) -> list[Rung]:
+    """Rungs for a source of the given DISPLAY size, smallest first, never upscaling."""
+    width, height = (source.width, source.height) if not isinstance(source, tuple) else source
+    if width <= 0 or height <= 0:
+        raise ValueError(f"Invalid source size {width}x{height}")
+    specs = sorted(specs, key=lambda s: s.height)
+    if not specs:
+        raise ValueError("The ladder needs at least one rung.")
+    short, long = min(width, height), max(width, height)
+    landscape = width >= height
+    rungs: list[Rung] = []
+    seen: set[tuple[int, int]] = set()
+    for spec in specs:
+        if spec.height > short:
+            continue
+        out_short = spec.height
+        out_long = even(long * spec.height / short)
+        size = (out_long, out_short) if landscape else (out_short, out_long)
+        if size in seen:
+            continue
+        seen.add(size)
+        rungs.append(Rung(spec.name, *size, spec.video_kbps, spec.maxrate_kbps, spec.bufsize_kbits))
+    if not rungs:
+        # Smaller than the smallest rung: keep the source size (rounded down, so never upscaled)
+        # and scale the smallest rung's bitrates by pixel count.
+        low = specs[0]
+        out_w, out_h = max(2, width // 2 * 2), max(2, height // 2 * 2)
+        low_pixels = low.height * even(low.height * long / short)
+        ratio = min(1.0, out_w * out_h / low_pixels)
+        kbps = max(32, int(low.video_kbps * ratio))
+        name = f"{min(out_w, out_h)}p"
+        rungs.append(Rung(name, out_w, out_h, kbps, kbps * 3 // 2, kbps * 2))
+    return rungs
+
+
+def _snap_standard(fps: Fraction) -> Fraction:
+    """Snap near-standard rates (29.97 measured as 2997/100, 30.0003...) to exact fractions."""
+    for whole in (round(fps), round(fps * Fraction(1001, 1000))):
+        for candidate in (Fraction(whole), Fraction(whole * 1000, 1001)):
+            if candidate > 0 and abs(fps - candidate) / candidate < Fraction(1, 2000):
+                return candidate
+    return fps.limit_denominator(1001)
+
+
+def output_fps(fps: Fraction, cap: int = 60) -> Fraction:
+    """Keep the source rate, but divide high rates by the smallest integer that fits ``cap``.
+
+    Integer division keeps every output frame on a source frame: 120 -> 60, 100 -> 50, 90 -> 45.
+    """
+    fps = Fraction(fps)
+    if fps <= 0:
+        raise ValueError(f"Invalid frame rate {fps}")
+    fps = _snap_standard(fps)
+    if fps > cap:
+        fps = fps / math.ceil(fps / cap)
+    return fps
+
+
+@dataclass(frozen=True)
+class Segmenting:
+    segment_frames: int
+    gop_frames: int
+    fps: Fraction
+
+    @property
+    def segment_s(self) -> float:
+        return float(self.segment_frames / self.fps)
+
+    @property
+    def gop_s(self) -> float:
+        return float(self.gop_frames / self.fps)
+
+    @property
+    def segment_us(self) -> int:
+        """Segment length in whole microseconds, rounded down.
+
+        ffmpeg's HLS muxer cuts at the first keyframe at or after N x hls_time (cumulative), and
+        parses hls_time in microseconds; rounding down keeps every boundary on our keyframe.
+        """
+        return int(self.segment_frames * 1_000_000 // self.fps)
+
+
+def plan_segmenting(fps: Fraction, segment_s: float = 4.0, gop_s: float = 2.0) -> Segmenting:
+    """A keyframe every ~gop_s, a segment every whole number of GOPs (~segment_s)."""
+    fps = Fraction(fps)
+    gop = max(1, round(fps * Fraction(gop_s)))
+    per_segment = max(1, round(segment_s / gop_s))
+    return Segmenting(segment_frames=gop * per_segment, gop_frames=gop, fps=fps)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    index: int
+    start_frame: int
+    frames: int
+    fps: Fraction
+
+    @property
+    def start_s(self) -> float:
+        return float(self.start_frame / self.fps)
+
+    @property
+    def duration_s(self) -> float:
+        return float(self.frames / self.fps)
+
+    @property
+    def end_frame(self) -> int:
+        return self.start_frame + self.frames
+
+
+def total_frames(duration_s: float, fps: Fraction) -> int:
+    # The epsilon absorbs float noise (3.9999999 s at 30 fps is 120 frames, not 119).
+    return max(1, math.floor(Fraction(duration_s) * fps + Fraction(1, 1000)))
+
+
+def plan_chunks(duration_s: float, seg: Segmenting, segments_per_chunk: int = 3) -> list[Chunk]:
+    """Split the title into chunks of whole segments; a last sliver under one segment joins the
+    previous chunk rather than paying a process start-up for a second of video."""
+    if segments_per_chunk < 1:
+        raise ValueError("segments_per_chunk must be at least 1")
+    total = total_frames(duration_s, seg.fps)
+    size = seg.segment_frames * segments_per_chunk
+    starts = list(range(0, total, size))
+    if len(starts) > 1 and total - starts[-1] < seg.segment_frames:
+        starts.pop()
+    chunks: list[Chunk] = []
+    for index, start in enumerate(starts):
+        end = starts[index + 1] if index + 1 < len(starts) else total
+        chunks.append(Chunk(index=index, start_frame=start, frames=end - start, fps=seg.fps))
+    return chunks

@@ -1,0 +1,63 @@
+import pytest
+from django.db import connection
+
+from apps.videos import search
+from apps.videos.selectors import video_search
+from tests.factories import VideoFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _indexed(**kwargs):
+    video = VideoFactory(**kwargs)
+    search.video_reindex(video=video)
+    return video
+
+
+def test_exact_title_match_beats_a_description_match():
+    in_description = _indexed(title="Weekend plans", description="We bake sourdough bread")
+    in_title = _indexed(title="Sourdough bread", description="A recipe")
+    _indexed(title="Unrelated", description="Nothing here")
+    ids = [v.id for v in video_search(query="sourdough bread")]
+    assert ids == [in_title.id, in_description.id]
+
+
+def test_search_covers_tags_and_channel_name():
+    tagged = _indexed(title="Clip one", tags="kayak,river")
+    assert [v.id for v in video_search(query="kayak")] == [tagged.id]
+    owned = _indexed(title="Clip two")
+    owned.owner.display_name = "Zanzibar Studio"
+    owned.owner.save()
+    search.video_reindex(video=owned)
+    assert owned.id in [v.id for v in video_search(query="zanzibar")]
+
+
+def test_unlisted_private_and_unfinished_videos_are_never_found():
+    _indexed(title="Secret volcano", visibility="unlisted")
+    _indexed(title="Private volcano", visibility="private")
+    _indexed(title="Pending volcano", status="processing", published_at=None)
+    assert list(video_search(query="volcano")) == []
+
+
+def test_filters_by_duration():
+    short = _indexed(title="Drone short", duration=60)
+    _indexed(title="Drone long", duration=3600)
+    assert [v.id for v in video_search(query="drone", duration="short")] == [short.id]
+
+
+def test_typos_still_find_the_video():
+    if connection.vendor != "postgresql":
+        pytest.skip("typo tolerance needs PostgreSQL's pg_trgm")
+    video = _indexed(title="Photosynthesis explained")
+    _indexed(title="Cooking pasta")
+    assert [v.id for v in video_search(query="fotosynthesis")] == [video.id]
+
+
+def test_search_page_and_api_use_the_same_ranking(client):
+    _indexed(title="Weekend plans", description="sourdough")
+    best = _indexed(title="Sourdough")
+    page = client.get("/search/", {"q": "sourdough"})
+    assert page.status_code == 200
+    assert page.context["videos"][0].id == best.id
+    api = client.get("/api/v1/videos/", {"search": "sourdough"}).json()
+    assert api["results"][0]["id"] == best.id and api["count"] == 2

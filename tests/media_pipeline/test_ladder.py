@@ -1,0 +1,179 @@
+"""Ladder, frame rate, segment and chunk planning."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pytest
+
+from media_pipeline.ladder import (
+    DEFAULT_LADDER,
+    Chunk,
+    Rung,
+    RungSpec,
+    ladder_from_settings,
+    output_fps,
+    plan_chunks,
+    plan_ladder,
+    plan_segmenting,
+)
+
+
+def _sizes(rungs: list[Rung]) -> list[tuple[str, int, int]]:
+    return [(r.name, r.width, r.height) for r in rungs]
+
+
+def test_default_ladder_shape() -> None:
+    assert [s.height for s in DEFAULT_LADDER] == [144, 240, 360, 480, 720, 1080, 1440, 2160]
+    by_name = {s.name: s for s in DEFAULT_LADDER}
+    assert by_name["360p"].video_kbps == 700
+    assert by_name["1080p"].maxrate_kbps == 7500
+    assert by_name["1080p"].bufsize_kbits == 10000
+
+
+def test_landscape_1080p() -> None:
+    assert _sizes(plan_ladder((1920, 1080), DEFAULT_LADDER)) == [
+        ("144p", 256, 144),
+        ("240p", 426, 240),
+        ("360p", 640, 360),
+        ("480p", 854, 480),
+        ("720p", 1280, 720),
+        ("1080p", 1920, 1080),
+    ]
+
+
+def test_portrait_720x1280() -> None:
+    assert _sizes(plan_ladder((720, 1280), DEFAULT_LADDER)) == [
+        ("144p", 144, 256),
+        ("240p", 240, 426),
+        ("360p", 360, 640),
+        ("480p", 480, 854),
+        ("720p", 720, 1280),
+    ]
+
+
+def test_accepts_media_info_like_objects() -> None:
+    class Info:
+        width, height = 360, 640
+
+    assert plan_ladder(Info(), DEFAULT_LADDER)[-1].name == "360p"
+
+
+def test_no_upscaling_between_steps() -> None:
+    rungs = plan_ladder((1000, 1000), DEFAULT_LADDER)
+    assert rungs[-1].name == "720p"
+    assert all(r.width <= 1000 and r.height <= 1000 for r in rungs)
+
+
+def test_tiny_source_gets_one_rung_at_its_size() -> None:
+    (rung,) = plan_ladder((160, 90), DEFAULT_LADDER)
+    assert (rung.name, rung.width, rung.height) == ("90p", 160, 90)
+    assert rung.video_kbps < DEFAULT_LADDER[0].video_kbps
+    (odd,) = plan_ladder((161, 91), DEFAULT_LADDER)
+    assert (odd.width, odd.height) == (160, 90)
+
+
+@pytest.mark.parametrize(
+    "size", [(1920, 1080), (1080, 1920), (1440, 1080), (853, 480), (2560, 1097)]
+)
+def test_dimensions_even_and_aspect_kept(size: tuple[int, int]) -> None:
+    width, height = size
+    rungs = plan_ladder(size, DEFAULT_LADDER)
+    assert rungs == sorted(rungs, key=lambda r: r.width * r.height)
+    for rung in rungs:
+        assert rung.width % 2 == 0 and rung.height % 2 == 0
+        assert rung.width / rung.height == pytest.approx(width / height, rel=0.02)
+        assert rung.width <= width + 1 and rung.height <= height + 1
+
+
+def test_ladder_from_settings() -> None:
+    specs = ladder_from_settings(
+        [{"height": 720, "video_kbps": 3000}, {"height": 360, "video_kbps": 800, "name": "sd"}]
+    )
+    assert specs == (
+        RungSpec("sd", 360, 800, 1200, 1600),
+        RungSpec("720p", 720, 3000, 4500, 6000),
+    )
+    with pytest.raises(ValueError):
+        ladder_from_settings([{"height": 361, "video_kbps": 100}])
+    with pytest.raises(ValueError):
+        ladder_from_settings([])
+
+
+@pytest.mark.parametrize(
+    ("fps", "expected"),
+    [
+        (Fraction(30), Fraction(30)),
+        (Fraction(30000, 1001), Fraction(30000, 1001)),
+        (Fraction(2997, 100), Fraction(30000, 1001)),
+        (Fraction(24000, 1001), Fraction(24000, 1001)),
+        (Fraction(25), Fraction(25)),
+        (Fraction(60), Fraction(60)),
+        (Fraction(120), Fraction(60)),
+        (Fraction(100), Fraction(50)),
+        (Fraction(90), Fraction(45)),
+        (Fraction(120000, 1001), Fraction(60000, 1001)),
+        (Fraction(240), Fraction(60)),
+        (Fraction(15), Fraction(15)),
+    ],
+)
+def test_output_fps(fps: Fraction, expected: Fraction) -> None:
+    assert output_fps(fps) == expected
+
+
+def test_output_fps_cap_and_odd_rates() -> None:
+    assert output_fps(Fraction(60), cap=30) == 30
+    assert output_fps(Fraction(1234, 100)).denominator <= 1001
+    with pytest.raises(ValueError):
+        output_fps(Fraction(0))
+
+
+@pytest.mark.parametrize(
+    ("fps", "gop", "segment"),
+    [
+        (Fraction(30), 60, 120),
+        (Fraction(30000, 1001), 60, 120),
+        (Fraction(25), 50, 100),
+        (Fraction(60), 120, 240),
+        (Fraction(24000, 1001), 48, 96),
+    ],
+)
+def test_plan_segmenting(fps: Fraction, gop: int, segment: int) -> None:
+    seg = plan_segmenting(fps)
+    assert (seg.gop_frames, seg.segment_frames) == (gop, segment)
+    assert seg.segment_frames % seg.gop_frames == 0
+    assert seg.segment_s == pytest.approx(4.0, abs=0.01)
+    # Rounded down so that N x hls_time never passes the Nth segment's first keyframe.
+    assert seg.segment_us / 1e6 <= seg.segment_s
+
+
+def test_plan_chunks_covers_every_frame_once() -> None:
+    seg = plan_segmenting(Fraction(30))
+    chunks = plan_chunks(100.0, seg)
+    assert chunks[0].start_frame == 0
+    for a, b in zip(chunks, chunks[1:], strict=False):
+        assert a.end_frame == b.start_frame
+        assert a.frames == 3 * seg.segment_frames
+        assert b.start_frame % seg.segment_frames == 0
+    assert chunks[-1].end_frame == 3000
+    assert [c.index for c in chunks] == list(range(len(chunks)))
+
+
+def test_plan_chunks_merges_a_small_tail() -> None:
+    seg = plan_segmenting(Fraction(30))  # 120-frame segments, 360-frame chunks
+    chunks = plan_chunks(12.0 + 3.9, seg)
+    assert [c.frames for c in chunks] == [360 + 117]
+    chunks = plan_chunks(12.0 + 4.0, seg)
+    assert [c.frames for c in chunks] == [360, 120]
+
+
+def test_plan_chunks_edges() -> None:
+    seg = plan_segmenting(Fraction(30000, 1001))
+    # Float noise must not lose the last frame: 4.004 s at 29.97 fps is exactly 120 frames.
+    assert plan_chunks(120 * 1001 / 30000, seg)[-1].end_frame == 120
+    assert plan_chunks(0.001, seg) == [Chunk(0, 0, 1, Fraction(30000, 1001))]
+    chunk = plan_chunks(20.0, seg, segments_per_chunk=1)[1]
+    assert chunk.start_s == pytest.approx(4.004)
+    assert chunk.duration_s == pytest.approx(4.004)
+    with pytest.raises(ValueError):
+        plan_chunks(10.0, seg, segments_per_chunk=0)
