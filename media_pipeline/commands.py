@@ -173,6 +173,9 @@ def audio_encode_args(
     return [
         ffmpeg,
         *untrusted_input(demuxer),
+        # An input limit: stop reading where the video ends rather than demuxing the rest.
+        "-t",
+        _seconds(duration_s),
         "-i",
         _abs(source),
         "-map",
@@ -191,8 +194,6 @@ def audio_encode_args(
         "48000",
         "-b:a",
         f"{bitrate_k}k",
-        "-t",
-        _seconds(duration_s),
         *_STRIP_METADATA,
         "-f",
         "mp4",

@@ -122,11 +122,18 @@ def plan_ladder(source: _HasSize | tuple[int, int], specs: Iterable[RungSpec]) -
 
 
 def _snap_standard(fps: Fraction) -> Fraction:
-    """Snap near-standard rates (29.97 measured as 2997/100, 30.0003...) to exact fractions."""
-    for whole in (round(fps), round(fps * Fraction(1001, 1000))):
-        for candidate in (Fraction(whole), Fraction(whole * 1000, 1001)):
-            if candidate > 0 and abs(fps - candidate) / candidate < Fraction(1, 2000):
-                return candidate
+    """Snap rates within 1% of a standard one to it exactly: variable-rate phone clips report an
+    average like 29.83 and measured rates come as 2997/100, but GOPs, segment lengths and the
+    advertised FRAME-RATE should follow the nominal 30 or 30000/1001."""
+    candidates = {
+        rate
+        for whole in (round(fps), round(fps * Fraction(1001, 1000)))
+        for rate in (Fraction(whole), Fraction(whole * 1000, 1001))
+        if rate > 0
+    }
+    best = min(candidates, key=lambda rate: abs(fps - rate), default=None)
+    if best is not None and abs(fps - best) / best <= Fraction(1, 100):
+        return best
     return fps.limit_denominator(1001)
 
 

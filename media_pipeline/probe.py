@@ -84,6 +84,15 @@ class ProbeLimits:
 
 @dataclass(frozen=True)
 class MediaInfo:
+    """What the pipeline needs to know about an accepted upload.
+
+    ``width``/``height`` are the DISPLAY size (after rotation and pixel aspect), which is what
+    rungs are planned in; ffmpeg autorotates while decoding, so encodes come out upright.
+    ``rotation`` is clockwise degrees. ``duration`` is the video's own length (it can be
+    shorter than the container's when audio runs on). Pass ``demuxer`` to ``-f`` on every
+    later read of the upload.
+    """
+
     demuxer: str
     format_name: str
     duration: float

@@ -18,6 +18,9 @@ CONCAT = "Concat lists are not accepted; upload the video file itself."
 TEXT = "The file is text, not a video."
 MARKUP = "The file is a web page or XML/SVG document, not a video."
 IMAGE = "The file is an image, not a video."
+RAW_STREAM = (
+    "The file is a bare video stream without a container; upload an MP4, MKV, WebM or MOV file."
+)
 
 # Image brands of the ISO base media format (HEIF/AVIF photos share MP4's box structure).
 _IMAGE_BRANDS = {b"heic", b"heix", b"hevc", b"heim", b"heis", b"mif1", b"msf1", b"avif", b"avis"}
@@ -36,6 +39,37 @@ def _is_image(head: bytes) -> bool:
         return int.from_bytes(head[14:18], "little") in _BMP_HEADER_SIZES
     if head[4:8] == b"ftyp" and head[8:12] in _IMAGE_BRANDS:
         return True
+    return False
+
+
+def _audio_format(head: bytes) -> str | None:
+    """Audio-only formats, recognised here so the message names them whatever ffmpeg's version
+    (newer builds no longer identify formats outside the demuxer whitelist)."""
+    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
+        return "wav"
+    if head[:4] == b"FORM" and head[8:12] in {b"AIFF", b"AIFC"}:
+        return "aiff"
+    if head.startswith(b"fLaC"):
+        return "flac"
+    if head.startswith(b"#!AMR"):
+        return "amr"
+    if head.startswith(b"ID3") or head[:2] in {b"\xff\xfb", b"\xff\xf3", b"\xff\xfa", b"\xff\xf2"}:
+        return "mp3"
+    if head[:2] in {b"\xff\xf1", b"\xff\xf9"}:
+        return "aac"
+    return None
+
+
+def _is_raw_video(head: bytes) -> bool:
+    """An H.264/HEVC Annex B elementary stream: a start code, then a parameter set, delimiter
+    or SEI. Playable bytes, but no container to give it timing."""
+    if looks_like_iso_bmff(head):
+        # A 64-bit MP4 box header also begins 00 00 00 01.
+        return False
+    for code in (b"\x00\x00\x00\x01", b"\x00\x00\x01"):
+        if head.startswith(code) and len(head) > len(code):
+            nal = head[len(code)]
+            return nal & 0x1F in {6, 7, 9} or (nal >> 1) & 0x3F in {32, 33, 35, 39}
     return False
 
 
@@ -81,6 +115,11 @@ def classify(head: bytes) -> tuple[str, str] | None:
         return TEXT, "text"
     if _is_image(head):
         return IMAGE, "image"
+    audio = _audio_format(head)
+    if audio:
+        return f"The file is an audio file ({audio}) with no video.", "audio_only"
+    if _is_raw_video(head):
+        return RAW_STREAM, "raw_stream"
     return None
 
 

@@ -11,6 +11,7 @@ import threading
 
 import dramatiq
 from django.conf import settings
+from django.db import close_old_connections, connections
 from dramatiq.brokers.redis import RedisBroker
 from dramatiq.brokers.stub import StubBroker
 from dramatiq.middleware import (
@@ -28,6 +29,23 @@ _lock = threading.Lock()
 _embedded_worker: dramatiq.Worker | None = None
 
 
+class DbConnections(dramatiq.Middleware):
+    """Worker threads are not request threads: close their database connections as Django
+    would around a request, or they go stale (and keep test databases busy after a run)."""
+
+    def before_process_message(self, broker, message) -> None:
+        close_old_connections()
+
+    def after_process_message(self, broker, message, *, result=None, exception=None) -> None:
+        close_old_connections()
+
+    def after_skip_message(self, broker, message) -> None:
+        close_old_connections()
+
+    def after_worker_thread_shutdown(self, broker, thread) -> None:
+        connections.close_all()
+
+
 def _middleware() -> list:
     return [
         AgeLimit(),
@@ -37,6 +55,7 @@ def _middleware() -> list:
         Pipelines(),
         Retries(min_backoff=2_000, max_backoff=120_000),
         CurrentMessage(),
+        DbConnections(),
     ]
 
 

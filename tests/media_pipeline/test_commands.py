@@ -123,7 +123,7 @@ def test_audio_encode_args() -> None:
     assert _value(args, "-ar") == "48000"
     assert _value(args, "-b:a") == "128k"
     assert _value(args, "-t") == "12.500000"
-    assert args.index("-t") > args.index("-i")
+    assert args.index("-t") < args.index("-i")
     assert args[-3:] == ["-f", "mp4", "/w/a.mp4"]
 
 

@@ -137,7 +137,10 @@ def odd_inputs(tmp_path_factory: pytest.TempPathFactory, ffmpeg_bin: str) -> dic
 
 @pytest.mark.parametrize(
     ("name", "code", "words"),
-    [("wav_named.mp4", "audio_only", "audio file (wav)"), ("raw_h264.mp4", "raw_stream", "h264")],
+    [
+        ("wav_named.mp4", "audio_only", "audio file (wav)"),
+        ("raw_h264.mp4", "raw_stream", "without a container"),
+    ],
 )
 def test_refusal_names_what_was_found(
     odd_inputs: dict[str, Path],
@@ -174,7 +177,9 @@ def test_whitelist_stops_playlists_even_past_the_sniffer(
             probe_mod._read_container(
                 src, ffmpeg=ffmpeg, ffprobe=ffprobe, limits=ProbeLimits(), head=b""
             )
-    assert info.value.code == "hls"
+    # ffmpeg 5.1 names the demuxer it refused; newer builds do not even detect HLS without a
+    # .m3u8 name, which is just as safe.
+    assert info.value.code in {"hls", "unrecognized"}
     with pytest.raises(TimeoutError):
         listener.accept()
     listener.close()

@@ -182,6 +182,13 @@ def test_framecrc_end() -> None:
         (b"BM" + b"\x00" * 12 + (40).to_bytes(4, "little"), "image"),
         (b"II*\x00" + b"\x00" * 8, "image"),
         (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00", "image"),
+        (b"RIFF\x24\x00\x00\x00WAVEfmt ", "audio_only"),
+        (b"ID3\x04\x00\x00\x00\x00\x00\x00", "audio_only"),
+        (b"\xff\xf1\x50\x80\x02\x1f\xfc", "audio_only"),
+        (b"fLaC\x00\x00\x00\x22", "audio_only"),
+        (b"\x00\x00\x00\x01\x67\x64\x00\x1f", "raw_stream"),
+        (b"\x00\x00\x00\x01\x09\xf0\x00\x00", "raw_stream"),
+        (b"\x00\x00\x00\x01\x40\x01\x0c\x01", "raw_stream"),
     ],
 )
 def test_sniff_refuses(head: bytes, code: str) -> None:
@@ -198,6 +205,9 @@ def test_sniff_refuses(head: bytes, code: str) -> None:
         b"RIFF\x10\x00\x00\x00AVI LIST",
         b"\x47\x40\x00\x10\x00" * 8,
         b"BMW-like junk that is not a bitmap" + b"\x00",
+        b"\x00\x00\x01\xba\x44\x00\x04\x00",  # MPEG program stream pack header
+        b"\x00\x00\x00\x01ftyp\x00\x00\x00\x00\x00\x00\x00\x20",  # 64-bit box size
+        b"OggS\x00\x02",  # may well hold Theora video: the probe decides
     ],
 )
 def test_sniff_passes_containers(head: bytes) -> None:
