@@ -137,7 +137,7 @@ if REDIS_URL:
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "streamsite.layers.ThreadSafeInMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 DRAMATIQ_NAMESPACE = env_str("DRAMATIQ_NAMESPACE", "streamsite")
@@ -277,7 +277,7 @@ PIPELINE_LADDER = env_json_list("PIPELINE_LADDER_JSON") or [
     {"name": "2160p", "height": 2160, "video_kbps": 16000},
 ]
 # Rungs up to this short side are encoded first, so a video is watchable early.
-PIPELINE_FIRST_GROUP_MAX_HEIGHT = env_int("PIPELINE_FIRST_GROUP_MAX_HEIGHT", 360)
+PIPELINE_FIRST_GROUP_MAX_HEIGHT = env_int("PIPELINE_FIRST_GROUP_MAX_HEIGHT", 240)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

@@ -44,7 +44,8 @@ def remove_work_dir(video_id: str, generation: int) -> None:
 
 def local_source(*, video_id: str, generation: int, source_name: str) -> Path:
     """The upload on this worker's disk, fetched once per worker and reused by its jobs."""
-    path = work_dir(video_id, generation) / "source"
+    # Named after the stored name: a remuxed source replaces the upload mid-way.
+    path = work_dir(video_id, generation) / source_name.rsplit("/", 1)[-1]
     if not path.exists():
         storage.download(source_name, path)
     return path
@@ -56,6 +57,26 @@ def probe_source(path: Path) -> MediaInfo:
         max_file_bytes=settings.MAX_UPLOAD_MB * 1024 * 1024,
     )
     return probe(path, ffmpeg=ffmpeg(), ffprobe=ffprobe(), limits=limits)
+
+
+def remux_if_needed(
+    *, source: Path, info: MediaInfo, storage_prefix: str
+) -> tuple[str, MediaInfo] | None:
+    """MPEG-TS/PS cannot be seeked to an exact frame, which chunks need: copy the streams into
+    Matroska once (cheap: no re-encode), store it, and plan from the copy."""
+    if not commands.needs_remux(info.demuxer):
+        return None
+    out = source.parent / "remuxed"
+    args = commands.remux_args(
+        ffmpeg=ffmpeg(),
+        source=str(source),
+        demuxer=info.demuxer,
+        out_path=str(out),
+        video_stream=info.video_stream,
+    )
+    run_tool(args, timeout=120 + info.duration, cwd=source.parent)
+    remuxed = probe_source(out)
+    return storage.upload(out, f"{storage_prefix}source/remuxed"), remuxed
 
 
 def _timeout(duration_s: float, pixels: int) -> float:

@@ -139,12 +139,18 @@ def plan_video(video_id: str, generation: int) -> None:
     source = encoding.local_source(
         video_id=video_id, generation=generation, source_name=video.source
     )
+    source_name = video.source
     try:
         info = encoding.probe_source(source)
+        remuxed = encoding.remux_if_needed(
+            source=source, info=info, storage_prefix=video.storage_prefix
+        )
     except ProbeRefused as refused:
         video_fail(video_id=video_id, generation=generation, reason=refused.reason)
         encoding.remove_work_dir(video_id, generation)
         return
+    if remuxed is not None:
+        source_name, info = remuxed
     plan = make_plan(info)
     with transaction.atomic():
         video = _load(video_id, generation, lock=True)
@@ -152,6 +158,7 @@ def plan_video(video_id: str, generation: int) -> None:
             return
         _transition(video, VideoStatus.PROCESSING)
         video.plan = plan
+        video.source = source_name
         video.duration = info.duration
         video.width, video.height = info.width, info.height
         video.fps = plan["fps"]

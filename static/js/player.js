@@ -1,78 +1,159 @@
-// Watch page player: hls.js on a plain <video>, a "Quality" picker mapped through hls.levels.
+// Watch-page player, part 7 of 7: the entry point. Picks the playback engine, gates playback
+// behind the content warning, reports stream failures, and wires the other parts
+// (static/js/player/*.js, loaded before this file, all with `defer`).
+//
+// Engine: hls.js wherever Media Source Extensions exist. Native HLS only where hls.js is not
+// supported (Safari on iPhone). Hls.isSupported() is tested FIRST: Chromium also answers
+// canPlayType("application/vnd.apple.mpegurl") with "maybe", and would lose the quality menu.
 "use strict";
 (function () {
+  const kit = window.StreamsitePlayerKit;
   const video = document.getElementById("player");
-  if (!video) return;
-  const select = document.getElementById("quality");
-  const nowPlaying = document.querySelector("[data-now-playing]");
-  const errorBox = document.querySelector("[data-player-error]");
-  const src = video.dataset.hlsUrl;
-  const STORE = "streamsite.quality";
+  const shell = document.getElementById("player-shell");
+  if (!kit || !video || !shell) return;
 
-  function showError(text) {
-    errorBox.textContent = text;
-    errorBox.hidden = false;
+  const $ = function (selector) { return shell.querySelector(selector); };
+  const errorBox = $("[data-player-error]");
+  const warning = document.getElementById("content-warning");
+  const Hls = window.Hls;
+  const data = video.dataset;
+  const durationHint = Number(data.duration) || 0;
+  let blocked = "contentWarning" in data; // the interstitial is up: nothing may play
+  let started = false;
+
+  const controls = kit.setupControls(shell, video, {
+    durationHint: durationHint,
+    thumbnailsUrl: data.thumbnails,
+    isBlocked: function () { return blocked; },
+  });
+  kit.setupKeyboard(controls, { isBlocked: function () { return blocked; } });
+  const resume = kit.setupResume(video, data.videoId, durationHint);
+
+  /** Replace the player's state with a message in the role="alert" box (announced at once). */
+  function fail(message) {
+    const text = document.createElement("p");
+    text.textContent = message;
+    const retry = document.createElement("button");
+    retry.type = "button";
+    retry.textContent = "Try again";
+    retry.addEventListener("click", function () { window.location.reload(); });
+    errorBox.replaceChildren(text, retry);
+    shell.setAttribute("data-error", "");
+    $("[data-spinner]").hidden = true;
   }
 
-  function levelName(level) {
-    return Math.min(level.width, level.height) + "p";
-  }
-
-  function showPlaying(hls) {
-    const level = hls.levels[hls.currentLevel];
-    const choice = hls.autoLevelEnabled ? "Auto" : "Locked";
-    nowPlaying.textContent = level ? choice + " · playing " + levelName(level) : choice;
-  }
-
-  function buildMenu(hls) {
-    select.replaceChildren();
-    const auto = new Option("Auto", "-1");
-    select.append(auto);
-    // hls.levels is sorted by bitrate ascending; list the highest first, as players do.
-    for (let i = hls.levels.length - 1; i >= 0; i--) {
-      select.append(new Option(levelName(hls.levels[i]), String(i)));
-    }
-    const saved = window.localStorage.getItem(STORE);
-    const savedIndex = hls.levels.findIndex(function (l) { return levelName(l) === saved; });
-    if (savedIndex >= 0) {
-      hls.currentLevel = savedIndex;
-      select.value = String(savedIndex);
-    } else {
-      select.value = "-1";
-    }
-    select.hidden = false;
-    select.addEventListener("change", function () {
-      const index = Number(select.value);
-      // currentLevel switches at once (flushes the buffer); -1 returns to adaptive.
-      hls.currentLevel = index;
-      window.localStorage.setItem(STORE, index < 0 ? "Auto" : levelName(hls.levels[index]));
-      showPlaying(hls);
+  /** Tell the viewer we resumed, with a way back to the start. */
+  function offerStartOver(at) {
+    const box = $("[data-resume]");
+    $("[data-resume-text]").textContent = "Resumed at " + kit.formatTime(at) + ".";
+    box.hidden = false;
+    $('[data-action="start-over"]').addEventListener("click", function () {
+      resume.forget();
+      controls.seekTo(0);
+      box.hidden = true;
+      controls.seekBar.focus();
     });
+    // Gone after a while: it is a hint, not part of the controls.
+    window.setTimeout(function () { box.hidden = true; }, 10000);
   }
 
-  if (window.Hls && window.Hls.isSupported()) {
-    // Chromium also claims native HLS ("maybe"): test hls.js first or the menu is lost.
-    const hls = new window.Hls({ capLevelToPlayerSize: false, startLevel: 0 });
-    hls.on(window.Hls.Events.MANIFEST_PARSED, function () { buildMenu(hls); showPlaying(hls); });
-    hls.on(window.Hls.Events.LEVEL_SWITCHED, function () { showPlaying(hls); });
-    hls.on(window.Hls.Events.ERROR, function (_event, data) {
-      if (!data.fatal) return;
-      if (data.type === window.Hls.ErrorTypes.MEDIA_ERROR) {
+  // Autoplay may be refused (no sound without a user gesture): then the big Play button and
+  // the poster stay, and one click starts. Called once a source is attached: setting a source
+  // later would abort this play() request.
+  function autoplay() {
+    video.play().catch(function () { controls.renderPlaying(); });
+  }
+
+  function startHls(startAt) {
+    const hls = new Hls({
+      // The lowest rung first: the first frame comes fastest; ABR climbs from there.
+      startLevel: 0,
+      // Load nothing until the manifest is parsed, so a remembered rung and the resume
+      // position apply to the very first segment request (see quality.build()).
+      autoStartLoad: false,
+      // Long videos: keep a minute behind the playhead, not the whole title, in memory.
+      backBufferLength: 60,
+    });
+    window.streamsitePlayer = hls; // for tests and the curious: the hls.js instance
+
+    const quality = kit.setupQuality(hls, Hls, {
+      wrap: $("[data-quality-wrap]"),
+      select: $("[data-quality]"),
+      nowPlaying: $("[data-now-playing]"),
+    });
+    let recoveredOnce = false;
+
+    hls.on(Hls.Events.MANIFEST_PARSED, function () {
+      quality.build();
+      hls.startLoad(startAt);
+      autoplay();
+    });
+    hls.on(Hls.Events.ERROR, function (_event, error) {
+      // Non-fatal errors are retried by hls.js itself (other rung, next attempt).
+      if (!error.fatal) return;
+      if (error.type === Hls.ErrorTypes.MEDIA_ERROR && !recoveredOnce) {
+        // A decode/append hiccup: recreate the media pipeline once before giving up.
+        recoveredOnce = true;
         hls.recoverMediaError();
         return;
       }
-      showError("This video cannot be played right now (" + data.details + "). Please try again later.");
+      hls.stopLoad();
+      if (error.type === Hls.ErrorTypes.NETWORK_ERROR) {
+        fail("This video cannot be played right now: its stream could not be loaded. " +
+          "Please check your connection or try again later.");
+      } else if (error.type === Hls.ErrorTypes.MEDIA_ERROR) {
+        fail("This video cannot be played: its stream could not be decoded in this browser.");
+      } else {
+        fail("This video cannot be played right now (" + error.details + ").");
+      }
     });
-    hls.loadSource(src);
+    hls.loadSource(data.hlsUrl);
     hls.attachMedia(video);
-    window.streamsitePlayer = hls;
-  } else if (video.canPlayType("application/vnd.apple.mpegurl")) {
-    video.src = src; // Safari: native HLS, adaptive only.
-    select.hidden = true;
-  } else {
-    showError("Your browser cannot play this video.");
   }
-  video.addEventListener("error", function () {
-    if (!window.streamsitePlayer) showError("This video cannot be played right now.");
-  });
+
+  function startNative(startAt) {
+    // Safari's own HLS: adaptive only, so no Quality menu.
+    video.addEventListener("error", function () {
+      fail("This video cannot be played right now: its stream could not be loaded.");
+    });
+    if (startAt > 0) {
+      video.addEventListener("loadedmetadata", function () { video.currentTime = startAt; },
+        { once: true });
+    }
+    video.src = data.hlsUrl;
+    autoplay();
+  }
+
+  /** Load the stream and play it (at once, or after "Watch anyway"). */
+  function start() {
+    if (started) return;
+    started = true;
+    const startAt = resume.startPosition();
+    if (Hls && Hls.isSupported()) {
+      startHls(startAt);
+    } else if (video.canPlayType("application/vnd.apple.mpegurl")) {
+      startNative(startAt);
+    } else {
+      fail("Your browser cannot play this video: it supports neither Media Source " +
+        "Extensions nor HLS.");
+      return;
+    }
+    if (startAt > 0) offerStartOver(startAt);
+  }
+
+  if (blocked) {
+    const watchAnyway = warning.querySelector('[data-action="watch-anyway"]');
+    watchAnyway.addEventListener("click", function () {
+      blocked = false;
+      warning.hidden = true;
+      if (data.poster) video.poster = data.poster;
+      start(); // inside the click: play() counts as a user gesture
+      controls.renderPlaying();
+      // The button that had focus is gone: keep keyboard users in the player.
+      shell.querySelector('[data-action="play"]').focus();
+    });
+    controls.renderPlaying();
+  } else {
+    start();
+  }
 })();

@@ -200,6 +200,8 @@ def test_master_playlist_and_mpd(title: Title, ffprobe_bin: str) -> None:
     apl, apeak, aavg = _measured(title.out / "a")
     acodecs = manifests.codec_string((title.out / "a" / apl.init_uri).read_bytes())
     assert acodecs == "mp4a.40.2"
+    # Audio covers the same span as the video (AAC frames make it a few ms longer).
+    assert apl.duration == pytest.approx(title.info.duration, abs=0.1)
     audio = manifests.AudioTrack("a/index.m3u8", acodecs, apeak, aavg)
     master = manifests.master_playlist(variants, audio)
     (title.out / "master.m3u8").write_text(master)

@@ -1,0 +1,64 @@
+// Watch-page player, part 3 of 7: the "Quality" menu (Auto + every rung), mapped on hls.levels.
+//
+// hls.js sorts hls.levels by bitrate ascending whatever the master playlist's order, so option
+// values are indexes into hls.levels, never positions in the playlist. `hls.currentLevel = i`
+// switches at once (flushing what is buffered); -1 hands control back to the ABR controller.
+"use strict";
+(function () {
+  const kit = (window.StreamsitePlayerKit = window.StreamsitePlayerKit || {});
+  const STORE_KEY = "streamsite.quality"; // a rung name ("240p") or "Auto"
+
+  /**
+   * els: {wrap, select, nowPlaying}. Returns {build}: call build() once the manifest is parsed
+   * and before hls.startLoad(), so a remembered rung is also the first one loaded.
+   */
+  kit.setupQuality = function (hls, Hls, els) {
+    const { wrap, select, nowPlaying } = els;
+    let playingIndex = -1;
+
+    function render() {
+      const choice = hls.autoLevelEnabled ? "Auto" : kit.rungName(hls.levels[hls.manualLevel]);
+      const playing = hls.levels[playingIndex];
+      // "Auto · 360p": what was chosen, then the rung on screen. A locked rung that is still
+      // switching shows where it comes from until the new rung's first segment plays.
+      let text = choice;
+      if (playing && (hls.autoLevelEnabled || playingIndex !== hls.manualLevel)) {
+        text += " · " + kit.rungName(playing);
+      }
+      if (nowPlaying.textContent !== text) nowPlaying.textContent = text;
+    }
+
+    function build() {
+      select.replaceChildren(new Option("Auto", "-1"));
+      // Highest first under "Auto", as viewers expect from other players.
+      for (let i = hls.levels.length - 1; i >= 0; i--) {
+        select.append(new Option(kit.rungName(hls.levels[i]), String(i)));
+      }
+      const saved = kit.store.get(STORE_KEY);
+      const index = hls.levels.findIndex(function (level) { return kit.rungName(level) === saved; });
+      if (index >= 0) {
+        // Before startLoad(): the first segment already comes from the remembered rung.
+        hls.startLevel = index;
+        hls.loadLevel = index;
+      }
+      select.value = String(index);
+      wrap.hidden = false;
+      render();
+    }
+
+    select.addEventListener("change", function () {
+      const index = Number(select.value);
+      hls.currentLevel = index;
+      kit.store.set(STORE_KEY, index < 0 ? "Auto" : kit.rungName(hls.levels[index]));
+      render();
+    });
+
+    // LEVEL_SWITCHED fires when the playhead enters a segment of another rung: "actually playing".
+    hls.on(Hls.Events.LEVEL_SWITCHED, function (_event, data) {
+      playingIndex = data.level;
+      render();
+    });
+
+    return { build: build };
+  };
+})();

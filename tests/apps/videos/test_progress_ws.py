@@ -1,0 +1,72 @@
+"""`progress` over /ws/videos/<id>/ reaches the owner live, and nobody else."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from channels.testing import WebsocketCommunicator
+from django.core.files import File
+from django.core.files.storage import default_storage
+
+from apps.videos.actors import process_video
+from streamsite.asgi import application
+from tests.factories import CreatorFactory, UserFactory, VideoFactory
+
+pytestmark = pytest.mark.pipeline
+
+
+def _communicator(path: str, user=None) -> WebsocketCommunicator:
+    comm = WebsocketCommunicator(application, path, headers=[(b"origin", b"http://127.0.0.1")])
+    if user is not None:
+        comm.scope["user"] = user
+    return comm
+
+
+def _uploaded_video(owner, path):
+    """A stored upload not yet queued, so sockets can connect before processing starts."""
+    video = VideoFactory(owner=owner, status="uploaded", progress=0, published_at=None)
+    with open(path, "rb") as fh:
+        video.source = default_storage.save(f"{video.storage_prefix}source/original", File(fh))
+    video.save()
+    return video
+
+
+def test_owner_sees_progress_to_100_and_others_see_none(samples, pipeline_worker):
+    owner = CreatorFactory()
+    video = _uploaded_video(owner, samples["tiny_360p_4s.mp4"])
+    path = f"/ws/videos/{video.id}/"
+
+    async def scenario():
+        mine = _communicator(path, owner)
+        theirs = _communicator(path, UserFactory.build())
+        assert (await mine.connect())[0] and (await theirs.connect())[0]
+        process_video.send(video.id, video.generation)
+        seen = []
+        while not seen or seen[-1]["progress"] < 100:
+            message = await mine.receive_json_from(timeout=60)
+            assert message["type"] == "progress"
+            seen.append(message)
+        assert seen[0]["status"] == "processing"
+        assert any(m["status"] == "ready" for m in seen)
+        progress = [m["progress"] for m in seen]
+        assert progress == sorted(progress)
+        assert await theirs.receive_nothing(timeout=0.5)
+        await mine.disconnect()
+        await theirs.disconnect()
+
+    asyncio.run(scenario())
+
+
+def test_private_video_socket_is_refused_to_others(transactional_db):
+    video = VideoFactory(visibility="private")
+
+    async def scenario():
+        other = _communicator(f"/ws/videos/{video.id}/", UserFactory.build())
+        connected, _ = await other.connect()
+        assert not connected
+        owner = _communicator(f"/ws/videos/{video.id}/", video.owner)
+        assert (await owner.connect())[0]
+        await owner.disconnect()
+
+    asyncio.run(scenario())
