@@ -1,0 +1,93 @@
+"""Operator commands: import_video (the upload path without HTTP) and cleanup_media."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+
+from tests.factories import VideoFactory
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+@pytest.fixture
+def embedded_env(tmp_path):
+    """A fresh embedded install (SQLite, in-memory broker, local files) in a temp dir."""
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "STORAGE_URL"}
+    }
+    env |= {
+        "DJANGO_SETTINGS_MODULE": "streamsite.settings",
+        "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3",
+        "STORAGE_URL": f"file://{tmp_path}/media",
+        "PIPELINE_WORK_DIR": str(tmp_path / "work"),
+        "LOG_LEVEL": "INFO",
+    }
+    for args in (["migrate", "--noinput"], ["seed_demo", "--no-media"]):
+        subprocess.run(
+            [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True
+        )
+    return env
+
+
+def _import_video(env, path: Path, *extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", "import_video", str(path), "--owner", "creator",
+         "--title", "Imported", *extra],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+
+
+@pytest.mark.pipeline
+def test_import_video_wait_prints_the_id_and_finishes(embedded_env, samples):
+    result = _import_video(embedded_env, samples["tiny_360p_4s.mp4"], "--wait")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1 and len(lines[0]) >= 8  # the id alone; logs went to stderr
+    video_id = lines[0]
+    check = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c",
+         f"from apps.videos.models import Video; v = Video.objects.get(pk='{video_id}'); "
+         "print(v.status, v.progress, v.renditions.count())"],
+        cwd=ROOT, env=embedded_env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert check.stdout.splitlines()[-1].split() == ["ready", "100", "3"]
+
+
+@pytest.mark.pipeline
+def test_import_video_wait_fails_with_the_reason(embedded_env, samples):
+    result = _import_video(embedded_env, samples["audio_only.mp4"], "--wait")
+    assert result.returncode == 1
+    assert "audio" in result.stderr.lower()
+    assert result.stdout.strip()  # the id is still printed first
+
+
+def test_import_video_refuses_unknown_owner(embedded_env, samples):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "import_video", str(samples["tiny_360p_4s.mp4"]),
+         "--owner", "nobody", "--title", "x"],
+        cwd=ROOT, env=embedded_env, capture_output=True, text=True,
+    )  # fmt: skip
+    assert result.returncode == 1 and "nobody" in result.stderr
+
+
+@pytest.mark.django_db
+def test_cleanup_media_removes_orphans_and_old_generations_only():
+    live = VideoFactory(generation=2)
+    keep = [f"videos/{live.id}/source/original", f"videos/{live.id}/g2/master.m3u8"]
+    drop = [f"videos/{live.id}/g1/master.m3u8", "videos/deadbeef123/g1/v/144p/seg_00000.m4s"]
+    for name in keep + drop:
+        default_storage.save(name, io.BytesIO(b"x"))
+    out = io.StringIO()
+    call_command("cleanup_media", "--dry-run", stdout=out)
+    assert all(default_storage.exists(n) for n in keep + drop)
+    call_command("cleanup_media", stdout=out)
+    assert all(default_storage.exists(n) for n in keep)
+    assert not any(default_storage.exists(n) for n in drop)
