@@ -21,7 +21,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from apps.videos.models import Video
-from apps.videos.tus import tus_cleanup_expired
+from apps.videos.tus_store import tus_cleanup_expired
 from tests.factories import CreatorFactory, UserFactory
 
 MIB = 1024 * 1024
