@@ -264,6 +264,8 @@ PIPELINE_WORK_DIR = Path(env_str("PIPELINE_WORK_DIR") or "/tmp/streamsite-work")
 PIPELINE_SEGMENT_S = env_float("PIPELINE_SEGMENT_S", 4.0)
 PIPELINE_SEGMENTS_PER_CHUNK = env_int("PIPELINE_SEGMENTS_PER_CHUNK", 3)
 PIPELINE_FFMPEG_THREADS = env_int("PIPELINE_FFMPEG_THREADS", 0)
+# Address-space cap per ffmpeg (x264 on 4K with many threads needs a few GB).
+PIPELINE_FFMPEG_MEMORY_MB = env_int("PIPELINE_FFMPEG_MEMORY_MB", 8192)
 # Rungs as data: name, short side, average video kbps (maxrate 1.5x, bufsize 2x). Close to
 # Apple's HLS authoring spec; a deployment may replace it with PIPELINE_LADDER_JSON.
 PIPELINE_LADDER = env_json_list("PIPELINE_LADDER_JSON") or [

@@ -7,6 +7,7 @@ Every step is safe to run twice: outputs have fixed names and replace what a kil
 from __future__ import annotations
 
 import functools
+import os
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -19,7 +20,8 @@ from apps.videos import storage
 from media_pipeline import commands, manifests, thumbnails
 from media_pipeline.ladder import Chunk, Rung, Segmenting
 from media_pipeline.probe import MediaInfo, ProbeLimits, probe
-from media_pipeline.run import find_ffmpeg, find_ffprobe, run_tool
+from media_pipeline.run import find_ffmpeg, find_ffprobe
+from media_pipeline.run import run_tool as _run_tool
 
 
 @functools.cache
@@ -30,6 +32,18 @@ def ffmpeg() -> str:
 @functools.cache
 def ffprobe() -> str | None:
     return find_ffprobe(ffmpeg())
+
+
+def run_tool(args: list[str], *, timeout: float, cwd: Path | str | None = None) -> None:
+    """Every ffmpeg of the pipeline: its own timeout, CPU-time and address-space caps, so a
+    hostile or broken file can neither hang a worker nor take its memory."""
+    _run_tool(
+        args,
+        timeout=timeout,
+        cwd=cwd,
+        cpu_seconds=int(timeout * (os.cpu_count() or 1)) + 60,
+        memory_mb=settings.PIPELINE_FFMPEG_MEMORY_MB,
+    )
 
 
 def work_dir(video_id: str, generation: int) -> Path:

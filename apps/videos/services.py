@@ -16,6 +16,7 @@ from apps.users.models import User
 from apps.users.selectors import user_is_creator
 from apps.videos import events, search, storage
 from apps.videos.models import PipelineTask, Video, VideoStatus, Visibility
+from media_pipeline.sniff import sniff_bytes
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +87,7 @@ def video_create(
         original_filename=os.path.basename(filename or "upload")[:255],
     )
     video.full_clean(exclude=["source"])
+    _refuse_obvious_non_video(upload)
     # The stored name never uses the client's file name or extension: nothing downstream may
     # guess the type from it.
     name = f"{video.storage_prefix}source/original"
@@ -102,6 +104,17 @@ def video_create(
     search.video_reindex(video=video)
     logger.info("video uploaded", extra={"video": video.id, "bytes": video.source_size})
     return video
+
+
+def _refuse_obvious_non_video(upload: IO[bytes] | File) -> None:
+    """Empty files, text, playlists and pictures are refused at once, before anything is stored;
+    everything else is judged by the probe in a worker."""
+    upload.seek(0)
+    head = upload.read(64 * 1024)
+    upload.seek(0)
+    reason = sniff_bytes(head)
+    if reason:
+        raise ValidationError({"file": reason})
 
 
 def video_update(*, video: Video, by: User, **fields) -> Video:

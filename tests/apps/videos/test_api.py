@@ -104,3 +104,20 @@ def test_delete_removes_every_stored_file(api_client, django_capture_on_commit_c
     assert not Video.objects.filter(pk=video.id).exists()
     assert not default_storage.exists(f"videos/{video.id}/g1/v/360p/seg_00000.m4s")
     assert not default_storage.exists(f"videos/{video.id}/source/original")
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [(b"", "empty"), (b"#EXTM3U\n#EXTINF:1,\nfile:///etc/passwd\n", "playlist"),
+     (b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "image"), (b"just some words\n" * 20, "text")],
+)  # fmt: skip
+def test_obvious_non_videos_are_refused_at_once(api_client, content, reason):
+    api_client.force_authenticate(CreatorFactory())
+    upload = io.BytesIO(content)
+    upload.name = "holiday.mp4"
+    response = api_client.post(
+        "/api/v1/videos/", {"title": "x", "file": upload}, format="multipart"
+    )
+    assert response.status_code == 400
+    assert reason in response.json()["error"].lower()
+    assert not Video.objects.exists()

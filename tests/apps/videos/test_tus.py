@@ -223,12 +223,12 @@ def test_creation_head_and_completion(tus_dir):
     assert head["Cache-Control"] == "no-store" and head["Tus-Resumable"] == "1.0.0"
     assert "title" in head["Upload-Metadata"]
 
-    assert _patch(client, url, 0, b"01234")["Upload-Offset"] == "5"
+    assert _patch(client, url, 0, b"\x001234")["Upload-Offset"] == "5"
     done = _patch(client, url, 5, b"56789")
     assert done.status_code == 204 and done["Upload-Offset"] == "10"
     video = Video.objects.get(pk=done["Video-Id"])
     assert (video.owner, video.title, video.tags) == (creator, "My clip", "a,b")
-    assert _stored_bytes(video) == b"0123456789"
+    assert _stored_bytes(video) == b"\x00123456789"
     # A retry of the completing PATCH (its answer lost) learns the same video id.
     again = _patch(client, url, 10, b"")
     assert again.status_code == 204 and again["Video-Id"] == video.pk
@@ -240,7 +240,7 @@ def test_creation_with_upload():
     client = _client(CreatorFactory())
     response = client.post(
         "/api/v1/uploads/",
-        b"abc",
+        b"\x00bc",
         content_type=OCTETS,
         HTTP_UPLOAD_LENGTH="6",
         HTTP_UPLOAD_METADATA=_metadata(),
@@ -248,7 +248,7 @@ def test_creation_with_upload():
     )
     assert response.status_code == 201 and response["Upload-Offset"] == "3"
     done = _patch(client, response["Location"], 3, b"def")
-    assert _stored_bytes(Video.objects.get(pk=done["Video-Id"])) == b"abcdef"
+    assert _stored_bytes(Video.objects.get(pk=done["Video-Id"])) == b"\x00bcdef"
 
 
 @pytest.mark.django_db
