@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.http import (
@@ -44,18 +45,21 @@ def _cache_control(name: str, public: bool) -> str:
     return f"{scope}, max-age=31536000, immutable"
 
 
-def _file_chunks(fh, start: int, length: int) -> Iterator[bytes]:
+async def _file_chunks(fh, start: int, length: int) -> AsyncIterator[bytes]:
+    # Async, so Daphne streams it block by block; Django's ASGI handler would first read a
+    # synchronous iterator to the end, holding the whole file in memory.
+    read = sync_to_async(fh.read, thread_sensitive=False)
     try:
-        fh.seek(start)
+        await sync_to_async(fh.seek, thread_sensitive=False)(start)
         remaining = length
         while remaining > 0:
-            data = fh.read(min(BLOCK, remaining))
+            data = await read(min(BLOCK, remaining))
             if not data:
                 break
             remaining -= len(data)
             yield data
     finally:
-        fh.close()
+        await sync_to_async(fh.close, thread_sensitive=False)()
 
 
 @require_safe
