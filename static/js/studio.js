@@ -19,7 +19,10 @@
   function connect() {
     const proto = window.location.protocol === "https:" ? "wss://" : "ws://";
     const socket = new WebSocket(proto + window.location.host + table.dataset.wsPath);
-    socket.addEventListener("open", function () { delay = 1000; });
+    socket.addEventListener("open", function () {
+      delay = 1000;
+      window.streamsiteStudioSocketOpen = true; // lets tests wait for a live socket
+    });
     socket.addEventListener("message", function (event) {
       const msg = JSON.parse(event.data);
       if (msg.type === "progress") update(msg);

@@ -1,0 +1,56 @@
+"""The studio shows processing progress live, pushed over the websocket."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files import File
+from django.core.files.storage import default_storage
+from playwright.sync_api import expect
+
+from apps.videos.actors import process_video
+from tests.factories import PASSWORD, CreatorFactory, VideoFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.pipeline]
+
+
+def test_studio_follows_processing_live(page, pipeline_worker, samples):
+    creator = CreatorFactory()
+    video = VideoFactory(
+        owner=creator, title="Fresh upload", status="uploaded", progress=0, published_at=None
+    )
+    with open(samples["tiny_360p_4s.mp4"], "rb") as fh:
+        video.source = default_storage.save(f"{video.storage_prefix}source/original", File(fh))
+    video.save()
+
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(creator.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto("/studio/")
+    row = page.locator(f"#video-{video.id}")
+    expect(row.locator("[data-status]")).to_have_text("Uploaded")
+    # Let the page's socket connect before the work starts: events are not replayed.
+    page.wait_for_function("() => window.streamsiteStudioSocketOpen === true", timeout=10_000)
+
+    process_video.send(video.id, video.generation)
+    expect(row.locator("[data-status]")).to_have_text("Ready", timeout=60_000)
+    expect(row.locator("[data-progress-text]")).to_have_text("100%", timeout=60_000)
+    assert page.url.endswith("/studio/")  # no reload: it all came over the socket
+
+
+def test_studio_shows_a_failure_reason_live(page, pipeline_worker, samples):
+    creator = CreatorFactory()
+    video = VideoFactory(owner=creator, status="uploaded", progress=0, published_at=None)
+    with open(samples["audio_only.mp4"], "rb") as fh:
+        video.source = default_storage.save(f"{video.storage_prefix}source/original", File(fh))
+    video.save()
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(creator.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto("/studio/")
+    page.wait_for_function("() => window.streamsiteStudioSocketOpen === true", timeout=10_000)
+    process_video.send(video.id, video.generation)
+    row = page.locator(f"#video-{video.id}")
+    expect(row.locator("[data-status]")).to_have_text("Failed", timeout=60_000)
+    expect(row.locator("[data-error]")).to_contain_text("audio")
