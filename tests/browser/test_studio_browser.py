@@ -8,7 +8,8 @@ from django.core.files.storage import default_storage
 from playwright.sync_api import expect
 
 from apps.videos.actors import process_video
-from tests.factories import PASSWORD, CreatorFactory, VideoFactory
+from tests.browser.accounts import log_in
+from tests.factories import CreatorFactory, VideoFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.pipeline]
 
@@ -22,10 +23,7 @@ def test_studio_follows_processing_live(page, pipeline_worker, samples):
         video.source = default_storage.save(f"{video.storage_prefix}source/original", File(fh))
     video.save()
 
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(creator.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    log_in(page, creator)
     page.goto("/studio/")
     row = page.locator(f"#video-{video.id}")
     expect(row.locator("[data-status]")).to_have_text("Uploaded")
@@ -44,10 +42,7 @@ def test_studio_shows_a_failure_reason_live(page, pipeline_worker, samples):
     with open(samples["audio_only.mp4"], "rb") as fh:
         video.source = default_storage.save(f"{video.storage_prefix}source/original", File(fh))
     video.save()
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(creator.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    log_in(page, creator)
     page.goto("/studio/")
     page.wait_for_function("() => window.streamsiteStudioSocketOpen === true", timeout=10_000)
     process_video.send(video.id, video.generation)
