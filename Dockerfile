@@ -18,7 +18,7 @@ RUN pip install -r requirements.txt
 
 COPY . .
 # collectstatic needs settings to import; these values are only for the build step.
-RUN DEBUG=0 SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
+RUN DEBUG=0 SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput \
     && chown -R streamsite:streamsite /app
 
 USER streamsite

@@ -46,7 +46,9 @@ refresh() {
     src="${entry%%:*}"
     out="${entry#*:}"; [[ "$entry" == *:* ]] || out="$(basename "$src")"
     [[ -f "$pkg/$src" ]] || { echo "$src not in $name@$version" >&2; return 1; }
-    cp "$pkg/$src" "$dest/$out"
+    # Source maps are not vendored; a dangling sourceMappingURL makes the production
+    # collectstatic (hashed, manifest-checked names) refuse to build.
+    sed -E '/^\/\/# sourceMappingURL=/d; s#//\# sourceMappingURL=[^ ]*$##' "$pkg/$src" > "$dest/$out"
   done
   local license
   for license in LICENSE LICENSE.md LICENSE.txt license; do

@@ -40,6 +40,7 @@
     errorBox.replaceChildren(text, retry);
     shell.setAttribute("data-error", "");
     $("[data-spinner]").hidden = true;
+    $('[data-action="big-play"]').hidden = true;
   }
 
   /** Tell the viewer we resumed, with a way back to the start. */
@@ -61,7 +62,7 @@
   // the poster stay, and one click starts. Called once a source is attached: setting a source
   // later would abort this play() request.
   function autoplay() {
-    video.play().catch(function () { controls.renderPlaying(); });
+    video.play().then(controls.autoplayTried, controls.autoplayTried);
   }
 
   function startHls(startAt) {
@@ -73,6 +74,10 @@
       autoStartLoad: false,
       // Long videos: keep a minute behind the playhead, not the whole title, in memory.
       backBufferLength: 60,
+      // Our segments are fMP4 (CMAF): hls.js only re-wraps them, which costs little on the
+      // main thread, while starting its worker (a second copy of hls.js to parse) delayed
+      // the first frame by 70-90 ms here (benchmarks/startup.py).
+      enableWorker: false,
     });
     window.streamsitePlayer = hls; // for tests and the curious: the hls.js instance
 
@@ -146,13 +151,12 @@
     watchAnyway.addEventListener("click", function () {
       blocked = false;
       warning.hidden = true;
+      controls.unblock();
       if (data.poster) video.poster = data.poster;
-      start(); // inside the click: play() counts as a user gesture
-      controls.renderPlaying();
+      start(); // after a click, play() is allowed: the page has had a user gesture
       // The button that had focus is gone: keep keyboard users in the player.
       shell.querySelector('[data-action="play"]').focus();
     });
-    controls.renderPlaying();
   } else {
     start();
   }

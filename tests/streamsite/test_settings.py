@@ -44,3 +44,13 @@ def test_invalid_boolean_is_a_clear_error():
     result = _manage("check", env={"DEBUG": "maybe"})
     assert result.returncode != 0
     assert "DEBUG='maybe' is not a boolean" in result.stderr
+
+
+def test_production_static_build_succeeds(tmp_path):
+    """The Docker image runs this: hashed, manifest-checked names for every static file."""
+    result = _manage(
+        "collectstatic", "--noinput", env={**PRODUCTION, "STATIC_ROOT": str(tmp_path / "static")}
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    manifest = (tmp_path / "static" / "staticfiles.json").read_text()
+    assert "vendor/hls.js/hls.min.js" in manifest and "js/player.js" in manifest

@@ -25,10 +25,14 @@
     const osd = document.createElement("div");
     let dragging = false;
     let osdTimer = 0;
+    // Until autoplay has been tried, "paused" only means "not started yet": no big Play
+    // button flashing over the poster for the split second before playback starts.
+    let autoplayPending = true;
 
     // Our controls replace the browser's; `controls` stays in the HTML for no-JavaScript visits.
+    // Behind a content warning there is nothing to control yet: the bar comes with playback.
     video.controls = false;
-    bar.hidden = false;
+    bar.hidden = opts.isBlocked();
     osd.className = "player-osd";
     osd.setAttribute("aria-hidden", "true"); // visual echo of a shortcut; names/states say it too
     osd.hidden = true;
@@ -64,7 +68,7 @@
       const label = paused ? "Play" : "Pause";
       playButton.setAttribute("aria-label", label);
       playButton.title = label + " (k)";
-      bigPlay.hidden = !paused || opts.isBlocked();
+      bigPlay.hidden = !paused || autoplayPending || opts.isBlocked();
     }
 
     playButton.addEventListener("click", togglePlay);
@@ -93,6 +97,8 @@
       vttUrl: opts.thumbnailsUrl,
       duration: duration,
     });
+
+    video.addEventListener("playing", preview.load, { once: true });
 
     function seekTo(time) {
       const end = duration();
@@ -266,6 +272,16 @@
       toggleFullscreen: toggleFullscreen,
       toggleCaptions: toggleCaptions,
       renderPlaying: renderPlaying,
+      /** The content warning was accepted: show the bar (before focus moves into it). */
+      unblock: function () {
+        bar.hidden = false;
+        renderPlaying();
+      },
+      /** Autoplay was tried (and maybe refused): from now on, paused shows the Play button. */
+      autoplayTried: function () {
+        autoplayPending = false;
+        renderPlaying();
+      },
       seekBar: seek,
       volumeBar: volumeBar,
     };

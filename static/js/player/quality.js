@@ -28,14 +28,29 @@
       if (nowPlaying.textContent !== text) nowPlaying.textContent = text;
     }
 
+    /**
+     * The remembered rung, or -1 (Auto). A video without that rung gets the nearest one
+     * below it (a 1080p viewer on a 720p video gets 720p), or its lowest; the stored choice
+     * itself is left alone for the next video.
+     */
+    function rememberedIndex() {
+      const saved = kit.store.get(STORE_KEY);
+      const wanted = parseInt(saved, 10);
+      if (!(wanted > 0)) return -1;
+      let best = 0;
+      hls.levels.forEach(function (level, i) {
+        if (parseInt(kit.rungName(level), 10) <= wanted) best = i; // levels ascend by bitrate
+      });
+      return best;
+    }
+
     function build() {
       select.replaceChildren(new Option("Auto", "-1"));
       // Highest first under "Auto", as viewers expect from other players.
       for (let i = hls.levels.length - 1; i >= 0; i--) {
         select.append(new Option(kit.rungName(hls.levels[i]), String(i)));
       }
-      const saved = kit.store.get(STORE_KEY);
-      const index = hls.levels.findIndex(function (level) { return kit.rungName(level) === saved; });
+      const index = rememberedIndex();
       if (index >= 0) {
         // Before startLoad(): the first segment already comes from the remembered rung.
         hls.startLevel = index;

@@ -56,10 +56,15 @@
   kit.setupSeekPreview = function (opts) {
     const { seek, preview, image, label, vttUrl, duration } = opts;
     let cues = [];
+    let requested = false;
     let preloaded = false;
     let hideTimer = 0;
 
-    if (vttUrl) {
+    // Fetched once playback has started (or on first interest), never in the way of the
+    // requests that bring the first frame.
+    function load() {
+      if (requested || !vttUrl) return;
+      requested = true;
       const base = new URL(vttUrl, window.location.href).href;
       fetch(base, { credentials: "same-origin" })
         .then(function (res) { return res.ok ? res.text() : ""; })
@@ -113,15 +118,18 @@
       return ((event.clientX - rect.left) / rect.width) * duration();
     }
 
+    seek.addEventListener("pointerenter", load);
     seek.addEventListener("pointermove", function (event) { show(timeFromPointer(event)); });
     seek.addEventListener("pointerleave", hide);
     // From the keyboard the preview follows the slider's value.
     seek.addEventListener("focus", function () {
+      load();
       if (seek.matches(":focus-visible")) show(Number(seek.value), true);
     });
     seek.addEventListener("blur", hide);
 
     return {
+      load: load,
       /** Called when the viewer moves the slider (drag or keyboard). */
       follow: function (time, fromKeyboard) {
         show(time, fromKeyboard);
