@@ -16,8 +16,7 @@ from django.contrib.postgres.search import (
     TrigramWordSimilarity,
 )
 from django.db import connection
-from django.db.models import Case, F, FloatField, IntegerField, Q, QuerySet, Value, When
-from django.db.models.functions import Greatest
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from apps.videos.models import Video
@@ -71,23 +70,7 @@ def rank(videos: QuerySet[Video], query: str) -> QuerySet[Video]:
     if not query:
         return videos
     if _postgres():
-        ts_query = SearchQuery(query, search_type="websearch", config=CONFIG)
-        similarity = TrigramWordSimilarity(query, "title")
-        return (
-            videos.annotate(
-                text_rank=SearchRank(F("search_vector"), ts_query),
-                similarity=similarity,
-            )
-            .filter(Q(search_vector=ts_query) | Q(title__trigram_word_similar=query))
-            .annotate(
-                score=Greatest(
-                    F("text_rank") + F("similarity") * 0.5,
-                    F("similarity"),
-                    output_field=FloatField(),
-                )
-            )
-            .order_by("-score", "-published_at")
-        )
+        return _rank_postgres(videos, query)
     words = query.split()[:8]
     match = Q()
     for word in words:
@@ -111,5 +94,24 @@ def rank(videos: QuerySet[Video], query: str) -> QuerySet[Video]:
                 output_field=IntegerField(),
             )
         )
+        .order_by("-score", "-published_at")
+    )
+
+
+def _rank_postgres(videos: QuerySet[Video], query: str) -> QuerySet[Video]:
+    """Full text first; trigram similarity on titles only when full text finds nothing (a typo).
+
+    Running both at once made every query with a common word score tens of thousands of
+    trigram candidates (p99 ~350 ms on 100k videos); full text alone answers from its index.
+    """
+    ts_query = SearchQuery(query, search_type="websearch", config=CONFIG)
+    matches = videos.filter(search_vector=ts_query)
+    if matches.exists() or not any(len(word) >= 4 for word in query.split()):
+        return matches.annotate(score=SearchRank(F("search_vector"), ts_query)).order_by(
+            "-score", "-published_at"
+        )
+    return (
+        videos.filter(title__trigram_word_similar=query)
+        .annotate(score=TrigramWordSimilarity(query, "title"))
         .order_by("-score", "-published_at")
     )
