@@ -84,12 +84,13 @@ def setup_django(redis: bool, workdir: Path) -> None:
 
 def baseline(source: Path, threads: int) -> float:
     """The same ladder from one decode of the whole title, then the audio, as one would by hand."""
-    from apps.videos import encoding, pipeline
+    from apps.videos import encoding
+    from apps.videos import plan as planning
     from media_pipeline import commands
     from media_pipeline.ladder import Chunk, Rung
 
     info = encoding.probe_source(source)
-    plan = pipeline.make_plan(info)
+    plan = planning.make_plan(info)
     fps = Fraction(plan["fps"])
     total = sum(c["frames"] for c in plan["chunks"])
     rungs = [Rung(**{k: r[k] for k in Rung.__dataclass_fields__}) for r in plan["rungs"]]
@@ -98,7 +99,7 @@ def baseline(source: Path, threads: int) -> float:
         args = commands.chunk_encode_args(
             ffmpeg=encoding.ffmpeg(), source=str(source), demuxer=info.demuxer,
             chunk=Chunk(index=0, start_frame=0, frames=total, fps=fps),
-            seg=pipeline._segmenting(plan), rungs=rungs, outputs=outputs,
+            seg=planning.segmenting(plan), rungs=rungs, outputs=outputs,
             preset="veryfast", threads=threads,
         )  # fmt: skip
         audio = commands.audio_encode_args(

@@ -236,6 +236,7 @@ class Pictures:
     poster: str
     sizes: dict[str, str]
     sprite_vtt: str
+    poster_at: float
 
 
 def make_pictures(*, rung_video: Path, duration_s: float, output_prefix: str) -> Pictures:
@@ -259,22 +260,10 @@ def make_pictures(*, rung_video: Path, duration_s: float, output_prefix: str) ->
     )
     frames = sorted(frames_dir.glob("f_*.jpg"))
     prefix = f"{output_prefix}img/"
-    poster_frame = thumbnails.pick_poster(frames)
-    # The poster itself comes from the same moment at the rung's full size.
-    poster_src = base / "poster_src.jpg"
-    poster_at = (frames.index(poster_frame)) * every_s
-    run_tool(
-        commands.poster_args(
-            ffmpeg=ffmpeg(), source=str(rung_video), at_s=poster_at, out_path=str(poster_src)
-        ),
-        timeout=60,
-        cwd=base,
+    poster_at = frames.index(thumbnails.pick_poster(frames)) * every_s
+    poster, stored_sizes = make_poster(
+        rung_video=rung_video, at_s=poster_at, output_prefix=output_prefix
     )
-    sizes = thumbnails.make_poster_sizes(poster_src, base / "sizes", widths=(320, 640, 1280))
-    stored_sizes = {
-        str(w): storage.upload(path, f"{prefix}poster_{w}.jpg") for w, path in sizes.items()
-    }
-    poster = stored_sizes[str(max(sizes))]
     sheet = base / "sprite.jpg"
     info = thumbnails.make_sprite(frames, sheet, tile_width=160, columns=10)
     storage.upload(sheet, f"{prefix}sprite.jpg")
@@ -286,7 +275,27 @@ def make_pictures(*, rung_video: Path, duration_s: float, output_prefix: str) ->
             (start, min(start + every_s, duration_s), "sprite.jpg", x, y, info.tile_w, info.tile_h)
         )
     vtt = storage.upload_text(manifests.thumbnails_vtt(tiles=tiles), f"{prefix}thumbnails.vtt")
-    return Pictures(poster=poster, sizes=stored_sizes, sprite_vtt=vtt)
+    return Pictures(poster=poster, sizes=stored_sizes, sprite_vtt=vtt, poster_at=poster_at)
+
+
+def make_poster(*, rung_video: Path, at_s: float, output_prefix: str) -> tuple[str, dict[str, str]]:
+    """The poster at `at_s`, in every size the rung allows. Made first from the lowest rung
+    (ready early), then again from the top rung once it exists (sharp on large screens)."""
+    base = rung_video.parent / "poster"
+    shutil.rmtree(base, ignore_errors=True)
+    base.mkdir(parents=True)
+    poster_src = base / "poster_src.jpg"
+    run_tool(
+        commands.poster_args(
+            ffmpeg=ffmpeg(), source=str(rung_video), at_s=at_s, out_path=str(poster_src)
+        ),
+        timeout=60,
+        cwd=base,
+    )
+    sizes = thumbnails.make_poster_sizes(poster_src, base / "sizes", widths=(320, 640, 1280))
+    prefix = f"{output_prefix}img/"
+    stored = {str(w): storage.upload(path, f"{prefix}poster_{w}.jpg") for w, path in sizes.items()}
+    return stored[str(max(sizes))], stored
 
 
 def output_fps(plan: dict) -> Fraction:

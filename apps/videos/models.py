@@ -179,3 +179,13 @@ class PipelineTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.video_id} g{self.generation} {self.kind} {self.group}/{self.index}"
+
+
+class SearchWord(models.Model):
+    """Every word of every title and tag list, for spelling correction: a typo is matched by
+    trigram similarity against these few thousand words, not against every title."""
+
+    word = models.CharField(max_length=60, primary_key=True)
+
+    def __str__(self) -> str:
+        return self.word

@@ -7,28 +7,17 @@ generation, skips what its task row says is done, and schedules what follows on 
 from __future__ import annotations
 
 import logging
-from fractions import Fraction
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
 from apps.videos import encoding, events, storage
+from apps.videos import plan as planning
 from apps.videos.models import PipelineTask, Rendition, TaskKind, Video, VideoStatus
 from apps.videos.publishing import publish as _publish
 from apps.videos.services import _transition, video_fail
-from media_pipeline.ladder import (
-    Chunk,
-    Rung,
-    RungSpec,
-    Segmenting,
-    output_fps,
-    plan_chunks,
-    plan_ladder,
-    plan_segmenting,
-)
-from media_pipeline.probe import MediaInfo, ProbeRefused
+from media_pipeline.probe import ProbeRefused
 
 logger = logging.getLogger(__name__)
 
@@ -43,89 +32,6 @@ def _load(video_id: str, generation: int, *, lock: bool = False) -> Video:
     if video is None or video.generation != generation or video.status == VideoStatus.FAILED:
         raise Stale(f"video {video_id} g{generation} is gone, reprocessed or failed")
     return video
-
-
-def ladder_specs() -> list[RungSpec]:
-    return [
-        RungSpec(
-            name=r["name"],
-            height=int(r["height"]),
-            video_kbps=int(r["video_kbps"]),
-            maxrate_kbps=int(r.get("maxrate_kbps", r["video_kbps"] * 3 // 2)),
-            bufsize_kbits=int(r.get("bufsize_kbits", r["video_kbps"] * 2)),
-        )
-        for r in settings.PIPELINE_LADDER
-    ]
-
-
-def make_plan(info: MediaInfo) -> dict:
-    fps = output_fps(info.fps)
-    seg = plan_segmenting(fps, segment_s=settings.PIPELINE_SEGMENT_S)
-    rungs = plan_ladder(info, ladder_specs())
-    chunks = plan_chunks(
-        info.duration, seg, segments_per_chunk=settings.PIPELINE_SEGMENTS_PER_CHUNK
-    )
-    first = [r for r in rungs if min(r.width, r.height) <= settings.PIPELINE_FIRST_GROUP_MAX_HEIGHT]
-    groups = [first or rungs[:1]]
-    rest = [r for r in rungs if r not in groups[0]]
-    if rest:
-        groups.append(rest)
-    return {
-        "fps": str(fps),
-        "segment_frames": seg.segment_frames,
-        "gop_frames": seg.gop_frames,
-        "duration": info.duration,
-        "video_stream": info.video_stream,
-        "segment_s": seg.segment_us / 1e6,
-        "rungs": [
-            {
-                "name": r.name,
-                "width": r.width,
-                "height": r.height,
-                "video_kbps": r.video_kbps,
-                "maxrate_kbps": r.maxrate_kbps,
-                "bufsize_kbits": r.bufsize_kbits,
-                "group": next(i for i, g in enumerate(groups) if r in g),
-            }
-            for r in rungs
-        ],
-        "chunks": [
-            {"index": c.index, "start_frame": c.start_frame, "frames": c.frames} for c in chunks
-        ],
-    }
-
-
-def _segmenting(plan: dict) -> Segmenting:
-    return Segmenting(
-        segment_frames=plan["segment_frames"],
-        gop_frames=plan["gop_frames"],
-        fps=Fraction(plan["fps"]),
-    )
-
-
-def _rungs(plan: dict, group: int | None = None) -> list[Rung]:
-    return [
-        Rung(
-            name=r["name"],
-            width=r["width"],
-            height=r["height"],
-            video_kbps=r["video_kbps"],
-            maxrate_kbps=r["maxrate_kbps"],
-            bufsize_kbits=r["bufsize_kbits"],
-        )
-        for r in plan["rungs"]
-        if group is None or r["group"] == group
-    ]
-
-
-def _chunk(plan: dict, index: int) -> Chunk:
-    c = plan["chunks"][index]
-    return Chunk(
-        index=c["index"],
-        start_frame=c["start_frame"],
-        frames=c["frames"],
-        fps=Fraction(plan["fps"]),
-    )
 
 
 # --- Step 1: probe and plan ------------------------------------------------------------------
@@ -151,7 +57,7 @@ def plan_video(video_id: str, generation: int) -> None:
         return
     if remuxed is not None:
         source_name, info = remuxed
-    plan = make_plan(info)
+    plan = planning.make_plan(info)
     with transaction.atomic():
         video = _load(video_id, generation, lock=True)
         if video.plan:
@@ -300,9 +206,9 @@ def chunk_step(video_id: str, generation: int, group: int, index: int) -> None:
     encoding.encode_chunk(
         source=_source(video),
         demuxer=video.demuxer,
-        chunk=_chunk(video.plan, index),
-        seg=_segmenting(video.plan),
-        rungs=_rungs(video.plan, group),
+        chunk=planning.chunk(video.plan, index),
+        seg=planning.segmenting(video.plan),
+        rungs=planning.rungs(video.plan, group),
         output_prefix=video.output_prefix,
         video_stream=video.plan.get("video_stream", 0),
     )
@@ -316,7 +222,7 @@ def chunk_step(video_id: str, generation: int, group: int, index: int) -> None:
         if not group_left:
             from apps.videos import actors
 
-            for rung in _rungs(video.plan, group):
+            for rung in planning.rungs(video.plan, group):
                 transaction.on_commit(
                     lambda name=rung.name: actors.package_rung.send(video_id, generation, name)
                 )
@@ -348,11 +254,24 @@ def audio_step(video_id: str, generation: int) -> None:
             _publish(video)
 
 
+def _wait_for_poster_time(video: Video) -> Video:
+    """The top rung's poster uses the moment picked from the lowest rung's frames; the lowest
+    rung is scheduled first, so this is normally there already."""
+    import time
+
+    for _ in range(60):
+        if "poster_at" in video.plan:
+            return video
+        time.sleep(1)
+        video = _load(video.id, video.generation)
+    return video
+
+
 def package_step(video_id: str, generation: int, rung_name: str) -> None:
     video = _load(video_id, generation)
     if _is_done(video, kind=TaskKind.PACKAGE, rung=rung_name):
         return
-    rung = next(r for r in _rungs(video.plan) if r.name == rung_name)
+    rung = next(r for r in planning.rungs(video.plan) if r.name == rung_name)
     packaged, joined = encoding.package_rung(
         video_id=video_id,
         generation=generation,
@@ -362,11 +281,18 @@ def package_step(video_id: str, generation: int, rung_name: str) -> None:
         duration_s=video.duration,
         segment_s=video.plan["segment_s"],
     )
-    lowest = _rungs(video.plan)[0].name == rung_name
-    pictures = None
-    if lowest and not _is_done(video, kind=TaskKind.THUMBNAILS):
+    rungs = planning.rungs(video.plan)
+    pictures = sharp_poster = None
+    if rung_name == rungs[0].name and not _is_done(video, kind=TaskKind.THUMBNAILS):
         pictures = encoding.make_pictures(
             rung_video=joined, duration_s=video.duration, output_prefix=video.output_prefix
+        )
+    elif rung_name == rungs[-1].name:
+        video = _wait_for_poster_time(video)
+        sharp_poster = encoding.make_poster(
+            rung_video=joined,
+            at_s=video.plan.get("poster_at", 0.0),
+            output_prefix=video.output_prefix,
         )
     with transaction.atomic():
         video = _load(video_id, generation, lock=True)
@@ -386,10 +312,15 @@ def package_step(video_id: str, generation: int, rung_name: str) -> None:
             },
         )
         if pictures is not None:
-            video.poster = pictures.poster
-            video.thumbnails = pictures.sizes
+            video.plan["poster_at"] = pictures.poster_at
+            # A sharper poster from the top rung may already be there: keep the larger set.
+            if len(pictures.sizes) >= len(video.thumbnails or {}):
+                video.poster, video.thumbnails = pictures.poster, pictures.sizes
             video.sprite_vtt = pictures.sprite_vtt
-            video.save(update_fields=["poster", "thumbnails", "sprite_vtt"])
+            video.save(update_fields=["plan", "poster", "thumbnails", "sprite_vtt"])
             _mark_done(video, _task(video, kind=TaskKind.THUMBNAILS))
+        if sharp_poster is not None:
+            video.poster, video.thumbnails = sharp_poster
+            video.save(update_fields=["poster", "thumbnails"])
         if _mark_done(video, _task(video, kind=TaskKind.PACKAGE, rung=rung_name)):
             _publish(video)

@@ -51,6 +51,7 @@ def test_typos_still_find_the_video():
     video = _indexed(title="Photosynthesis explained")
     _indexed(title="Cooking pasta")
     assert [v.id for v in video_search(query="fotosynthesis")] == [video.id]
+    assert [v.id for v in video_search(query="photosynthesis explaned")] == [video.id]
 
 
 def test_search_page_and_api_use_the_same_ranking(client):

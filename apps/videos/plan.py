@@ -1,0 +1,102 @@
+"""The plan of a video's processing, as data stored on the row: rungs, groups and chunks."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from django.conf import settings
+
+from media_pipeline.ladder import (
+    Chunk,
+    Rung,
+    RungSpec,
+    Segmenting,
+    output_fps,
+    plan_chunks,
+    plan_ladder,
+    plan_segmenting,
+)
+from media_pipeline.probe import MediaInfo
+
+
+def ladder_specs() -> list[RungSpec]:
+    return [
+        RungSpec(
+            name=r["name"],
+            height=int(r["height"]),
+            video_kbps=int(r["video_kbps"]),
+            maxrate_kbps=int(r.get("maxrate_kbps", r["video_kbps"] * 3 // 2)),
+            bufsize_kbits=int(r.get("bufsize_kbits", r["video_kbps"] * 2)),
+        )
+        for r in settings.PIPELINE_LADDER
+    ]
+
+
+def make_plan(info: MediaInfo) -> dict:
+    fps = output_fps(info.fps)
+    seg = plan_segmenting(fps, segment_s=settings.PIPELINE_SEGMENT_S)
+    rungs = plan_ladder(info, ladder_specs())
+    chunks = plan_chunks(
+        info.duration, seg, segments_per_chunk=settings.PIPELINE_SEGMENTS_PER_CHUNK
+    )
+    first = [r for r in rungs if min(r.width, r.height) <= settings.PIPELINE_FIRST_GROUP_MAX_HEIGHT]
+    groups = [first or rungs[:1]]
+    rest = [r for r in rungs if r not in groups[0]]
+    if rest:
+        groups.append(rest)
+    return {
+        "fps": str(fps),
+        "segment_frames": seg.segment_frames,
+        "gop_frames": seg.gop_frames,
+        "duration": info.duration,
+        "video_stream": info.video_stream,
+        "segment_s": seg.segment_us / 1e6,
+        "rungs": [
+            {
+                "name": r.name,
+                "width": r.width,
+                "height": r.height,
+                "video_kbps": r.video_kbps,
+                "maxrate_kbps": r.maxrate_kbps,
+                "bufsize_kbits": r.bufsize_kbits,
+                "group": next(i for i, g in enumerate(groups) if r in g),
+            }
+            for r in rungs
+        ],
+        "chunks": [
+            {"index": c.index, "start_frame": c.start_frame, "frames": c.frames} for c in chunks
+        ],
+    }
+
+
+def segmenting(plan: dict) -> Segmenting:
+    return Segmenting(
+        segment_frames=plan["segment_frames"],
+        gop_frames=plan["gop_frames"],
+        fps=Fraction(plan["fps"]),
+    )
+
+
+def rungs(plan: dict, group: int | None = None) -> list[Rung]:
+    return [
+        Rung(
+            name=r["name"],
+            width=r["width"],
+            height=r["height"],
+            video_kbps=r["video_kbps"],
+            maxrate_kbps=r["maxrate_kbps"],
+            bufsize_kbits=r["bufsize_kbits"],
+        )
+        for r in plan["rungs"]
+        if group is None or r["group"] == group
+    ]
+
+
+def chunk(plan: dict, index: int) -> Chunk:
+    c = plan["chunks"][index]
+    return Chunk(
+        index=c["index"],
+        start_frame=c["start_frame"],
+        frames=c["frames"],
+        fps=Fraction(plan["fps"]),
+    )
