@@ -49,3 +49,15 @@ def test_studio_shows_a_failure_reason_live(page, pipeline_worker, samples):
     row = page.locator(f"#video-{video.id}")
     expect(row.locator("[data-status]")).to_have_text("Failed", timeout=60_000)
     expect(row.locator("[data-error]")).to_contain_text("audio")
+
+
+def test_watch_page_starts_the_video_once_it_is_ready(page, pipeline_worker, samples):
+    creator = CreatorFactory()
+    video = VideoFactory(owner=creator, status="uploaded", progress=0, published_at=None)
+    with open(samples["tiny_360p_4s.mp4"], "rb") as fh:
+        video.source = default_storage.save(f"{video.storage_prefix}source/original", File(fh))
+    video.save()
+    page.goto(f"/watch/{video.id}/")
+    expect(page.get_by_role("status").filter(has_text="still processing")).to_be_visible()
+    process_video.send(video.id, video.generation)
+    expect(page.locator("#player")).to_be_visible(timeout=60_000)
