@@ -6,6 +6,7 @@ so the same code runs on one laptop or on many workers sharing a bucket.
 
 from __future__ import annotations
 
+import contextlib
 import mimetypes
 import os
 import shutil
@@ -14,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from django.core.files import File
-from django.core.files.storage import Storage, default_storage
+from django.core.files.storage import FileSystemStorage, Storage, default_storage
 
 CONTENT_TYPES = {
     ".m3u8": "application/vnd.apple.mpegurl",
@@ -86,4 +87,17 @@ def delete_prefix(prefix: str, *, storage: Storage = default_storage) -> int:
     for name in list(walk(prefix, storage=storage)):
         storage.delete(name)
         count += 1
+    if isinstance(storage, FileSystemStorage):
+        _remove_empty_dirs(Path(storage.path(prefix.rstrip("/"))))
     return count
+
+
+def _remove_empty_dirs(top: Path) -> None:
+    """Local disks keep directories that object stores do not have; drop the empty ones."""
+    if not top.is_dir():
+        return
+    for path in sorted((p for p in top.rglob("*") if p.is_dir()), reverse=True):
+        with contextlib.suppress(OSError):  # not empty: a concurrent job wrote into it
+            path.rmdir()
+    with contextlib.suppress(OSError):
+        top.rmdir()

@@ -104,6 +104,7 @@ def test_delete_removes_every_stored_file(api_client, django_capture_on_commit_c
     assert not Video.objects.filter(pk=video.id).exists()
     assert not default_storage.exists(f"videos/{video.id}/g1/v/360p/seg_00000.m4s")
     assert not default_storage.exists(f"videos/{video.id}/source/original")
+    assert default_storage.listdir("videos")[0].count(video.id) == 0  # no empty folders left
 
 
 @pytest.mark.parametrize(
