@@ -315,47 +315,49 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=100, help="queries per kind for (c)")
     parser.add_argument("--fresh-search", action="store_true", help="rebuild the search rows")
     parser.add_argument("--skip-search", action="store_true")
+    parser.add_argument("--search-only", action="store_true", help="only figure (c)")
     args = parser.parse_args()
 
-    clip = make_clip(args.seconds)
+    clip = None if args.search_only else make_clip(args.seconds)
     with tempfile.TemporaryDirectory(prefix="streamsite-startup-") as tmp:
         workdir = Path(tmp)
         env = setup_django(workdir)
         from django.db import connection
 
         print(f"database          {connection.vendor} ({connection.settings_dict['NAME']})")
-        video = make_ready_video(clip)
-        rungs = ", ".join(r.name for r in video.renditions.order_by("height"))
-        print(f"video             {video.id}: {video.width}x{video.height}, rungs {rungs}")
-        mp4_url = store_progressive(video, clip)
-        server = Server(env, workdir)
-        try:
-            print(f"\n(a) first frame in Chromium, {args.runs} cold page loads per variant")
-            frames = first_frame(server.base, video.id, mp4_url, args.runs)
-            for variant, marks in frames.items():
-                print(
-                    f"  {variant:<12} HTML in {statistics.median(marks['html']):5.0f} ms, "
-                    f"<video> loading at {statistics.median(marks['loadstart']):5.0f} ms "
-                    f"(medians, from navigation start)"
-                )
-                print(f"  {'':<12} navigation -> playing  {summary(marks['playing'])}")
-                print(f"  {'':<12} loadstart  -> playing  {summary(marks['player'])}")
-            for name, label in (("playing", "navigation"), ("player", "loadstart")):
-                ratio = statistics.median(frames["hls.js"][name]) / statistics.median(
-                    frames["progressive"][name]
-                )
-                print(f"  ratio hls.js / progressive, {label} -> playing (medians): {ratio:.2f}")
+        if not args.search_only:
+            video = make_ready_video(clip)
+            rungs = ", ".join(r.name for r in video.renditions.order_by("height"))
+            print(f"video             {video.id}: {video.width}x{video.height}, rungs {rungs}")
+            mp4_url = store_progressive(video, clip)
+            server = Server(env, workdir)
+            try:
+                print(f"\n(a) first frame in Chromium, {args.runs} cold page loads per variant")
+                frames = first_frame(server.base, video.id, mp4_url, args.runs)
+                for variant, marks in frames.items():
+                    print(
+                        f"  {variant:<12} HTML in {statistics.median(marks['html']):5.0f} ms, "
+                        f"<video> loading at {statistics.median(marks['loadstart']):5.0f} ms "
+                        f"(medians, from navigation start)"
+                    )
+                    print(f"  {'':<12} navigation -> playing  {summary(marks['playing'])}")
+                    print(f"  {'':<12} loadstart  -> playing  {summary(marks['player'])}")
+                for name, label in (("playing", "navigation"), ("player", "loadstart")):
+                    ratio = statistics.median(frames["hls.js"][name]) / statistics.median(
+                        frames["progressive"][name]
+                    )
+                    print(f"  ratio hls.js / progressive, {label} -> playing: {ratio:.2f}")
 
-            print(f"\n(b) server round trips over keep-alive, {args.gets} each, interleaved")
-            times = server_time(server.port, video.id, args.gets)
-            for name, values in times.items():
-                print(f"  {name:<19} {summary(values)}")
-            base = statistics.median(times["healthz"])
-            for name in ("watch, first visit", "watch, repeat"):
-                ratio = statistics.median(times[name]) / base
-                print(f"  ratio {name} / healthz (median): {ratio:.1f}")
-        finally:
-            server.stop()
+                print(f"\n(b) server round trips over keep-alive, {args.gets} each, interleaved")
+                times = server_time(server.port, video.id, args.gets)
+                for name, values in times.items():
+                    print(f"  {name:<19} {summary(values)}")
+                base = statistics.median(times["healthz"])
+                for name in ("watch, first visit", "watch, repeat"):
+                    ratio = statistics.median(times[name]) / base
+                    print(f"  ratio {name} / healthz (median): {ratio:.1f}")
+            finally:
+                server.stop()
 
         if args.skip_search:
             return

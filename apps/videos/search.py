@@ -107,18 +107,29 @@ def _rank_postgres(videos: QuerySet[Video], query: str) -> QuerySet[Video]:
     the known words and tried again. Ranking is bounded to the newest RANK_CAP matches, so a
     very common word costs the same as a rare one."""
     ts_query = SearchQuery(query, search_type="websearch", config=CONFIG)
-    matches = videos.filter(search_vector=ts_query)
-    if not matches.exists():
-        corrected = _spell_correct(query)
-        if corrected != query:
-            ts_query = SearchQuery(corrected, search_type="websearch", config=CONFIG)
-            matches = videos.filter(search_vector=ts_query)
-    newest = matches.order_by("-published_at").values("pk")[:RANK_CAP]
+    corrected_query = query
+    if not _any_text_match(query):
+        corrected_query = _spell_correct(query)
+        ts_query = SearchQuery(corrected_query, search_type="websearch", config=CONFIG)
+    newest = videos.filter(search_vector=ts_query).order_by("-published_at").values("pk")[:RANK_CAP]
     return (
         videos.filter(pk__in=Subquery(newest))
         .annotate(score=SearchRank(F("search_vector"), ts_query))
         .order_by("-score", "-published_at")
     )
+
+
+def _any_text_match(query: str) -> bool:
+    # Not EXISTS / LIMIT 1: costed by its first row, that plan bets on a sequential scan finding
+    # a match early, and reads all the rows when there is none (a typo's case). Counting up to
+    # RANK_CAP matches is costed whole, so the GIN index answers.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM (SELECT 1 FROM videos_video "
+            "WHERE search_vector @@ websearch_to_tsquery(%s::regconfig, %s) LIMIT %s) AS m",
+            [CONFIG, query, RANK_CAP],
+        )
+        return cursor.fetchone()[0] > 0
 
 
 def _spell_correct(query: str) -> str:
