@@ -73,7 +73,14 @@ def process_video(video_id: str, generation: int) -> None:
     **RETRY,
 )
 def encode_chunk(video_id: str, generation: int, group: int, index: int) -> None:
-    _run(pipeline.chunk_step, video_id, generation, group, index)
+    _run(_chunk_then_package, video_id, generation, group, index)
+
+
+def _chunk_then_package(video_id: str, generation: int, group: int, index: int) -> None:
+    # The job that finishes a rung group publishes it right away, lowest rung first, so the
+    # video is watchable without waiting for a free worker.
+    for rung in pipeline.chunk_step(video_id, generation, group, index):
+        pipeline.package_step(video_id, generation, rung)
 
 
 @dramatiq.actor(

@@ -199,33 +199,30 @@ def _source(video: Video):
     )
 
 
-def chunk_step(video_id: str, generation: int, group: int, index: int) -> None:
+def chunk_step(video_id: str, generation: int, group: int, index: int) -> list[str]:
+    """Encode one chunk. Returns the rungs left to package once its whole group is encoded:
+    the caller packages them at once (a queued job could wait behind a long chunk), and a
+    redelivered message after a crash finds them again."""
     video = _load(video_id, generation)
-    if _is_done(video, kind=TaskKind.CHUNK, group=group, index=index):
-        return
-    encoding.encode_chunk(
-        source=_source(video),
-        demuxer=video.demuxer,
-        chunk=planning.chunk(video.plan, index),
-        seg=planning.segmenting(video.plan),
-        rungs=planning.rungs(video.plan, group),
-        output_prefix=video.output_prefix,
-        video_stream=video.plan.get("video_stream", 0),
-    )
-    with transaction.atomic():
-        video = _load(video_id, generation, lock=True)
-        if not _mark_done(video, _task(video, kind=TaskKind.CHUNK, group=group, index=index)):
-            return
-        group_left = PipelineTask.objects.filter(
-            video=video, generation=generation, kind=TaskKind.CHUNK, group=group, done_at=None
-        ).exists()
-        if not group_left:
-            from apps.videos import actors
-
-            for rung in planning.rungs(video.plan, group):
-                transaction.on_commit(
-                    lambda name=rung.name: actors.package_rung.send(video_id, generation, name)
-                )
+    if not _is_done(video, kind=TaskKind.CHUNK, group=group, index=index):
+        encoding.encode_chunk(
+            source=_source(video),
+            demuxer=video.demuxer,
+            chunk=planning.chunk(video.plan, index),
+            seg=planning.segmenting(video.plan),
+            rungs=planning.rungs(video.plan, group),
+            output_prefix=video.output_prefix,
+            video_stream=video.plan.get("video_stream", 0),
+        )
+        with transaction.atomic():
+            video = _load(video_id, generation, lock=True)
+            _mark_done(video, _task(video, kind=TaskKind.CHUNK, group=group, index=index))
+    tasks = PipelineTask.objects.filter(video=video, generation=generation, group=group)
+    if tasks.filter(kind=TaskKind.CHUNK, done_at=None).exists():
+        return []
+    left = set(tasks.filter(kind=TaskKind.PACKAGE, done_at=None).values_list("rung", flat=True))
+    # Ladder order: the lowest rung carries the poster and sprite and makes the video ready.
+    return [r["name"] for r in video.plan["rungs"] if r["name"] in left]
 
 
 def audio_step(video_id: str, generation: int) -> None:
