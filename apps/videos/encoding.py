@@ -112,6 +112,7 @@ def encode_chunk(
     rungs: list[Rung],
     output_prefix: str,
     video_stream: int = 0,
+    fast_decode: bool = False,
 ) -> None:
     """One decode of the chunk feeds every rung of its group; each result goes to storage."""
     with tempfile.TemporaryDirectory(dir=source.parent) as tmp:
@@ -127,6 +128,7 @@ def encode_chunk(
             preset=settings.PIPELINE_PRESET,
             threads=settings.PIPELINE_FFMPEG_THREADS,
             video_stream=video_stream,
+            fast_decode=fast_decode,
         )
         pixels = sum(r.width * r.height for r in rungs)
         run_tool(args, timeout=_timeout(chunk.frames / float(seg.fps), pixels), cwd=tmp)

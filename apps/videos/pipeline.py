@@ -199,6 +199,12 @@ def _source(video: Video):
     )
 
 
+def _small_rungs_only(video: Video, group: int) -> bool:
+    rungs = planning.rungs(video.plan, group)
+    short_side = min(video.width or 0, video.height or 0)
+    return bool(rungs) and max(min(r.width, r.height) for r in rungs) * 3 <= short_side
+
+
 def chunk_step(video_id: str, generation: int, group: int, index: int) -> list[str]:
     """Encode one chunk. Returns the rungs left to package once its whole group is encoded:
     the caller packages them at once (a queued job could wait behind a long chunk), and a
@@ -213,6 +219,7 @@ def chunk_step(video_id: str, generation: int, group: int, index: int) -> list[s
             rungs=planning.rungs(video.plan, group),
             output_prefix=video.output_prefix,
             video_stream=video.plan.get("video_stream", 0),
+            fast_decode=_small_rungs_only(video, group),
         )
         with transaction.atomic():
             video = _load(video_id, generation, lock=True)

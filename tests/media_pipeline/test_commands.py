@@ -44,9 +44,10 @@ def test_chunk_encode_first_chunk() -> None:
     _assert_untrusted_input(args, "mov")
     assert "-ss" not in args
     graph = _value(args, "-filter_complex")
-    assert graph.startswith("[0:v:0]fps=fps=30/1:start_time=0.0000005,setpts=PTS-STARTPTS,split=2")
-    assert "[s0]scale=256:144:flags=bicubic,setsar=1,format=yuv420p[v0]" in graph
-    assert "[s1]scale=640:360:flags=bicubic,setsar=1,format=yuv420p[v1]" in graph
+    assert graph.startswith("[0:v:0]fps=fps=30/1:start_time=0.0000005,setpts=PTS-STARTPTS[c]")
+    # A cascade: the largest rung from the source, each smaller one from the next larger.
+    assert "[c]scale=640:360:flags=bicubic,setsar=1,format=yuv420p,split=2[v1][c0]" in graph
+    assert "[c0]scale=256:144:flags=bicubic,setsar=1,format=yuv420p[v0]" in graph
 
 
 def test_chunk_encode_later_chunk_seeks_before_input() -> None:
@@ -179,3 +180,21 @@ def test_frames_and_poster_args() -> None:
     poster = commands.poster_args(ffmpeg="ffmpeg", source="/w/s.mp4", out_path="/w/p.png", at_s=3)
     assert poster.index("-ss") < poster.index("-i")
     assert _value(poster, "-frames:v") == "1"
+
+
+def test_fast_decode_skips_deblocking_only_when_asked():
+    from fractions import Fraction
+
+    from media_pipeline.commands import chunk_encode_args
+    from media_pipeline.ladder import Chunk, Rung, plan_segmenting
+
+    seg = plan_segmenting(Fraction(30))
+    chunk = Chunk(index=0, start_frame=0, frames=120, fps=Fraction(30))
+    rung = Rung("144p", 256, 144, 120, 180, 240)
+    common = dict(
+        ffmpeg="ffmpeg", source="/in", demuxer="mov", chunk=chunk, seg=seg, rungs=[rung],
+        outputs={"144p": "/out.mp4"},
+    )  # fmt: skip
+    fast = chunk_encode_args(**common, fast_decode=True)
+    assert fast.index("-skip_loop_filter") < fast.index("-i")
+    assert "-skip_loop_filter" not in chunk_encode_args(**common)
