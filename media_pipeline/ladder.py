@@ -8,7 +8,7 @@ keyframes, and therefore HLS/DASH segment boundaries, fall at the same instants 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Protocol
@@ -208,14 +208,36 @@ def total_frames(duration_s: float, fps: Fraction) -> int:
     return max(1, math.floor(Fraction(duration_s) * fps + Fraction(1, 1000)))
 
 
-def plan_chunks(duration_s: float, seg: Segmenting, segments_per_chunk: int = 3) -> list[Chunk]:
+def plan_chunks(
+    duration_s: float,
+    seg: Segmenting,
+    segments_per_chunk: int = 3,
+    keyframes: Sequence[float] | None = None,
+    preroll_s: float = 1.0,
+) -> list[Chunk]:
     """Split the title into chunks of whole segments; a last sliver under one segment joins the
-    previous chunk rather than paying a process start-up for a second of video."""
+    previous chunk rather than paying a process start-up for a second of video.
+
+    With the source's keyframe times (seconds from its start), each boundary may move one
+    segment either way to land just after a source keyframe: a chunk job seeks to the keyframe
+    before ``start - preroll_s`` and decodes from there, so on a source with long GOPs (x264's
+    default is 250 frames) a badly placed boundary decodes several seconds for nothing.
+    """
     if segments_per_chunk < 1:
         raise ValueError("segments_per_chunk must be at least 1")
     total = total_frames(duration_s, seg.fps)
-    size = seg.segment_frames * segments_per_chunk
-    starts = list(range(0, total, size))
+    segments = -(-total // seg.segment_frames)  # the last may be short
+    starts_in_segments = [0]
+    keys = sorted(keyframes or [])
+    while starts_in_segments[-1] + segments_per_chunk < segments:
+        target = starts_in_segments[-1] + segments_per_chunk
+        options = [target]
+        if keys:
+            low = max(starts_in_segments[-1] + 1, target - 1)
+            options = [b for b in (target, target - 1, target + 1) if low <= b < segments]
+        best = min(options, key=lambda b: _decode_waste(b * seg.segment_s, keys, preroll_s))
+        starts_in_segments.append(best)
+    starts = [b * seg.segment_frames for b in starts_in_segments]
     if len(starts) > 1 and total - starts[-1] < seg.segment_frames:
         starts.pop()
     chunks: list[Chunk] = []
@@ -223,3 +245,12 @@ def plan_chunks(duration_s: float, seg: Segmenting, segments_per_chunk: int = 3)
         end = starts[index + 1] if index + 1 < len(starts) else total
         chunks.append(Chunk(index=index, start_frame=start, frames=end - start, fps=seg.fps))
     return chunks
+
+
+def _decode_waste(start_s: float, keyframes: Sequence[float], preroll_s: float) -> float:
+    """Seconds decoded before a chunk starting at ``start_s`` (0 without keyframe knowledge)."""
+    if not keyframes:
+        return 0.0
+    seek = start_s - preroll_s
+    before = [k for k in keyframes if k <= seek + 1e-6]
+    return start_s - (before[-1] if before else 0.0)

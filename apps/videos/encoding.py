@@ -73,6 +73,29 @@ def probe_source(path: Path) -> MediaInfo:
     return probe(path, ffmpeg=ffmpeg(), ffprobe=ffprobe(), limits=limits)
 
 
+def keyframe_times(source: Path, info: MediaInfo) -> list[float]:
+    """Seconds from the start of each keyframe of the video stream, read from the container
+    (no decoding), so chunk boundaries can sit just after them. Empty without ffprobe."""
+    probe_bin = ffprobe()
+    if probe_bin is None:
+        return []
+    args = [
+        probe_bin, "-v", "error", "-protocol_whitelist", "file", "-f", info.demuxer,
+        "-select_streams", f"v:{info.video_stream}", "-show_entries", "packet=pts_time,flags",
+        "-of", "csv=p=0", str(source),
+    ]  # fmt: skip
+    result = _run_tool(args, timeout=60 + info.duration / 20, memory_mb=2048)
+    times = []
+    for line in result.stdout.splitlines():
+        pts, _, flags = line.partition(",")
+        if "K" in flags:
+            try:
+                times.append(float(pts) - info.start_time)
+            except ValueError:
+                continue  # packets without timestamps
+    return sorted(times)
+
+
 def remux_if_needed(
     *, source: Path, info: MediaInfo, storage_prefix: str
 ) -> tuple[str, MediaInfo] | None:

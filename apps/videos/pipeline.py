@@ -57,7 +57,10 @@ def plan_video(video_id: str, generation: int) -> None:
         return
     if remuxed is not None:
         source_name, info = remuxed
-    plan = planning.make_plan(info)
+        source = encoding.local_source(
+            video_id=video_id, generation=generation, source_name=source_name
+        )
+    plan = planning.make_plan(info, keyframes=encoding.keyframe_times(source, info))
     with transaction.atomic():
         video = _load(video_id, generation, lock=True)
         if video.plan:

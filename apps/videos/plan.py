@@ -32,12 +32,15 @@ def ladder_specs() -> list[RungSpec]:
     ]
 
 
-def make_plan(info: MediaInfo) -> dict:
+def make_plan(info: MediaInfo, keyframes: list[float] | None = None) -> dict:
     fps = output_fps(info.fps)
     seg = plan_segmenting(fps, segment_s=settings.PIPELINE_SEGMENT_S)
     rungs = plan_ladder(info, ladder_specs())
     chunks = plan_chunks(
-        info.duration, seg, segments_per_chunk=settings.PIPELINE_SEGMENTS_PER_CHUNK
+        info.duration,
+        seg,
+        segments_per_chunk=settings.PIPELINE_SEGMENTS_PER_CHUNK,
+        keyframes=keyframes,
     )
     first = [r for r in rungs if min(r.width, r.height) <= settings.PIPELINE_FIRST_GROUP_MAX_HEIGHT]
     groups = [first or rungs[:1]]

@@ -181,3 +181,25 @@ def test_plan_chunks_edges() -> None:
     assert chunk.duration_s == pytest.approx(4.004)
     with pytest.raises(ValueError):
         plan_chunks(10.0, seg, segments_per_chunk=0)
+
+
+def test_chunk_boundaries_move_next_to_source_keyframes():
+    from media_pipeline.ladder import _decode_waste, plan_chunks, plan_segmenting
+
+    seg = plan_segmenting(Fraction(30))  # 4 s segments
+    keys = [i * 250 / 30 for i in range(8)]  # x264's default GOP: a keyframe every 8.33 s
+    plain = plan_chunks(60, seg, 3)
+    aligned = plan_chunks(60, seg, 3, keyframes=keys)
+    waste = lambda chunks: sum(_decode_waste(c.start_s, keys, 1.0) for c in chunks)  # noqa: E731
+    assert waste(aligned) < waste(plain)
+    # Still whole segments, covering every frame exactly once, no chunk over one segment off.
+    assert all(c.start_frame % seg.segment_frames == 0 for c in aligned)
+    assert sum(c.frames for c in aligned) == 1800
+    assert all(abs(c.frames - 3 * seg.segment_frames) <= seg.segment_frames for c in aligned[:-1])
+
+
+def test_without_keyframes_chunks_are_regular():
+    from media_pipeline.ladder import plan_chunks, plan_segmenting
+
+    seg = plan_segmenting(Fraction(30))
+    assert [c.start_frame for c in plan_chunks(60, seg, 3)] == [0, 360, 720, 1080, 1440]
