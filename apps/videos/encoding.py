@@ -213,9 +213,8 @@ def package_rung(
     segment_s: float,
 ) -> tuple[Packaged, Path]:
     """Join a rung's chunks (stream copy) and cut them into CMAF segments for HLS and DASH."""
-    base = work_dir(video_id, generation) / f"pkg-{rung}"
-    shutil.rmtree(base, ignore_errors=True)
-    base.mkdir(parents=True)
+    # A directory of its own: a retried or duplicate job may package the same rung at once.
+    base = Path(tempfile.mkdtemp(prefix=f"pkg-{rung}-", dir=work_dir(video_id, generation)))
     parts = []
     for index in range(chunks):
         parts.append(
@@ -238,9 +237,7 @@ def package_rung(
 def encode_audio(
     *, source: Path, demuxer: str, duration_s: float, output_prefix: str, segment_s: float
 ) -> Packaged:
-    base = source.parent / "audio"
-    shutil.rmtree(base, ignore_errors=True)
-    base.mkdir(parents=True)
+    base = Path(tempfile.mkdtemp(prefix="audio-", dir=source.parent))
     m4a = base / "audio.mp4"
     run_tool(
         commands.audio_encode_args(

@@ -213,21 +213,29 @@ def chunk_step(video_id: str, generation: int, group: int, index: int) -> list[s
     the caller packages them at once (a queued job could wait behind a long chunk), and a
     redelivered message after a crash finds them again."""
     video = _load(video_id, generation)
-    if not _is_done(video, kind=TaskKind.CHUNK, group=group, index=index):
-        encoding.encode_chunk(
-            source=_source(video),
-            demuxer=video.demuxer,
-            chunk=planning.chunk(video.plan, index),
-            seg=planning.segmenting(video.plan),
-            rungs=planning.rungs(video.plan, group),
-            output_prefix=video.output_prefix,
-            video_stream=video.plan.get("video_stream", 0),
-            fast_decode=_small_rungs_only(video, group),
-        )
-        with transaction.atomic():
-            video = _load(video_id, generation, lock=True)
-            _mark_done(video, _task(video, kind=TaskKind.CHUNK, group=group, index=index))
-    tasks = PipelineTask.objects.filter(video=video, generation=generation, group=group)
+    if _is_done(video, kind=TaskKind.CHUNK, group=group, index=index):
+        # A redelivered message (its worker died after this chunk): pick up what was left.
+        return _packages_left(video, group)
+    encoding.encode_chunk(
+        source=_source(video),
+        demuxer=video.demuxer,
+        chunk=planning.chunk(video.plan, index),
+        seg=planning.segmenting(video.plan),
+        rungs=planning.rungs(video.plan, group),
+        output_prefix=video.output_prefix,
+        video_stream=video.plan.get("video_stream", 0),
+        fast_decode=_small_rungs_only(video, group),
+    )
+    with transaction.atomic():
+        video = _load(video_id, generation, lock=True)
+        if not _mark_done(video, _task(video, kind=TaskKind.CHUNK, group=group, index=index)):
+            return []  # a duplicate job got there first
+        # Decided under the row lock: exactly one job completes a group, and only it packages.
+        return _packages_left(video, group)
+
+
+def _packages_left(video: Video, group: int) -> list[str]:
+    tasks = PipelineTask.objects.filter(video=video, generation=video.generation, group=group)
     if tasks.filter(kind=TaskKind.CHUNK, done_at=None).exists():
         return []
     left = set(tasks.filter(kind=TaskKind.PACKAGE, done_at=None).values_list("rung", flat=True))

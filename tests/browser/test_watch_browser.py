@@ -65,11 +65,11 @@ def tiny_video(samples, pipeline_worker) -> Video:
 
 @pytest.fixture
 def chunky_video(samples, pipeline_worker, settings) -> Video:
-    """320x180 60 fps, 14 s, one 4 s segment per chunk: chunks of 4, 4 and 6 s (the 2 s tail
-    joins the last one), encoded apart and joined afterwards."""
+    """320x180 60 fps, 14 s, about one 4 s segment per chunk (boundaries move next to the
+    source's keyframes): two or more chunks, encoded apart and joined afterwards."""
     settings.PIPELINE_SEGMENTS_PER_CHUNK = 1
     video = _make_video(samples["chunky_60fps_14s.mp4"])
-    assert len(video.plan["chunks"]) == 3
+    assert len(video.plan["chunks"]) >= 2
     return video
 
 
