@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, Storage, default_storage
 
 CONTENT_TYPES = {
@@ -49,24 +50,23 @@ def download(name: str, dest: Path, *, storage: Storage = default_storage) -> Pa
     return dest
 
 
+def _save(name: str, content: File, storage: Storage) -> str:
+    # Storage is configured to overwrite (allow_overwrite / file_overwrite), so a name is
+    # replaced in place: never deleted first, which would leave a reader a moment of 404.
+    stored = storage.save(name, content)
+    if stored != name:
+        raise RuntimeError(f"storage renamed {name!r} to {stored!r}; enable overwriting")
+    return stored
+
+
 def upload(path: Path, name: str, *, storage: Storage = default_storage) -> str:
     """Store `path` under exactly `name`, replacing what was there (outputs have fixed names)."""
     with open(path, "rb") as fh:
-        stored = storage.save(name, File(fh, name=os.path.basename(name)))
-    if stored != name:
-        raise RuntimeError(f"storage renamed {name!r} to {stored!r}; enable overwriting")
-    return stored
+        return _save(name, File(fh, name=os.path.basename(name)), storage)
 
 
 def upload_text(text: str, name: str, *, storage: Storage = default_storage) -> str:
-    from django.core.files.base import ContentFile
-
-    if storage.exists(name):
-        storage.delete(name)
-    stored = storage.save(name, ContentFile(text.encode()))
-    if stored != name:
-        raise RuntimeError(f"storage renamed {name!r} to {stored!r}; enable overwriting")
-    return stored
+    return _save(name, ContentFile(text.encode(), name=os.path.basename(name)), storage)
 
 
 def walk(prefix: str, *, storage: Storage = default_storage) -> Iterator[str]:
