@@ -23,7 +23,13 @@ QUEUE = "pipeline"
 FAST_QUEUE = "pipeline-fast"
 FAST = {"queue_name": FAST_QUEUE, "priority": 0}
 MINUTE = 60_000
-RETRY = {"max_retries": 3, "min_backoff": 2_000, "max_backoff": 60_000}
+# Every step retries with backoff; when it has used them up, the video fails with a reason.
+STEP = {
+    "max_retries": 3,
+    "min_backoff": 2_000,
+    "max_backoff": 60_000,
+    "on_retry_exhausted": "pipeline_job_failed",
+}
 
 
 def _run(step, video_id: str, generation: int, *args) -> None:
@@ -58,8 +64,7 @@ def _first_line(text: str) -> str:
 @dramatiq.actor(
     **FAST,
     time_limit=30 * MINUTE,
-    on_retry_exhausted="pipeline_job_failed",
-    **RETRY,
+    **STEP,
 )
 def process_video(video_id: str, generation: int) -> None:
     _run(pipeline.plan_video, video_id, generation)
@@ -69,8 +74,7 @@ def process_video(video_id: str, generation: int) -> None:
     queue_name=QUEUE,
     priority=10,
     time_limit=60 * MINUTE,
-    on_retry_exhausted="pipeline_job_failed",
-    **RETRY,
+    **STEP,
 )
 def encode_chunk(video_id: str, generation: int, group: int, index: int) -> None:
     _run(_chunk_then_package, video_id, generation, group, index)
@@ -86,8 +90,7 @@ def _chunk_then_package(video_id: str, generation: int, group: int, index: int) 
 @dramatiq.actor(
     **FAST,
     time_limit=60 * MINUTE,
-    on_retry_exhausted="pipeline_job_failed",
-    **RETRY,
+    **STEP,
 )
 def encode_audio(video_id: str, generation: int) -> None:
     _run(pipeline.audio_step, video_id, generation)
@@ -96,8 +99,7 @@ def encode_audio(video_id: str, generation: int) -> None:
 @dramatiq.actor(
     **FAST,
     time_limit=60 * MINUTE,
-    on_retry_exhausted="pipeline_job_failed",
-    **RETRY,
+    **STEP,
 )
 def package_rung(video_id: str, generation: int, rung: str) -> None:
     _run(pipeline.package_step, video_id, generation, rung)

@@ -11,7 +11,6 @@ import os
 import shutil
 import tempfile
 from dataclasses import dataclass
-from fractions import Fraction
 from pathlib import Path
 
 from django.conf import settings
@@ -318,7 +317,3 @@ def make_poster(*, rung_video: Path, at_s: float, output_prefix: str) -> tuple[s
     prefix = f"{output_prefix}img/"
     stored = {str(w): storage.upload(path, f"{prefix}poster_{w}.jpg") for w, path in sizes.items()}
     return stored[str(max(sizes))], stored
-
-
-def output_fps(plan: dict) -> Fraction:
-    return Fraction(plan["fps"])

@@ -16,7 +16,7 @@ from apps.videos import encoding, events, storage
 from apps.videos import plan as planning
 from apps.videos.models import PipelineTask, Rendition, TaskKind, Video, VideoStatus
 from apps.videos.publishing import publish as _publish
-from apps.videos.services import _transition, video_fail
+from apps.videos.services import video_fail, video_transition
 from media_pipeline.probe import ProbeRefused
 
 logger = logging.getLogger(__name__)
@@ -65,7 +65,7 @@ def plan_video(video_id: str, generation: int) -> None:
         video = _load(video_id, generation, lock=True)
         if video.plan:
             return
-        _transition(video, VideoStatus.PROCESSING)
+        video_transition(video, VideoStatus.PROCESSING)
         video.plan = plan
         video.source = source_name
         video.duration = info.duration

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from apps.videos import events, storage
 from apps.videos.models import Rendition, Video, VideoStatus
-from apps.videos.services import _transition
+from apps.videos.services import video_transition
 from media_pipeline import manifests
 
 
@@ -49,7 +49,7 @@ def publish(video: Video) -> None:
     video.dash_manifest = storage.upload_text(mpd, f"{prefix}manifest.mpd")
     fields = ["master_playlist", "dash_manifest", "updated_at"]
     if video.status == VideoStatus.PROCESSING:
-        _transition(video, VideoStatus.READY)
+        video_transition(video, VideoStatus.READY)
         video.published_at = video.published_at or timezone.now()
         fields += ["status", "published_at"]
     video.save(update_fields=fields)

@@ -33,7 +33,8 @@ class IllegalTransition(Exception):
     pass
 
 
-def _transition(video: Video, to: str) -> None:
+def video_transition(video: Video, to: str) -> None:
+    """Set a new status if TRANSITIONS allows it; the caller saves (and holds the row lock)."""
     if to == video.status:
         return
     if to not in TRANSITIONS[video.status]:
@@ -146,7 +147,7 @@ def video_reprocess(*, video: Video, by: User) -> Video:
     with transaction.atomic():
         video = Video.objects.select_for_update().get(pk=video.pk)
         old_prefix = video.output_prefix
-        _transition(video, VideoStatus.UPLOADED)
+        video_transition(video, VideoStatus.UPLOADED)
         video.generation += 1
         video.progress = 0
         video.error = None
@@ -169,7 +170,7 @@ def video_fail(*, video_id: str, generation: int, reason: str) -> None:
         video = Video.objects.select_for_update().get(pk=video_id)
         if video.generation != generation or video.status == VideoStatus.FAILED:
             return
-        _transition(video, VideoStatus.FAILED)
+        video_transition(video, VideoStatus.FAILED)
         video.error = reason
         video.processing_finished_at = timezone.now()
         video.save(update_fields=["status", "error", "processing_finished_at", "updated_at"])
