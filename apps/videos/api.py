@@ -45,7 +45,8 @@ class VideoListCreateView(ListAPIView):
         return []
 
     def get_queryset(self):
-        return selectors.video_search(query=self.request.query_params.get("search", ""))
+        videos = selectors.video_search(query=self.request.query_params.get("search", ""))
+        return videos.prefetch_related("renditions")
 
     @extend_schema(parameters=[OpenApiParameter("search", str, description="Full-text search.")])
     def get(self, request, *args, **kwargs):

@@ -40,7 +40,9 @@ def video_list_for_owner(*, user) -> QuerySet[Video]:
 
 
 def video_renditions(*, video: Video) -> list:
-    return list(video.renditions.filter(generation=video.generation).order_by("height"))
+    # .all() so a list that prefetched renditions costs no query per video.
+    rungs = [r for r in video.renditions.all() if r.generation == video.generation]
+    return sorted(rungs, key=lambda r: r.height)
 
 
 def video_search(*, query: str = "", duration: str = "", uploaded: str = "") -> QuerySet[Video]:

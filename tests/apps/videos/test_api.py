@@ -122,3 +122,20 @@ def test_obvious_non_videos_are_refused_at_once(api_client, content, reason):
     assert response.status_code == 400
     assert reason in response.json()["error"].lower()
     assert not Video.objects.exists()
+
+
+def test_list_costs_the_same_queries_for_one_video_or_many(
+    api_client, django_assert_max_num_queries
+):
+    from apps.videos.models import Rendition
+
+    for _ in range(5):
+        video = VideoFactory()
+        Rendition.objects.create(
+            video=video, generation=1, name="144p", width=256, height=144, bandwidth=1,
+            average_bandwidth=1, codecs="avc1.42c00c", playlist="p", init_segment="i",
+        )  # fmt: skip
+    with django_assert_max_num_queries(4):
+        body = api_client.get("/api/v1/videos/").json()
+    assert body["count"] == 5
+    assert all(v["renditions"][0]["name"] == "144p" for v in body["results"])
