@@ -30,7 +30,6 @@ import http.client
 import os
 import re
 import secrets
-import shutil
 import socket
 import statistics
 import subprocess
@@ -40,7 +39,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "benchmarks" / "out"
 sys.path.insert(0, str(ROOT))
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
@@ -48,21 +46,11 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 # --- setup ------------------------------------------------------------------------------------
 def make_clip(seconds: int) -> Path:
     """A 720p30 clip with sound, keyframes every 2 s, moov first (a good progressive MP4)."""
-    OUT.mkdir(parents=True, exist_ok=True)
-    path = OUT / f"startup_720p_{seconds}s.mp4"
-    if path.exists() and path.stat().st_size:
-        return path
-    ffmpeg = shutil.which("ffmpeg") or "ffmpeg"
-    subprocess.run(
-        [ffmpeg, "-hide_banner", "-v", "error", "-y",
-         "-f", "lavfi", "-i", f"testsrc2=size=1280x720:rate=30:duration={seconds}",
-         "-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}:sample_rate=48000",
-         "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-b:v", "2500k",
-         "-g", "60", "-c:a", "aac", "-b:a", "128k", "-shortest", "-movflags", "+faststart",
-         str(path)],
-        check=True,
+    return lavfi_clip(
+        f"startup_720p_{seconds}s.mp4",
+        width=1280, height=720, seconds=seconds, video_bitrate="2500k",
+        extra=["-g", "60", "-movflags", "+faststart"],
     )  # fmt: skip
-    return path
 
 
 def setup_django(workdir: Path) -> dict[str, str]:
@@ -302,6 +290,7 @@ def server_time(port: int, video_id: str, gets: int) -> dict[str, list[float]]:
     return times
 
 
+from clips import lavfi_clip  # noqa: E402
 from search_rows import fill_search_rows, search_latency  # noqa: E402
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -24,25 +23,17 @@ from fractions import Fraction
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "benchmarks" / "out"
 sys.path.insert(0, str(ROOT))
+
+from clips import lavfi_clip  # noqa: E402
 
 
 def make_source(seconds: int) -> Path:
-    OUT.mkdir(parents=True, exist_ok=True)
-    path = OUT / f"bench_1080p_{seconds}s.mp4"
-    if path.exists() and path.stat().st_size:
-        return path
-    ffmpeg = shutil.which("ffmpeg") or "ffmpeg"
-    subprocess.run(
-        [ffmpeg, "-hide_banner", "-v", "error", "-y",
-         "-f", "lavfi", "-i", f"testsrc2=size=1920x1080:rate=30:duration={seconds}",
-         "-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}:sample_rate=48000",
-         "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-b:v", "6M",
-         "-c:a", "aac", "-b:a", "128k", "-shortest", str(path)],
-        check=True,
+    # As ../shared/media/make_samples.py --set bench: x264's default GOP, 6 Mb/s.
+    return lavfi_clip(
+        f"bench_1080p_{seconds}s.mp4",
+        width=1920, height=1080, seconds=seconds, video_bitrate="6M", extra=[],
     )  # fmt: skip
-    return path
 
 
 def _bench_database() -> str:
