@@ -137,16 +137,15 @@ def schedule_missing(video_id: str, generation: int) -> None:
     pending = list(
         PipelineTask.objects.filter(video_id=video_id, generation=generation, done_at=None)
     )
-    chunks_left = {(t.group, t.index) for t in pending if t.kind == TaskKind.CHUNK}
+    groups_encoding = {t.group for t in pending if t.kind == TaskKind.CHUNK}
     for task in sorted(pending, key=lambda t: (t.group, t.kind != TaskKind.CHUNK, t.index)):
         if task.kind == TaskKind.CHUNK:
             actors.encode_chunk.send(video_id, generation, task.group, task.index)
         elif task.kind == TaskKind.AUDIO:
             actors.encode_audio.send(video_id, generation)
-        elif task.kind == TaskKind.PACKAGE:
-            if not any(g == task.group for g, _ in chunks_left):
-                actors.package_rung.send(video_id, generation, task.rung)
-    # Audio is cheap and gates "ready": queue it right after the first group's chunks.
+        elif task.kind == TaskKind.PACKAGE and task.group not in groups_encoding:
+            # Otherwise the job finishing the group's last chunk packages it.
+            actors.package_rung.send(video_id, generation, task.rung)
 
 
 def _task(video: Video, **lookup) -> PipelineTask:
