@@ -267,6 +267,19 @@ def concat_args(*, ffmpeg: str, list_path: str, out_path: str) -> list[str]:
     ]
 
 
+CONCAT_SUFFIX = ".ffconcat"
+
+
+def own_input(path: str) -> list[str]:
+    """``-f ... -i path`` for a file this pipeline wrote: an MP4, or an ffconcat list of MP4
+    chunks (by its suffix), read in place of a joined copy so packaging is one ffmpeg run and
+    no second copy of the rung on disk. ``-safe 0`` allows the list's absolute paths, which
+    is acceptable only because the list is ours, never an upload."""
+    if path.endswith(CONCAT_SUFFIX):
+        return ["-f", "concat", "-safe", "0", "-i", _abs(path)]
+    return ["-f", "mp4", "-i", _abs(path)]
+
+
 def package_hls_args(
     *,
     ffmpeg: str,
@@ -275,7 +288,8 @@ def package_hls_args(
     segment_s: float,
     kind: Literal["video", "audio"] = "video",
 ) -> list[str]:
-    """Cut one of our MP4s into fMP4 (CMAF) segments plus a VOD media playlist in ``out_dir``.
+    """Cut one of our MP4s (or an ffconcat list of them) into fMP4 (CMAF) segments plus a VOD
+    media playlist in ``out_dir``.
 
     ffmpeg 5.1 writes the init segment beside the playlist and lists every file by its base
     name (``init.mp4``, ``seg_00000.m4s``), so the same files serve HLS and DASH from any URL
@@ -292,10 +306,7 @@ def package_hls_args(
         ffmpeg,
         *_QUIET,
         *_LOCAL_ONLY,
-        "-f",
-        "mp4",
-        "-i",
-        _abs(source),
+        *own_input(source),
         "-map",
         stream,
         "-c",
@@ -340,10 +351,7 @@ def frames_args(
         ffmpeg,
         *_QUIET,
         *_LOCAL_ONLY,
-        "-f",
-        "mp4",
-        "-i",
-        _abs(source),
+        *own_input(source),
         "-map",
         "0:v:0",
         "-vf",
@@ -363,12 +371,9 @@ def poster_args(*, ffmpeg: str, source: str, out_path: str, at_s: float) -> list
         ffmpeg,
         *_QUIET,
         *_LOCAL_ONLY,
-        "-f",
-        "mp4",
         "-ss",
         _seconds(max(0.0, at_s)),
-        "-i",
-        _abs(source),
+        *own_input(source),
         "-map",
         "0:v:0",
         "-frames:v",

@@ -214,6 +214,7 @@ def plan_chunks(
     segments_per_chunk: int = 3,
     keyframes: Sequence[float] | None = None,
     preroll_s: float = 1.0,
+    taper: int = 0,
 ) -> list[Chunk]:
     """Split the title into chunks of whole segments; a last sliver under one segment joins the
     previous chunk rather than paying a process start-up for a second of video.
@@ -222,6 +223,11 @@ def plan_chunks(
     segment either way to land just after a source keyframe: a chunk job seeks to the keyframe
     before ``start - preroll_s`` and decodes from there, so on a source with long GOPs (x264's
     default is 250 frames) a badly placed boundary decodes several seconds for nothing.
+
+    With ``taper`` = k, no chunk takes more than 1/k of the segments still to plan, so chunks
+    shrink towards the end of the title, down to one segment. Workers pick chunks in order, and
+    the last ones are short: the workers finish together instead of one of them encoding a
+    full-size last chunk while the others sit idle.
     """
     if segments_per_chunk < 1:
         raise ValueError("segments_per_chunk must be at least 1")
@@ -229,11 +235,17 @@ def plan_chunks(
     segments = -(-total // seg.segment_frames)  # the last may be short
     starts_in_segments = [0]
     keys = sorted(keyframes or [])
-    while starts_in_segments[-1] + segments_per_chunk < segments:
-        target = starts_in_segments[-1] + segments_per_chunk
+    while True:
+        previous = starts_in_segments[-1]
+        size = segments_per_chunk
+        if taper > 0:
+            size = max(1, min(size, -(-(segments - previous) // taper)))
+        target = previous + size
+        if target >= segments:
+            break
         options = [target]
         if keys:
-            low = max(starts_in_segments[-1] + 1, target - 1)
+            low = max(previous + 1, target - 1)
             options = [b for b in (target, target - 1, target + 1) if low <= b < segments]
         best = min(options, key=lambda b: _decode_waste(b * seg.segment_s, keys, preroll_s))
         starts_in_segments.append(best)

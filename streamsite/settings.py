@@ -263,6 +263,9 @@ PIPELINE_PRESET = env_str("PIPELINE_PRESET", "veryfast")
 PIPELINE_WORK_DIR = Path(env_str("PIPELINE_WORK_DIR") or "/tmp/streamsite-work")
 PIPELINE_SEGMENT_S = env_float("PIPELINE_SEGMENT_S", 4.0)
 PIPELINE_SEGMENTS_PER_CHUNK = env_int("PIPELINE_SEGMENTS_PER_CHUNK", 3)
+# Chunks shrink towards the end (none takes over 1/N of what is left), so the workers finish
+# together; 0 keeps every chunk full-size.
+PIPELINE_CHUNK_TAPER = env_int("PIPELINE_CHUNK_TAPER", 3)
 PIPELINE_FFMPEG_THREADS = env_int("PIPELINE_FFMPEG_THREADS", 0)
 # Address-space cap per ffmpeg (x264 on 4K with many threads needs a few GB).
 PIPELINE_FFMPEG_MEMORY_MB = env_int("PIPELINE_FFMPEG_MEMORY_MB", 8192)

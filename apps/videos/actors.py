@@ -81,10 +81,15 @@ def encode_chunk(video_id: str, generation: int, group: int, index: int) -> None
 
 
 def _chunk_then_package(video_id: str, generation: int, group: int, index: int) -> None:
-    # The job that finishes a rung group publishes it right away, lowest rung first, so the
-    # video is watchable without waiting for a free worker.
-    for rung in pipeline.chunk_step(video_id, generation, group, index):
-        pipeline.package_step(video_id, generation, rung)
+    # The job that finishes a rung group packages its lowest rung right away, so the video is
+    # watchable without waiting for a free worker; the group's other rungs go to the fast
+    # queue first, for idle workers to package meanwhile (at the end of a video, every worker
+    # but this one would otherwise be idle).
+    first, *rest = pipeline.chunk_step(video_id, generation, group, index) or [None]
+    for rung in rest:
+        package_rung.send(video_id, generation, rung)
+    if first is not None:
+        pipeline.package_step(video_id, generation, first)
 
 
 @dramatiq.actor(

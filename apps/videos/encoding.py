@@ -6,6 +6,7 @@ Every step is safe to run twice: outputs have fixed names and replace what a kil
 
 from __future__ import annotations
 
+import bisect
 import functools
 import os
 import shutil
@@ -201,36 +202,45 @@ def _package(
     )
 
 
+@dataclass(frozen=True)
+class RungFiles:
+    """A rung's chunks on this worker's disk, and an ffconcat list reading them as one."""
+
+    joined: Path
+    chunks: list[Path]
+    starts: list[float]
+
+    def at(self, at_s: float) -> tuple[Path, float]:
+        """The chunk showing the instant ``at_s``, and the instant within it."""
+        index = max(0, bisect.bisect_right(self.starts, at_s) - 1)
+        return self.chunks[index], at_s - self.starts[index]
+
+
 def package_rung(
     *,
     video_id: str,
     generation: int,
     output_prefix: str,
     rung: str,
-    chunks: int,
+    chunk_starts: list[float],
     duration_s: float,
     segment_s: float,
-) -> tuple[Packaged, Path]:
-    """Join a rung's chunks (stream copy) and cut them into CMAF segments for HLS and DASH."""
+) -> tuple[Packaged, RungFiles]:
+    """Cut a rung's chunks, read in order as one stream, into CMAF segments for HLS and DASH.
+    No joined copy is written: the segmenter reads the chunks through an ffconcat list."""
     # A directory of its own: a retried or duplicate job may package the same rung at once.
     base = Path(tempfile.mkdtemp(prefix=f"pkg-{rung}-", dir=work_dir(video_id, generation)))
     parts = []
-    for index in range(chunks):
+    for index in range(len(chunk_starts)):
         parts.append(
             storage.download(chunk_name(output_prefix, rung, index), base / f"c{index}.mp4")
         )
-    list_path = base / "chunks.ffconcat"
-    list_path.write_text(commands.concat_list([str(p) for p in parts]))
-    joined = base / "joined.mp4"
-    run_tool(
-        commands.concat_args(ffmpeg=ffmpeg(), list_path=str(list_path), out_path=str(joined)),
-        timeout=120 + duration_s,
-        cwd=base,
-    )
+    joined = base / f"chunks{commands.CONCAT_SUFFIX}"
+    joined.write_text(commands.concat_list([str(p) for p in parts]))
     packaged = _package(
         joined, base / "hls", f"{output_prefix}v/{rung}/", duration_s, segment_s, "video"
     )
-    return packaged, joined
+    return packaged, RungFiles(joined=joined, chunks=parts, starts=list(chunk_starts))
 
 
 def encode_audio(
@@ -260,9 +270,9 @@ class Pictures:
     poster_at: float
 
 
-def make_pictures(*, rung_video: Path, duration_s: float, output_prefix: str) -> Pictures:
+def make_pictures(*, rung: RungFiles, duration_s: float, output_prefix: str) -> Pictures:
     """Poster, its sizes, and the seek-preview sprite, all from a low rung (cheap to decode)."""
-    base = rung_video.parent / "pictures"
+    base = rung.joined.parent / "pictures"
     shutil.rmtree(base, ignore_errors=True)
     base.mkdir(parents=True)
     every_s = max(1.0, duration_s / 100)
@@ -271,7 +281,7 @@ def make_pictures(*, rung_video: Path, duration_s: float, output_prefix: str) ->
     run_tool(
         commands.frames_args(
             ffmpeg=ffmpeg(),
-            source=str(rung_video),
+            source=str(rung.joined),
             out_pattern=str(frames_dir / "f_%05d.jpg"),
             every_s=every_s,
             width=160,
@@ -282,9 +292,7 @@ def make_pictures(*, rung_video: Path, duration_s: float, output_prefix: str) ->
     frames = sorted(frames_dir.glob("f_*.jpg"))
     prefix = f"{output_prefix}img/"
     poster_at = frames.index(thumbnails.pick_poster(frames)) * every_s
-    poster, stored_sizes = make_poster(
-        rung_video=rung_video, at_s=poster_at, output_prefix=output_prefix
-    )
+    poster, stored_sizes = make_poster(rung=rung, at_s=poster_at, output_prefix=output_prefix)
     sheet = base / "sprite.jpg"
     info = thumbnails.make_sprite(frames, sheet, tile_width=160, columns=10)
     storage.upload(sheet, f"{prefix}sprite.jpg")
@@ -299,16 +307,19 @@ def make_pictures(*, rung_video: Path, duration_s: float, output_prefix: str) ->
     return Pictures(poster=poster, sizes=stored_sizes, sprite_vtt=vtt, poster_at=poster_at)
 
 
-def make_poster(*, rung_video: Path, at_s: float, output_prefix: str) -> tuple[str, dict[str, str]]:
+def make_poster(*, rung: RungFiles, at_s: float, output_prefix: str) -> tuple[str, dict[str, str]]:
     """The poster at `at_s`, in every size the rung allows. Made first from the lowest rung
     (ready early), then again from the top rung once it exists (sharp on large screens)."""
-    base = rung_video.parent / "poster"
+    base = rung.joined.parent / "poster"
     shutil.rmtree(base, ignore_errors=True)
     base.mkdir(parents=True)
     poster_src = base / "poster_src.jpg"
+    # From the one chunk that holds the instant: ffmpeg 5.1's concat demuxer decodes nothing
+    # after an input seek.
+    chunk, offset = rung.at(at_s)
     run_tool(
         commands.poster_args(
-            ffmpeg=ffmpeg(), source=str(rung_video), at_s=at_s, out_path=str(poster_src)
+            ffmpeg=ffmpeg(), source=str(chunk), at_s=offset, out_path=str(poster_src)
         ),
         timeout=60,
         cwd=base,

@@ -286,12 +286,14 @@ def package_step(video_id: str, generation: int, rung_name: str) -> None:
     if _is_done(video, kind=TaskKind.PACKAGE, rung=rung_name):
         return
     rung = next(r for r in planning.rungs(video.plan) if r.name == rung_name)
-    packaged, joined = encoding.package_rung(
+    packaged, files = encoding.package_rung(
         video_id=video_id,
         generation=generation,
         output_prefix=video.output_prefix,
         rung=rung_name,
-        chunks=len(video.plan["chunks"]),
+        chunk_starts=[
+            planning.chunk(video.plan, i).start_s for i in range(len(video.plan["chunks"]))
+        ],
         duration_s=video.duration,
         segment_s=video.plan["segment_s"],
     )
@@ -299,12 +301,12 @@ def package_step(video_id: str, generation: int, rung_name: str) -> None:
     pictures = sharp_poster = None
     if rung_name == rungs[0].name and not _is_done(video, kind=TaskKind.THUMBNAILS):
         pictures = encoding.make_pictures(
-            rung_video=joined, duration_s=video.duration, output_prefix=video.output_prefix
+            rung=files, duration_s=video.duration, output_prefix=video.output_prefix
         )
     elif rung_name == rungs[-1].name:
         video = _wait_for_poster_time(video)
         sharp_poster = encoding.make_poster(
-            rung_video=joined,
+            rung=files,
             at_s=video.plan.get("poster_at", 0.0),
             output_prefix=video.output_prefix,
         )

@@ -41,6 +41,7 @@ def make_plan(info: MediaInfo, keyframes: list[float] | None = None) -> dict:
         seg,
         segments_per_chunk=settings.PIPELINE_SEGMENTS_PER_CHUNK,
         keyframes=keyframes,
+        taper=settings.PIPELINE_CHUNK_TAPER,
     )
     first = [r for r in rungs if min(r.width, r.height) <= settings.PIPELINE_FIRST_GROUP_MAX_HEIGHT]
     groups = [first or rungs[:1]]

@@ -203,3 +203,22 @@ def test_without_keyframes_chunks_are_regular():
 
     seg = plan_segmenting(Fraction(30))
     assert [c.start_frame for c in plan_chunks(60, seg, 3)] == [0, 360, 720, 1080, 1440]
+
+
+def test_taper_shrinks_the_last_chunks_so_workers_finish_together():
+    from media_pipeline.ladder import plan_chunks, plan_segmenting
+
+    seg = plan_segmenting(Fraction(30))  # 4 s segments
+    chunks = plan_chunks(60, seg, 3, taper=3)
+    sizes = [c.frames // seg.segment_frames for c in chunks]
+    assert sizes == [3, 3, 3, 2, 2, 1, 1]
+    assert sum(c.frames for c in chunks) == 1800
+    assert all(a.end_frame == b.start_frame for a, b in zip(chunks, chunks[1:], strict=False))
+    # Short titles still split, so two workers share even a 12 s clip.
+    assert [c.frames for c in plan_chunks(12, seg, 3, taper=3)] == [120, 120, 120]
+    # With source keyframes, tail chunks stay small while boundaries move next to keyframes.
+    keys = [i * 250 / 30 for i in range(8)]
+    aligned = plan_chunks(60, seg, 3, keyframes=keys, taper=3)
+    assert sum(c.frames for c in aligned) == 1800
+    assert aligned[-1].frames == seg.segment_frames
+    assert max(c.frames for c in aligned[-3:]) <= 2 * seg.segment_frames
