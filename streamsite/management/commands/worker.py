@@ -1,12 +1,37 @@
-"""`manage.py worker`: run Dramatiq worker processes against the Redis broker."""
+"""`manage.py worker`: run Dramatiq worker processes against the Redis broker.
+
+By default two pools share the machine:
+- chunk workers (``--processes``, one thread each) take only the transcoding queue and fetch a
+  new chunk only when the last one is done, so no chunk waits in a busy worker's local buffer
+  while another worker is idle;
+- one process for every other queue (planning, audio, packaging, and whatever later apps
+  declare), so short jobs that make a video watchable never wait behind a long chunk.
+"""
 
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
 import sys
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+
+CHUNK_QUEUE = "pipeline"
+FAST_THREADS = 2
+# Idle workers poll Redis with a backoff capped at this many ms (Dramatiq's default is 1 s):
+# a finished chunk's follow-up jobs start within a tenth of a second.
+IDLE_POLL_MS = "100"
+
+
+def _other_queues() -> list[str]:
+    import dramatiq
+
+    from streamsite.broker import import_actor_modules
+
+    import_actor_modules()
+    return sorted(q for q in dramatiq.get_broker().get_declared_queues() if q != CHUNK_QUEUE)
 
 
 class Command(BaseCommand):
@@ -16,7 +41,11 @@ class Command(BaseCommand):
         parser.add_argument("--processes", type=int, default=os.cpu_count() or 1)
         parser.add_argument("--threads", type=int, default=1)
         parser.add_argument(
-            "--queues", nargs="*", default=[], help="only these queues (default: all)"
+            "--queues",
+            nargs="*",
+            default=[],
+            help="only these queues, in one pool (default: chunk workers plus one process "
+            "for every other queue)",
         )
 
     def handle(self, *args, processes: int, threads: int, queues: list[str], **options):
@@ -24,21 +53,54 @@ class Command(BaseCommand):
             raise CommandError(
                 "REDIS_URL is not set: in the embedded default the server runs its own workers."
             )
-        # Transcoding is CPU-bound and each job runs ffmpeg as a child process, so one thread
-        # per process keeps a job from waiting behind another on the same core.
-        argv = [
-            sys.executable,
-            "-m",
-            "dramatiq",
-            "streamsite.worker_app",
-            "--processes",
-            str(processes),
-            "--threads",
-            str(threads),
-        ]
+        if processes < 1 or threads < 1:
+            raise CommandError("--processes and --threads must be at least 1.")
         if queues:
-            argv += ["--queues", *queues]
-        self.stderr.write(f"starting {processes} worker process(es): {' '.join(argv[2:])}")
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os.execv(sys.executable, argv)
+            pools = [(processes, threads, queues)]
+        else:
+            pools = [(processes, threads, [CHUNK_QUEUE]), (1, FAST_THREADS, _other_queues())]
+        env = {**os.environ}
+        env.setdefault("dramatiq_worker_timeout", IDLE_POLL_MS)
+        children = []
+        for count, per_process, names in pools:
+            argv = [
+                sys.executable, "-m", "dramatiq", "streamsite.worker_app",
+                "--processes", str(count), "--threads", str(per_process), "--queues", *names,
+            ]  # fmt: skip
+            pool_env = dict(env)
+            if names == [CHUNK_QUEUE]:
+                # Prefetch counts the jobs in progress: one per thread means no extra held.
+                pool_env.setdefault("dramatiq_queue_prefetch", str(per_process))
+            self.stderr.write(f"starting {count} worker process(es): {' '.join(argv[2:])}")
+            children.append(subprocess.Popen(argv, env=pool_env))
+        sys.exit(_supervise(children))
+
+
+def _supervise(children: list[subprocess.Popen]) -> int:
+    """Pass stop and reload signals on to every pool; when one pool exits, stop the others and
+    exit with its code, so a process manager sees one service."""
+
+    def forward(signum, _frame):
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signum)
+
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(signum, forward)
+    code = None
+    while code is None:
+        pid, status = os.wait()
+        if any(child.pid == pid for child in children):
+            code = os.waitstatus_to_exitcode(status)
+            for child in children:
+                if child.pid == pid:
+                    child.returncode = code
+    for child in children:
+        if child.poll() is None:
+            child.terminate()
+    for child in children:
+        try:
+            child.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            child.kill()
+    return code if code >= 0 else 128 - code

@@ -1,0 +1,74 @@
+"""`manage.py worker`: the pools it starts on Redis, and a clean stop on SIGTERM."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from django.conf import settings
+
+from tests.conftest import require
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+    return {**env, "DJANGO_SETTINGS_MODULE": "streamsite.test_settings", **extra}
+
+
+def _children_cmdlines(pid: int) -> list[str]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes()
+        except (OSError, ValueError):
+            continue  # not a process, or it just ended
+        # The parent pid is the 2nd field after the parenthesised command name.
+        if stat.rsplit(")", 1)[-1].split()[1] == str(pid):
+            found.append(cmdline.replace(b"\0", b" ").decode().strip())
+    return found
+
+
+def test_worker_refuses_to_start_without_redis():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "worker"],
+        cwd=ROOT,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "REDIS_URL is not set" in result.stderr
+
+
+def test_worker_runs_a_chunk_pool_and_a_fast_pool_and_stops_on_sigterm():
+    require(bool(settings.REDIS_URL), "Redis (REDIS_URL)")
+    proc = subprocess.Popen(
+        [sys.executable, "manage.py", "worker", "--processes", "1"],
+        cwd=ROOT,
+        env=_env(REDIS_URL=settings.REDIS_URL),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        pools: list[str] = []
+        while len(pools) < 2 and time.monotonic() < deadline:
+            pools = [c for c in _children_cmdlines(proc.pid) if "dramatiq" in c]
+            time.sleep(0.2)
+        assert any(c.endswith("--queues pipeline") for c in pools), pools
+        assert any("--queues pipeline-fast" in c for c in pools), pools
+        time.sleep(2)  # let the pools finish booting, as a process manager would
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=60) == 0
+        assert not _children_cmdlines(proc.pid)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
