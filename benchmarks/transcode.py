@@ -1,24 +1,32 @@
 """Pipeline wall time against one single-decode ffmpeg ladder, measured in the same run.
 
-    .venv/bin/python benchmarks/transcode.py [--seconds 60] [--workers 1 2] [--redis]
+    .venv/bin/python benchmarks/transcode.py [--seconds 60] [--workers 2] [--redis]
+        [--repeat N] [--ffmpeg-threads N] [--scaling] [--timeline]
 
 Makes `bench_1080p_60s.mp4` (lavfi, like ../shared/media/make_samples.py --set bench), then:
   baseline  one ffmpeg command: one decode, split into every rung, same x264 settings, + audio
-  pipeline  the real pipeline (chunks on Dramatiq workers in this process, packaging, posters)
-Prints wall times, the ratio pipeline/baseline, and time-to-playable (status `ready`) as a share
-of the full time. `--scaling` compares 1 and 2 workers with one ffmpeg thread per job, which is
-what adding a worker machine looks like from the point of view of one job.
+  pipeline  the real pipeline: embedded (SQLite, in-process worker threads) by default; with
+            --redis, PostgreSQL and `manage.py worker --processes W`, as in production
+Each repeat runs the baseline and then the pipeline; the ratio of each pair is printed, then
+the median. Time-to-playable is when the video turned `ready`, as a share of the full time.
+`--scaling` compares 1 and 2 worker processes (Redis) or threads with one ffmpeg thread per
+job, which is what adding a worker machine looks like from the point of view of one job.
+`--timeline` prints every ffmpeg run of the last pipeline (from the workers' logs).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import logging
 import os
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
@@ -103,39 +111,78 @@ def baseline(source: Path, threads: int) -> float:
         return time.perf_counter() - start
 
 
-def _worker_processes(processes: int, threads: int):
-    """`manage.py worker` processes on the Redis broker, as on separate machines."""
-    env = {**os.environ, "PIPELINE_FFMPEG_THREADS": str(threads)}
+class _Runs(logging.Handler):
+    """Collects the pipeline's "ffmpeg run" log records (in-process workers)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.runs: list[tuple[float, float, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.getMessage() == "ffmpeg run":
+            self.runs.append((record.started, record.seconds, f"{record.threadName} {record.step}"))
+
+
+def _worker_processes(processes: int, threads: int | None, log_path: Path):
+    """`manage.py worker` on the Redis broker, as on a worker machine; logs go to a file."""
+    env = {**os.environ, "LOG_LEVEL": "INFO"}
+    if threads is not None:
+        env["PIPELINE_FFMPEG_THREADS"] = str(threads)
+    log = open(log_path, "w")  # closed by stop()
     proc = subprocess.Popen(
         [sys.executable, "manage.py", "worker", "--processes", str(processes), "--threads", "1"],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    time.sleep(3)  # let them boot before the clock starts
+        cwd=ROOT, env=env, start_new_session=True, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    time.sleep(4)  # let them boot before the clock starts
 
-    def stop() -> None:
+    def stop() -> list[tuple[float, float, str]]:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=60)
+        log.close()
+        runs = []
+        for line in log_path.read_text().splitlines():
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue
+            if entry.get("msg") == "ffmpeg run":
+                runs.append((entry["started"], entry["seconds"], f"{entry['pid']} {entry['step']}"))
+        return runs
 
     return stop
 
 
-def _worker_threads(workers: int, threads: int):
+def _worker_threads(workers: int, threads: int | None, _log_path: Path):
     import dramatiq
     from django.conf import settings
 
-    settings.PIPELINE_FFMPEG_THREADS = threads
+    if threads is not None:
+        settings.PIPELINE_FFMPEG_THREADS = threads
+    handler = _Runs()
+    logging.getLogger("apps.videos.encoding").addHandler(handler)
+    logging.getLogger("apps.videos.encoding").setLevel(logging.INFO)
     worker = dramatiq.Worker(dramatiq.get_broker(), worker_threads=workers, worker_timeout=100)
     worker.start()
-    return worker.stop
+
+    def stop() -> list[tuple[float, float, str]]:
+        worker.stop()
+        logging.getLogger("apps.videos.encoding").removeHandler(handler)
+        return handler.runs
+
+    return stop
+
+
+@dataclass
+class Run:
+    full: float
+    ready: float
+    started: float  # time.time() at the start, to place the ffmpeg runs
+    runs: list[tuple[float, float, str]]
 
 
 def run_pipeline(
-    source: Path, workers: int, threads: int, processes: bool = False
-) -> tuple[float, float]:
+    source: Path, workers: int, threads: int | None, workdir: Path, processes: bool = False
+) -> Run:
     import dramatiq
     from django.core.files import File
 
@@ -148,8 +195,11 @@ def run_pipeline(
     broker = dramatiq.get_broker()
     broker.flush_all()
     owner, _ = User.objects.get_or_create(username="bench", defaults={"is_superuser": True})
-    stop = (_worker_processes if processes else _worker_threads)(workers, threads)
+    start_workers = _worker_processes if processes else _worker_threads
+    stop = start_workers(workers, threads, workdir / "workers.log")
+    runs: list[tuple[float, float, str]] = []
     try:
+        started = time.time()
         start = time.perf_counter()
         with open(source, "rb") as fh:
             video = services.video_create(
@@ -164,33 +214,55 @@ def run_pipeline(
             if v.status == "ready" and ready_at is None:
                 ready_at = time.perf_counter() - start
             if v.status == "ready" and v.progress == 100:
-                return time.perf_counter() - start, ready_at
+                full = time.perf_counter() - start
+                break
             time.sleep(0.05)
     finally:
-        stop()
+        runs = stop()
+    return Run(full=full, ready=ready_at, started=started, runs=runs)
+
+
+def print_timeline(run: Run) -> None:
+    print("  start   end  secs  worker / step")
+    for started, seconds, what in sorted(run.runs):
+        at = started - run.started
+        print(f"  {at:5.1f} {at + seconds:5.1f} {seconds:5.1f}  {what}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=60)
-    parser.add_argument("--redis", action="store_true", help="use the Redis broker")
-    parser.add_argument("--workers", type=int, default=2, help="worker threads for the ratio")
+    parser.add_argument("--redis", action="store_true", help="Redis, PostgreSQL, worker processes")
+    parser.add_argument("--workers", type=int, default=2, help="worker processes or threads")
+    parser.add_argument("--repeat", type=int, default=1, help="baseline/pipeline pairs")
+    parser.add_argument(
+        "--ffmpeg-threads", type=int, default=None, help="per job (default: the product's)"
+    )
     parser.add_argument("--scaling", action="store_true", help="also 1 vs 2 workers, 1 thread")
+    parser.add_argument("--timeline", action="store_true", help="print the last run's ffmpeg runs")
     args = parser.parse_args()
     source = make_source(args.seconds)
     with tempfile.TemporaryDirectory(prefix="streamsite-bench-") as tmp:
         setup_django(args.redis, Path(tmp))
-        base = baseline(source, threads=0)
-        full, ready = run_pipeline(source, workers=args.workers, threads=0)
-        print(f"source            {source.name}")
-        print(f"baseline          {base:7.1f} s  (one ffmpeg, single decode, all rungs + audio)")
-        print(f"pipeline          {full:7.1f} s  ({args.workers} workers, chunks + packaging)")
-        print(f"ratio             {full / base:7.2f}   (target <= 1.15)")
-        print(f"time-to-playable  {ready:7.1f} s  = {ready / full:.0%} of the full time")
+        mode = "Redis + PostgreSQL, worker processes" if args.redis else "embedded, threads"
+        print(f"source {source.name}; {mode}; {args.workers} workers")
+        ratios = []
+        for _ in range(args.repeat):
+            base = baseline(source, threads=0)
+            run = run_pipeline(source, args.workers, args.ffmpeg_threads, Path(tmp), args.redis)
+            ratios.append(run.full / base)
+            print(
+                f"baseline {base:6.1f} s   pipeline {run.full:6.1f} s"
+                f"   ratio {run.full / base:5.2f}"
+                f"   time-to-playable {run.ready:5.1f} s = {run.ready / run.full:.0%}"
+            )
+        print(f"ratio, median of {len(ratios)}: {statistics.median(ratios):.2f} (target <= 1.15)")
+        if args.timeline:
+            print_timeline(run)
         if args.scaling:
             kind = "processes" if args.redis else "threads"
-            one, _ = run_pipeline(source, workers=1, threads=1, processes=args.redis)
-            two, _ = run_pipeline(source, workers=2, threads=1, processes=args.redis)
+            one = run_pipeline(source, 1, 1, Path(tmp), args.redis).full
+            two = run_pipeline(source, 2, 1, Path(tmp), args.redis).full
             print(f"1 worker {kind[:-2]}, 1 ffmpeg thread each  {one:7.1f} s")
             print(f"2 worker {kind}, 1 ffmpeg thread each {two:7.1f} s  speed-up {one / two:.2f}x")
 

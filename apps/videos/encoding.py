@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import bisect
 import functools
+import logging
 import os
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +25,8 @@ from media_pipeline.probe import MediaInfo, ProbeLimits, probe
 from media_pipeline.run import find_ffmpeg, find_ffprobe
 from media_pipeline.run import run_tool as _run_tool
 
+logger = logging.getLogger(__name__)
+
 
 @functools.cache
 def ffmpeg() -> str:
@@ -34,15 +38,27 @@ def ffprobe() -> str | None:
     return find_ffprobe(ffmpeg())
 
 
-def run_tool(args: list[str], *, timeout: float, cwd: Path | str | None = None) -> None:
+def run_tool(args: list[str], *, timeout: float, step: str, cwd: Path | str | None = None) -> None:
     """Every ffmpeg of the pipeline: its own timeout, CPU-time and address-space caps, so a
-    hostile or broken file can neither hang a worker nor take its memory."""
+    hostile or broken file can neither hang a worker nor take its memory. Each run is logged
+    with its wall time, which is how an operator (or benchmarks/transcode.py) sees where a
+    video's processing time went."""
+    started = time.time()
     _run_tool(
         args,
         timeout=timeout,
         cwd=cwd,
         cpu_seconds=int(timeout * (os.cpu_count() or 1)) + 60,
         memory_mb=settings.PIPELINE_FFMPEG_MEMORY_MB,
+    )
+    logger.info(
+        "ffmpeg run",
+        extra={
+            "step": step,
+            "started": round(started, 3),
+            "seconds": round(time.time() - started, 3),
+            "pid": os.getpid(),
+        },
     )
 
 
@@ -111,7 +127,7 @@ def remux_if_needed(
         out_path=str(out),
         video_stream=info.video_stream,
     )
-    run_tool(args, timeout=120 + info.duration, cwd=source.parent)
+    run_tool(args, timeout=120 + info.duration, step="remux", cwd=source.parent)
     remuxed = probe_source(out)
     return storage.upload(out, f"{storage_prefix}source/remuxed"), remuxed
 
@@ -154,7 +170,12 @@ def encode_chunk(
             fast_decode=fast_decode,
         )
         pixels = sum(r.width * r.height for r in rungs)
-        run_tool(args, timeout=_timeout(chunk.frames / float(seg.fps), pixels), cwd=tmp)
+        run_tool(
+            args,
+            timeout=_timeout(chunk.frames / float(seg.fps), pixels),
+            step=f"chunk {chunk.index} {'+'.join(r.name for r in rungs)}",
+            cwd=tmp,
+        )
         for rung in rungs:
             storage.upload(
                 Path(outputs[rung.name]), chunk_name(output_prefix, rung.name, chunk.index)
@@ -178,7 +199,7 @@ def _package(
     args = commands.package_hls_args(
         ffmpeg=ffmpeg(), source=str(src), out_dir=str(out_dir), segment_s=segment_s, kind=kind
     )
-    run_tool(args, timeout=120 + duration_s, cwd=out_dir)
+    run_tool(args, timeout=120 + duration_s, step=f"package {kind}", cwd=out_dir)
     playlist = manifests.parse_media_playlist((out_dir / "index.m3u8").read_text())
     sizes = [(out_dir / uri).stat().st_size for uri, _ in playlist.segments]
     durations = [d for _, d in playlist.segments]
@@ -257,6 +278,7 @@ def encode_audio(
             duration_s=duration_s,
         ),
         timeout=120 + duration_s,
+        step="audio",
         cwd=base,
     )
     return _package(m4a, base / "hls", f"{output_prefix}a/", duration_s, segment_s, "audio")
@@ -287,6 +309,7 @@ def make_pictures(*, rung: RungFiles, duration_s: float, output_prefix: str) -> 
             width=160,
         ),
         timeout=120 + duration_s,
+        step="sprite frames",
         cwd=base,
     )
     frames = sorted(frames_dir.glob("f_*.jpg"))
@@ -322,6 +345,7 @@ def make_poster(*, rung: RungFiles, at_s: float, output_prefix: str) -> tuple[st
             ffmpeg=ffmpeg(), source=str(chunk), at_s=offset, out_path=str(poster_src)
         ),
         timeout=60,
+        step="poster",
         cwd=base,
     )
     sizes = thumbnails.make_poster_sizes(poster_src, base / "sizes", widths=(320, 640, 1280))

@@ -138,7 +138,11 @@ def schedule_missing(video_id: str, generation: int) -> None:
         PipelineTask.objects.filter(video_id=video_id, generation=generation, done_at=None)
     )
     groups_encoding = {t.group for t in pending if t.kind == TaskKind.CHUNK}
-    for task in sorted(pending, key=lambda t: (t.group, t.kind != TaskKind.CHUNK, t.index)):
+    # Within a group, the longest chunks go first (a chunk's weight is its frames x pixels):
+    # workers take jobs in order, so the short ones fill the gaps at the end instead of one
+    # long chunk running alone while the other workers have nothing left to do.
+    order = sorted(pending, key=lambda t: (t.group, t.kind != TaskKind.CHUNK, -t.weight, t.index))
+    for task in order:
         if task.kind == TaskKind.CHUNK:
             actors.encode_chunk.send(video_id, generation, task.group, task.index)
         elif task.kind == TaskKind.AUDIO:

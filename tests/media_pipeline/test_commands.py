@@ -182,7 +182,7 @@ def test_frames_and_poster_args() -> None:
     assert _value(poster, "-frames:v") == "1"
 
 
-def test_fast_decode_skips_deblocking_only_when_asked():
+def test_fast_decode_skips_deblocking_and_area_scales_only_when_asked():
     from fractions import Fraction
 
     from media_pipeline.commands import chunk_encode_args
@@ -197,4 +197,7 @@ def test_fast_decode_skips_deblocking_only_when_asked():
     )  # fmt: skip
     fast = chunk_encode_args(**common, fast_decode=True)
     assert fast.index("-skip_loop_filter") < fast.index("-i")
-    assert "-skip_loop_filter" not in chunk_encode_args(**common)
+    assert "[c]scale=256:144:flags=area," in fast[fast.index("-filter_complex") + 1]
+    plain = chunk_encode_args(**common)
+    assert "-skip_loop_filter" not in plain
+    assert "[c]scale=256:144:flags=bicubic," in plain[plain.index("-filter_complex") + 1]
