@@ -11,7 +11,7 @@ import os
 from fractions import Fraction
 from typing import Literal
 
-from .ladder import Chunk, Rung, Segmenting
+from .ladder import Chunk, Rung, Segmenting, seek_margin
 
 _QUIET = ["-hide_banner", "-nostdin", "-v", "error"]
 _LOCAL_ONLY = ["-protocol_whitelist", "file,pipe"]
@@ -32,11 +32,6 @@ def _abs(path: str) -> str:
 
 def _seconds(value: Fraction | float) -> str:
     return f"{float(value):.6f}"
-
-
-# How far before a chunk we start reading. The frame shown at the chunk's first instant may be
-# a source frame up to one source frame period earlier (low or variable frame rates).
-SEEK_MARGIN_S = Fraction(1)
 
 
 def _filter_seconds(value: Fraction) -> str:
@@ -99,7 +94,7 @@ def chunk_seek(chunk: Chunk, demuxer: str | None = None) -> tuple[str | None, st
     if chunk.start_frame <= 0 or (demuxer is not None and needs_remux(demuxer)):
         # Without a trustworthy seek, decoding from the start is slow but still exact.
         return None, _filter_seconds(first)
-    seek = max(Fraction(0), first - SEEK_MARGIN_S)
+    seek = max(Fraction(0), first - seek_margin(chunk.fps))
     return _seconds(seek), _filter_seconds(first)
 
 
@@ -133,8 +128,8 @@ def chunk_encode_args(
         raise ValueError(f"No output path for rungs {missing}")
     if chunk.fps != seg.fps:
         raise ValueError("Chunk and segmenting were planned at different frame rates.")
-    if chunk.start_frame % seg.segment_frames:
-        raise ValueError("Chunks must start on a segment boundary.")
+    if chunk.start_frame % seg.gop_frames:
+        raise ValueError("Chunks must start on a GOP boundary.")
     seek, first = chunk_seek(chunk, demuxer)
     args = [ffmpeg, *untrusted_input(demuxer), "-copyts", "-start_at_zero"]
     if fast_decode:

@@ -208,48 +208,61 @@ def total_frames(duration_s: float, fps: Fraction) -> int:
     return max(1, math.floor(Fraction(duration_s) * fps + Fraction(1, 1000)))
 
 
+def seek_margin(fps: Fraction) -> Fraction:
+    """How far before a chunk's first instant its job seeks. The seek lands on the last source
+    keyframe at or before that point; the fps filter may show, at the first instant, a source
+    frame up to half an output frame earlier, and the rest absorbs timestamp jitter."""
+    return max(Fraction(1, 4), 1 / Fraction(fps))
+
+
 def plan_chunks(
     duration_s: float,
     seg: Segmenting,
     segments_per_chunk: int = 3,
     keyframes: Sequence[float] | None = None,
-    preroll_s: float = 1.0,
     taper: int = 0,
 ) -> list[Chunk]:
-    """Split the title into chunks of whole segments; a last sliver under one segment joins the
-    previous chunk rather than paying a process start-up for a second of video.
+    """Split the title into chunks of whole GOPs, about ``segments_per_chunk`` segments long;
+    a last sliver under one segment joins the previous chunk rather than paying a process
+    start-up for a second of video. Every rung has a keyframe at every GOP boundary, so the
+    joined rungs are cut into the same segments wherever the chunks meet.
 
-    With the source's keyframe times (seconds from its start), each boundary may move one
-    segment either way to land just after a source keyframe: a chunk job seeks to the keyframe
-    before ``start - preroll_s`` and decodes from there, so on a source with long GOPs (x264's
-    default is 250 frames) a badly placed boundary decodes several seconds for nothing.
+    With the source's keyframe times (seconds from its start), each boundary may move up to
+    one segment either way, a GOP at a time, to land just after a source keyframe: a chunk job
+    seeks to the keyframe before ``start - seek_margin`` and decodes from there, so on a source
+    with long GOPs (x264's default is 250 frames) a badly placed boundary decodes several
+    seconds for nothing.
 
-    With ``taper`` = k, no chunk takes more than 1/k of the segments still to plan, so chunks
-    shrink towards the end of the title, down to one segment. Workers pick chunks in order, and
-    the last ones are short: the workers finish together instead of one of them encoding a
-    full-size last chunk while the others sit idle.
+    With ``taper`` = k, no chunk takes more than 1/k of what is still to plan (but at least a
+    segment), so chunks shrink towards the end of the title: the workers finish together
+    instead of one of them encoding a full-size last chunk while the others sit idle.
     """
     if segments_per_chunk < 1:
         raise ValueError("segments_per_chunk must be at least 1")
     total = total_frames(duration_s, seg.fps)
-    segments = -(-total // seg.segment_frames)  # the last may be short
-    starts_in_segments = [0]
+    gops = -(-total // seg.gop_frames)  # the last may be short
+    per_segment = seg.segment_frames // seg.gop_frames
+    margin = float(seek_margin(seg.fps))
     keys = sorted(keyframes or [])
+    starts_in_gops = [0]
     while True:
-        previous = starts_in_segments[-1]
-        size = segments_per_chunk
+        previous = starts_in_gops[-1]
+        size = segments_per_chunk * per_segment
         if taper > 0:
-            size = max(1, min(size, -(-(segments - previous) // taper)))
+            size = max(per_segment, min(size, -(-(gops - previous) // taper)))
         target = previous + size
-        if target >= segments:
+        if target >= gops:
             break
         options = [target]
         if keys:
-            low = max(previous + 1, target - 1)
-            options = [b for b in (target, target - 1, target + 1) if low <= b < segments]
-        best = min(options, key=lambda b: _decode_waste(b * seg.segment_s, keys, preroll_s))
-        starts_in_segments.append(best)
-    starts = [b * seg.segment_frames for b in starts_in_segments]
+            low = max(previous + min(size, per_segment), target - per_segment)
+            options = list(range(low, min(gops - 1, target + per_segment) + 1))
+        best = min(
+            options,
+            key=lambda b: (_decode_waste(b * seg.gop_s, keys, margin), abs(b - target)),
+        )
+        starts_in_gops.append(best)
+    starts = [b * seg.gop_frames for b in starts_in_gops]
     if len(starts) > 1 and total - starts[-1] < seg.segment_frames:
         starts.pop()
     chunks: list[Chunk] = []
@@ -259,10 +272,10 @@ def plan_chunks(
     return chunks
 
 
-def _decode_waste(start_s: float, keyframes: Sequence[float], preroll_s: float) -> float:
+def _decode_waste(start_s: float, keyframes: Sequence[float], margin_s: float) -> float:
     """Seconds decoded before a chunk starting at ``start_s`` (0 without keyframe knowledge)."""
     if not keyframes:
         return 0.0
-    seek = start_s - preroll_s
+    seek = start_s - margin_s
     before = [k for k in keyframes if k <= seek + 1e-6]
     return start_s - (before[-1] if before else 0.0)

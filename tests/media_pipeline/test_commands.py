@@ -54,7 +54,7 @@ def test_chunk_encode_later_chunk_seeks_before_input() -> None:
     args = _chunk_args(Chunk(1, 360, 360, Fraction(30)))
     i = args.index("-i")
     assert args.index("-ss") < i and args.index("-noaccurate_seek") < i
-    assert _value(args, "-ss") == "11.000000"  # one second early
+    assert _value(args, "-ss") == "11.750000"  # a quarter second early (seek_margin)
     assert "start_time=12.0000005" in _value(args, "-filter_complex")
     assert {"-copyts", "-start_at_zero"} <= set(args[:i])
 
@@ -83,7 +83,7 @@ def test_chunk_encode_ntsc_start_time_is_exact() -> None:
     seek, first = commands.chunk_seek(chunk)
     # 360 frames at 29.97 fps = 12.012 s; fps truncates to microseconds, hence the extra 5.
     assert first == "12.0120005"
-    assert seek == "11.012000"
+    assert seek == "11.762000"
 
 
 def test_unreliable_seek_demuxers_decode_from_start() -> None:
@@ -98,7 +98,7 @@ def test_unreliable_seek_demuxers_decode_from_start() -> None:
 
 def test_chunk_encode_rejects_bad_plans() -> None:
     with pytest.raises(ValueError):
-        _chunk_args(Chunk(1, 100, 360, Fraction(30)))  # not on a segment boundary
+        _chunk_args(Chunk(1, 100, 360, Fraction(30)))  # not on a GOP boundary
     with pytest.raises(ValueError):
         commands.chunk_encode_args(
             ffmpeg="ffmpeg",
