@@ -110,6 +110,15 @@ def package_rung(video_id: str, generation: int, rung: str) -> None:
     _run(pipeline.package_step, video_id, generation, rung)
 
 
+@dramatiq.actor(
+    **FAST,
+    time_limit=10 * MINUTE,
+    **STEP,
+)
+def make_poster(video_id: str, generation: int) -> None:
+    _run(pipeline.poster_step, video_id, generation)
+
+
 @dramatiq.actor(queue_name=FAST_QUEUE, max_retries=5, time_limit=MINUTE)
 def pipeline_job_failed(message_data: dict, retry_info: dict) -> None:
     """Called by the Retries middleware when a job has used up its retries."""

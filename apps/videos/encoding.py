@@ -331,18 +331,33 @@ def make_pictures(*, rung: RungFiles, duration_s: float, output_prefix: str) -> 
 
 
 def make_poster(*, rung: RungFiles, at_s: float, output_prefix: str) -> tuple[str, dict[str, str]]:
-    """The poster at `at_s`, in every size the rung allows. Made first from the lowest rung
-    (ready early), then again from the top rung once it exists (sharp on large screens)."""
-    base = rung.joined.parent / "poster"
-    shutil.rmtree(base, ignore_errors=True)
-    base.mkdir(parents=True)
-    poster_src = base / "poster_src.jpg"
+    """The poster at `at_s` of a rung on this worker's disk, in every size the rung allows."""
     # From the one chunk that holds the instant: ffmpeg 5.1's concat demuxer decodes nothing
     # after an input seek.
     chunk, offset = rung.at(at_s)
+    return _poster(chunk, offset, rung.joined.parent / "poster", output_prefix)
+
+
+def make_poster_from_stored_chunk(
+    *, video_id: str, generation: int, output_prefix: str, stored_chunk: str, at_s: float
+) -> tuple[str, dict[str, str]]:
+    """The poster at `at_s` into one stored chunk (of the top rung: sharp on large screens);
+    it replaces the one made from the lowest rung."""
+    base = Path(tempfile.mkdtemp(prefix="poster-", dir=work_dir(video_id, generation)))
+    try:
+        chunk = storage.download(stored_chunk, base / "chunk.mp4")
+        return _poster(chunk, at_s, base / "poster", output_prefix)
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def _poster(video: Path, at_s: float, base: Path, output_prefix: str) -> tuple[str, dict[str, str]]:
+    shutil.rmtree(base, ignore_errors=True)
+    base.mkdir(parents=True)
+    poster_src = base / "poster_src.jpg"
     run_tool(
         commands.poster_args(
-            ffmpeg=ffmpeg(), source=str(chunk), at_s=offset, out_path=str(poster_src)
+            ffmpeg=ffmpeg(), source=str(video), at_s=at_s, out_path=str(poster_src)
         ),
         timeout=60,
         step="poster",

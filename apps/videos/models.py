@@ -149,6 +149,7 @@ class TaskKind(models.TextChoices):
     AUDIO = "audio", "Audio track"
     PACKAGE = "package", "Package rung"
     THUMBNAILS = "thumbnails", "Poster and thumbnails"
+    POSTER = "poster", "Sharp poster from the top rung"
 
 
 class PipelineTask(models.Model):

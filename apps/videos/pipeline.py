@@ -7,6 +7,7 @@ generation, skips what its task row says is done, and schedules what follows on 
 from __future__ import annotations
 
 import logging
+from fractions import Fraction
 
 from django.db import transaction
 from django.db.models import Sum
@@ -121,6 +122,12 @@ def _create_tasks(video: Video, plan: dict) -> None:
             video=video, generation=video.generation, kind=TaskKind.THUMBNAILS, weight=total * 0.02
         )
     )
+    if len(plan["rungs"]) > 1:
+        tasks.append(
+            PipelineTask(
+                video=video, generation=video.generation, kind=TaskKind.POSTER, weight=total * 0.01
+            )
+        )
     PipelineTask.objects.bulk_create(tasks, ignore_conflicts=True)
 
 
@@ -150,6 +157,8 @@ def schedule_missing(video_id: str, generation: int) -> None:
         elif task.kind == TaskKind.PACKAGE and task.group not in groups_encoding:
             # Otherwise the job finishing the group's last chunk packages it.
             actors.package_rung.send(video_id, generation, task.rung)
+        elif task.kind == TaskKind.POSTER and _poster_ready(video):
+            actors.make_poster.send(video_id, generation)
 
 
 def _task(video: Video, **lookup) -> PipelineTask:
@@ -233,6 +242,7 @@ def chunk_step(video_id: str, generation: int, group: int, index: int) -> list[s
         video = _load(video_id, generation, lock=True)
         if not _mark_done(video, _task(video, kind=TaskKind.CHUNK, group=group, index=index)):
             return []  # a duplicate job got there first
+        _poster_when_ready(video)
         # Decided under the row lock: exactly one job completes a group, and only it packages.
         return _packages_left(video, group)
 
@@ -272,19 +282,6 @@ def audio_step(video_id: str, generation: int) -> None:
             _publish(video)
 
 
-def _wait_for_poster_time(video: Video) -> Video:
-    """The top rung's poster uses the moment picked from the lowest rung's frames; the lowest
-    rung is scheduled first, so this is normally there already."""
-    import time
-
-    for _ in range(60):
-        if "poster_at" in video.plan:
-            return video
-        time.sleep(1)
-        video = _load(video.id, video.generation)
-    return video
-
-
 def package_step(video_id: str, generation: int, rung_name: str) -> None:
     video = _load(video_id, generation)
     if _is_done(video, kind=TaskKind.PACKAGE, rung=rung_name):
@@ -301,18 +298,12 @@ def package_step(video_id: str, generation: int, rung_name: str) -> None:
         duration_s=video.duration,
         segment_s=video.plan["segment_s"],
     )
-    rungs = planning.rungs(video.plan)
-    pictures = sharp_poster = None
-    if rung_name == rungs[0].name and not _is_done(video, kind=TaskKind.THUMBNAILS):
+    pictures = None
+    if rung_name == planning.rungs(video.plan)[0].name and not _is_done(
+        video, kind=TaskKind.THUMBNAILS
+    ):
         pictures = encoding.make_pictures(
             rung=files, duration_s=video.duration, output_prefix=video.output_prefix
-        )
-    elif rung_name == rungs[-1].name:
-        video = _wait_for_poster_time(video)
-        sharp_poster = encoding.make_poster(
-            rung=files,
-            at_s=video.plan.get("poster_at", 0.0),
-            output_prefix=video.output_prefix,
         )
     with transaction.atomic():
         video = _load(video_id, generation, lock=True)
@@ -339,8 +330,62 @@ def package_step(video_id: str, generation: int, rung_name: str) -> None:
             video.sprite_vtt = pictures.sprite_vtt
             video.save(update_fields=["plan", "poster", "thumbnails", "sprite_vtt"])
             _mark_done(video, _task(video, kind=TaskKind.THUMBNAILS))
-        if sharp_poster is not None:
-            video.poster, video.thumbnails = sharp_poster
-            video.save(update_fields=["poster", "thumbnails"])
+            _poster_when_ready(video)
         if _mark_done(video, _task(video, kind=TaskKind.PACKAGE, rung=rung_name)):
             _publish(video)
+
+
+# --- The sharp poster ------------------------------------------------------------------------
+# The lowest rung picks the poster's instant; the top rung's chunk showing that instant gives
+# a poster sharp on large screens. Whichever of the two finishes second queues this job
+# (decided under the row lock), so no job waits for the other.
+
+
+def _poster_chunk(video: Video) -> tuple[int, int] | None:
+    """(group, chunk) of the top rung's chunk that shows the poster, once its instant is known."""
+    if "poster_at" not in video.plan:
+        return None
+    frame = int(video.plan["poster_at"] * Fraction(video.plan["fps"]))
+    chunks = video.plan["chunks"]
+    index = max(i for i, c in enumerate(chunks) if c["start_frame"] <= frame or i == 0)
+    return video.plan["rungs"][-1]["group"], index
+
+
+def _poster_ready(video: Video) -> bool:
+    where = _poster_chunk(video)
+    return where is not None and _is_done(
+        video, kind=TaskKind.CHUNK, group=where[0], index=where[1]
+    )
+
+
+def _poster_when_ready(video: Video) -> None:
+    """Caller holds the row lock and has just recorded a chunk or the poster's instant."""
+    from apps.videos import actors
+
+    pending = PipelineTask.objects.filter(
+        video=video, generation=video.generation, kind=TaskKind.POSTER, done_at=None
+    ).exists()
+    if pending and _poster_ready(video):
+        video_id, generation = video.id, video.generation
+        transaction.on_commit(lambda: actors.make_poster.send(video_id, generation))
+
+
+def poster_step(video_id: str, generation: int) -> None:
+    video = _load(video_id, generation)
+    if _is_done(video, kind=TaskKind.POSTER) or not _poster_ready(video):
+        return  # done, or queued early by a sweep: the step that completes it queues it again
+    _group, index = _poster_chunk(video)
+    top = video.plan["rungs"][-1]["name"]
+    chunk = planning.chunk(video.plan, index)
+    poster, sizes = encoding.make_poster_from_stored_chunk(
+        video_id=video_id,
+        generation=generation,
+        output_prefix=video.output_prefix,
+        stored_chunk=encoding.chunk_name(video.output_prefix, top, index),
+        at_s=max(0.0, video.plan["poster_at"] - chunk.start_s),
+    )
+    with transaction.atomic():
+        video = _load(video_id, generation, lock=True)
+        video.poster, video.thumbnails = poster, sizes
+        video.save(update_fields=["poster", "thumbnails"])
+        _mark_done(video, _task(video, kind=TaskKind.POSTER))

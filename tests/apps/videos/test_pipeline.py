@@ -14,6 +14,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
+from PIL import Image
 
 from apps.videos import services, storage
 from apps.videos.models import Video
@@ -101,6 +102,12 @@ def test_good_sample_becomes_a_sound_ladder(name, samples, pipeline_worker, tmp_
         assert f"RESOLUTION={r.width}x{r.height}" in master
     assert (out / "manifest.mpd").exists()
     assert video.poster and default_storage.exists(video.poster)
+    # The poster comes from the top rung, not the lowest one: it has the top rung's sizes.
+    top = renditions[-1]
+    sharp = max([w for w in (320, 640, 1280) if w <= top.width] or [top.width])
+    assert max(int(w) for w in video.thumbnails) == sharp
+    with default_storage.open(video.poster) as fh, Image.open(fh) as poster:
+        assert poster.width == sharp
     assert video.sprite_vtt and "#xywh=" in default_storage.open(video.sprite_vtt).read().decode()
 
     if FFPROBE:
