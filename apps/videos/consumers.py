@@ -29,6 +29,7 @@ class VideoConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=4404)
             return
         self.group = events.video_group(self.video_id)
+        self.latest: dict[str, tuple[int, int, int]] = {}
         # Join before accepting: every event after the handshake reaches this socket.
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
@@ -38,7 +39,7 @@ class VideoConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
     async def video_progress(self, event: dict) -> None:
-        if self.is_manager:
+        if self.is_manager and not events.is_stale(event, self.latest):
             await self.send_json(
                 {"type": "progress", "status": event["status"], "progress": event["progress"]}
             )
@@ -51,6 +52,7 @@ class StudioConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=4401)
             return
         self.group = events.owner_group(user.pk)
+        self.latest: dict[str, tuple[int, int, int]] = {}
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
 
@@ -59,6 +61,8 @@ class StudioConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
     async def studio_progress(self, event: dict) -> None:
+        if events.is_stale(event, self.latest):
+            return
         await self.send_json(
             {
                 "type": "progress",

@@ -30,19 +30,40 @@ def _send(group: str, event: dict) -> None:
         logger.warning("websocket event not sent", extra={"group": group, "error": repr(exc)})
 
 
-def progress_changed(
-    *, video_id: str, owner_id: int, status: str, progress: int, error: str | None = None
-) -> None:
+def progress_changed(video, *, error: str | None = None) -> None:
+    """The video's status and progress, to its owner's sockets, once the change has committed.
+
+    Worker threads and processes commit progress in order but may send out of order, so the
+    event carries its generation and the sockets drop one older than what they already sent.
+    """
     event = {
         "type": "video.progress",
-        "video": video_id,
-        "status": status,
-        "progress": progress,
+        "video": video.id,
+        "generation": video.generation,
+        "status": video.status,
+        "progress": video.progress,
         "error": error,
     }
+    video_id, owner_id = video.id, video.owner_id
 
     def send() -> None:
         _send(video_group(video_id), event)
         _send(owner_group(owner_id), {**event, "type": "studio.progress"})
 
     transaction.on_commit(send)
+
+
+# At equal progress a later status wins: "ready" is never followed by "processing".
+_STATUS_ORDER = {"uploaded": 0, "processing": 1, "ready": 2}
+
+
+def is_stale(event: dict, latest: dict[str, tuple[int, int, int]]) -> bool:
+    """True for a progress event older than the last one passed on for its video (same
+    generation, lower progress); records the event as the latest otherwise. A failure is never
+    stale: it stops the video wherever its progress stood."""
+    key = (event.get("generation", 0), event["progress"], _STATUS_ORDER.get(event["status"], 0))
+    last = latest.get(event["video"])
+    if event["status"] != "failed" and last is not None and last[0] == key[0] and key < last:
+        return True
+    latest[event["video"]] = key
+    return False

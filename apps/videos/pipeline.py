@@ -77,9 +77,7 @@ def plan_video(video_id: str, generation: int) -> None:
         video.processing_started_at = timezone.now()
         video.save()
         _create_tasks(video, plan)
-        events.progress_changed(
-            video_id=video.id, owner_id=video.owner_id, status=video.status, progress=0
-        )
+        events.progress_changed(video)
         transaction.on_commit(lambda: schedule_missing(video_id, generation))
 
 
@@ -185,9 +183,7 @@ def _mark_done(video: Video, task: PipelineTask) -> bool:
         output_prefix, vid, gen = video.output_prefix, video.id, video.generation
         transaction.on_commit(lambda: _cleanup(vid, gen, output_prefix))
     video.save(update_fields=fields)
-    events.progress_changed(
-        video_id=video.id, owner_id=video.owner_id, status=video.status, progress=video.progress
-    )
+    events.progress_changed(video)
     return True
 
 

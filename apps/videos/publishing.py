@@ -53,9 +53,7 @@ def publish(video: Video) -> None:
         video.published_at = video.published_at or timezone.now()
         fields += ["status", "published_at"]
     video.save(update_fields=fields)
-    events.progress_changed(
-        video_id=video.id, owner_id=video.owner_id, status=video.status, progress=video.progress
-    )
+    events.progress_changed(video)
 
 
 def _audio_track(audio: dict, prefix: str) -> manifests.AudioTrack:

@@ -158,9 +158,7 @@ def video_reprocess(*, video: Video, by: User) -> Video:
         PipelineTask.objects.filter(video=video).delete()
         _enqueue_processing(video)
         transaction.on_commit(lambda: storage.delete_prefix(old_prefix))
-        events.progress_changed(
-            video_id=video.id, owner_id=video.owner_id, status=video.status, progress=0
-        )
+        events.progress_changed(video)
     return video
 
 
@@ -174,13 +172,7 @@ def video_fail(*, video_id: str, generation: int, reason: str) -> None:
         video.error = reason
         video.processing_finished_at = timezone.now()
         video.save(update_fields=["status", "error", "processing_finished_at", "updated_at"])
-        events.progress_changed(
-            video_id=video.id,
-            owner_id=video.owner_id,
-            status=video.status,
-            progress=video.progress,
-            error=reason,
-        )
+        events.progress_changed(video, error=reason)
     logger.info("video failed", extra={"video": video_id, "reason": reason})
 
 

@@ -70,3 +70,39 @@ def test_private_video_socket_is_refused_to_others(transactional_db):
         await owner.disconnect()
 
     asyncio.run(scenario())
+
+
+def test_progress_sent_out_of_order_never_goes_backwards(transactional_db):
+    """Workers commit progress in order but may send it out of order: the socket passes on
+    only what is newer, a reprocessed video starts again from 0, and a failure always shows."""
+    from channels.layers import get_channel_layer
+
+    from apps.videos import events
+
+    video = VideoFactory()
+    layer = get_channel_layer()
+
+    def event(progress: int, status: str = "processing", generation: int = 1) -> dict:
+        return {
+            "type": "video.progress", "video": video.id, "generation": generation,
+            "status": status, "progress": progress, "error": None,
+        }  # fmt: skip
+
+    async def scenario():
+        owner = _communicator(f"/ws/videos/{video.id}/", video.owner)
+        assert (await owner.connect())[0]
+        group = events.video_group(video.id)
+        for sent in (event(40), event(95), event(39), event(95, "ready"), event(95)):
+            await layer.group_send(group, sent)
+        event_seen = [await owner.receive_json_from(timeout=5) for _ in range(3)]
+        assert [(m["progress"], m["status"]) for m in event_seen] == [
+            (40, "processing"), (95, "processing"), (95, "ready"),
+        ]  # fmt: skip
+        assert await owner.receive_nothing(timeout=0.3)
+        await layer.group_send(group, event(0, "uploaded", generation=2))
+        await layer.group_send(group, event(0, "failed", generation=2))
+        assert (await owner.receive_json_from(timeout=5))["status"] == "uploaded"
+        assert (await owner.receive_json_from(timeout=5))["status"] == "failed"
+        await owner.disconnect()
+
+    asyncio.run(scenario())
