@@ -159,14 +159,17 @@ def _worker_threads(workers: int, threads: int | None, _log_path: Path):
     if threads is not None:
         settings.PIPELINE_FFMPEG_THREADS = threads
     handler = _Runs()
-    logging.getLogger("apps.videos.encoding").addHandler(handler)
-    logging.getLogger("apps.videos.encoding").setLevel(logging.INFO)
+    log = logging.getLogger("apps.videos.encoding")
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    log.propagate = False  # collected, not printed
     worker = dramatiq.Worker(dramatiq.get_broker(), worker_threads=workers, worker_timeout=100)
     worker.start()
 
     def stop() -> list[tuple[float, float, str]]:
         worker.stop()
-        logging.getLogger("apps.videos.encoding").removeHandler(handler)
+        log.removeHandler(handler)
+        log.propagate = True
         return handler.runs
 
     return stop
