@@ -237,7 +237,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--redis", action="store_true", help="Redis, PostgreSQL, worker processes")
     parser.add_argument("--workers", type=int, default=2, help="worker processes or threads")
-    parser.add_argument("--repeat", type=int, default=1, help="baseline/pipeline pairs")
+    parser.add_argument("--repeat", type=int, default=1, help="baseline/pipeline pairs (0: none)")
     parser.add_argument(
         "--ffmpeg-threads", type=int, default=None, help="per job (default: the product's)"
     )
@@ -259,8 +259,10 @@ def main() -> None:
                 f"   ratio {run.full / base:5.2f}"
                 f"   time-to-playable {run.ready:5.1f} s = {run.ready / run.full:.0%}"
             )
-        print(f"ratio, median of {len(ratios)}: {statistics.median(ratios):.2f} (target <= 1.15)")
-        if args.timeline:
+        if ratios:
+            median = statistics.median(ratios)
+            print(f"ratio, median of {len(ratios)}: {median:.2f} (target <= 1.15)")
+        if args.timeline and args.repeat:
             print_timeline(run)
         if args.scaling:
             kind = "processes" if args.redis else "threads"

@@ -134,6 +134,10 @@ def chunk_encode_args(
     args = [ffmpeg, *untrusted_input(demuxer), "-copyts", "-start_at_zero"]
     if fast_decode:
         args += ["-skip_loop_filter", "all", "-flags2", "+fast"]
+    if threads > 0:
+        # The whole ffmpeg keeps to its share of the cores: the decoder and the filter graph
+        # too, not only the encoders (a decoder left to itself starts one thread per core).
+        args += ["-threads", str(threads), "-filter_complex_threads", str(threads)]
     if seek is not None:
         args += ["-noaccurate_seek", "-ss", seek]
     args += ["-i", _abs(source)]

@@ -266,6 +266,10 @@ PIPELINE_SEGMENTS_PER_CHUNK = env_int("PIPELINE_SEGMENTS_PER_CHUNK", 3)
 # Chunks shrink towards the end (none takes over 1/N of what is left), so the workers finish
 # together; 0 keeps every chunk full-size.
 PIPELINE_CHUNK_TAPER = env_int("PIPELINE_CHUNK_TAPER", 3)
+# Threads per chunk ffmpeg (decoder, filters and encoders together). 0: a share of the cores
+# per chunk job that may run at once (`manage.py worker` tells its pool; the embedded worker
+# has EMBEDDED_WORKER_THREADS): single-threaded jobs side by side waste less CPU than
+# frame-threaded ones fighting over the same cores.
 PIPELINE_FFMPEG_THREADS = env_int("PIPELINE_FFMPEG_THREADS", 0)
 # Address-space cap per ffmpeg (x264 on 4K with many threads needs a few GB).
 PIPELINE_FFMPEG_MEMORY_MB = env_int("PIPELINE_FFMPEG_MEMORY_MB", 8192)

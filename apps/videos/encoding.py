@@ -26,6 +26,8 @@ from media_pipeline.run import find_ffmpeg, find_ffprobe
 from media_pipeline.run import run_tool as _run_tool
 
 logger = logging.getLogger(__name__)
+# Set by `manage.py worker` for its chunk pool: how many chunk jobs this machine runs at once.
+CHUNK_JOBS_ENV = "STREAMSITE_CHUNK_JOBS"
 
 
 @functools.cache
@@ -60,6 +62,14 @@ def run_tool(args: list[str], *, timeout: float, step: str, cwd: Path | str | No
             "pid": os.getpid(),
         },
     )
+
+
+def ffmpeg_threads() -> int:
+    """Threads for one chunk's ffmpeg: the setting, else this process's share of the cores."""
+    if settings.PIPELINE_FFMPEG_THREADS > 0:
+        return settings.PIPELINE_FFMPEG_THREADS
+    jobs = int(os.environ.get(CHUNK_JOBS_ENV) or settings.EMBEDDED_WORKER_THREADS)
+    return max(1, (os.cpu_count() or 1) // max(1, jobs))
 
 
 def work_dir(video_id: str, generation: int) -> Path:
@@ -165,7 +175,7 @@ def encode_chunk(
             rungs=rungs,
             outputs=outputs,
             preset=settings.PIPELINE_PRESET,
-            threads=settings.PIPELINE_FFMPEG_THREADS,
+            threads=ffmpeg_threads(),
             video_stream=video_stream,
             fast_decode=fast_decode,
         )

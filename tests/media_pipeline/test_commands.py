@@ -201,3 +201,16 @@ def test_fast_decode_skips_deblocking_and_area_scales_only_when_asked():
     plain = chunk_encode_args(**common)
     assert "-skip_loop_filter" not in plain
     assert "[c]scale=256:144:flags=bicubic," in plain[plain.index("-filter_complex") + 1]
+
+
+def test_a_thread_budget_covers_decoder_filters_and_encoders():
+    args = commands.chunk_encode_args(
+        ffmpeg="ffmpeg", source="/up/source", demuxer="mov", chunk=Chunk(0, 0, 360, Fraction(30)),
+        seg=SEG, rungs=RUNGS, outputs={r.name: f"/w/{r.name}.mp4" for r in RUNGS}, threads=1,
+    )  # fmt: skip
+    i = args.index("-i")
+    assert _value(args, "-threads") == "1" and args.index("-threads") < i  # the decoder
+    assert _value(args, "-filter_complex_threads") == "1"
+    assert args.count("-threads") == 1 + len(RUNGS)  # and every encoder
+    unbounded = _chunk_args(Chunk(0, 0, 360, Fraction(30)))
+    assert "-threads" not in unbounded and "-filter_complex_threads" not in unbounded

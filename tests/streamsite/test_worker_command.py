@@ -19,6 +19,17 @@ def _env(**extra: str) -> dict[str, str]:
     return {**env, "DJANGO_SETTINGS_MODULE": "streamsite.test_settings", **extra}
 
 
+def _child_environ(pid: int, marker: str) -> dict[str, str]:
+    for entry in Path("/proc").iterdir():
+        try:
+            if marker in (entry / "cmdline").read_bytes().decode():
+                raw = (entry / "environ").read_bytes().split(b"\0")
+                return dict(item.decode().split("=", 1) for item in raw if b"=" in item)
+        except (OSError, ValueError):
+            continue
+    return {}
+
+
 def _children_cmdlines(pid: int) -> list[str]:
     found = []
     for entry in Path("/proc").iterdir():
@@ -65,6 +76,10 @@ def test_worker_runs_a_chunk_pool_and_a_fast_pool_and_stops_on_sigterm():
             time.sleep(0.2)
         assert any(c.endswith("--queues pipeline") for c in pools), pools
         assert any("--queues pipeline-fast" in c for c in pools), pools
+        # The chunk pool holds no extra chunk and tells each job its share of the cores.
+        chunk_env = _child_environ(proc.pid, "--queues\0pipeline\0")
+        assert chunk_env.get("dramatiq_queue_prefetch") == "1"
+        assert chunk_env.get("STREAMSITE_CHUNK_JOBS") == "1"
         time.sleep(2)  # let the pools finish booting, as a process manager would
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=60) == 0
@@ -72,3 +87,19 @@ def test_worker_runs_a_chunk_pool_and_a_fast_pool_and_stops_on_sigterm():
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
+
+
+def test_each_chunk_job_gets_its_share_of_the_cores(settings, monkeypatch):
+    from apps.videos.encoding import ffmpeg_threads
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 8)
+    settings.PIPELINE_FFMPEG_THREADS = 0
+    settings.EMBEDDED_WORKER_THREADS = 2
+    monkeypatch.delenv("STREAMSITE_CHUNK_JOBS", raising=False)
+    assert ffmpeg_threads() == 4  # the embedded worker runs two chunks at once
+    monkeypatch.setenv("STREAMSITE_CHUNK_JOBS", "8")
+    assert ffmpeg_threads() == 1  # `manage.py worker` with a process per core
+    monkeypatch.setenv("STREAMSITE_CHUNK_JOBS", "16")
+    assert ffmpeg_threads() == 1
+    settings.PIPELINE_FFMPEG_THREADS = 3
+    assert ffmpeg_threads() == 3

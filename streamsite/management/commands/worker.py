@@ -18,6 +18,8 @@ import sys
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from apps.videos.encoding import CHUNK_JOBS_ENV
+
 CHUNK_QUEUE = "pipeline"
 FAST_THREADS = 2
 # Idle workers poll Redis with a backoff capped at this many ms (Dramatiq's default is 1 s):
@@ -71,6 +73,8 @@ class Command(BaseCommand):
             if names == [CHUNK_QUEUE]:
                 # Prefetch counts the jobs in progress: one per thread means no extra held.
                 pool_env.setdefault("dramatiq_queue_prefetch", str(per_process))
+                # Each chunk's ffmpeg then takes its share of the cores (encoding.ffmpeg_threads).
+                pool_env.setdefault(CHUNK_JOBS_ENV, str(count * per_process))
             self.stderr.write(f"starting {count} worker process(es): {' '.join(argv[2:])}")
             children.append(subprocess.Popen(argv, env=pool_env))
         sys.exit(_supervise(children))
