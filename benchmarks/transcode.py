@@ -156,6 +156,8 @@ def _worker_threads(workers: int, threads: int | None, _log_path: Path):
     import dramatiq
     from django.conf import settings
 
+    from streamsite.broker import stop_worker
+
     if threads is not None:
         settings.PIPELINE_FFMPEG_THREADS = threads
     handler = _Runs()
@@ -167,7 +169,7 @@ def _worker_threads(workers: int, threads: int | None, _log_path: Path):
     worker.start()
 
     def stop() -> list[tuple[float, float, str]]:
-        worker.stop()
+        stop_worker(worker)
         log.removeHandler(handler)
         log.propagate = True
         return handler.runs

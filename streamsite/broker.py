@@ -104,8 +104,17 @@ def stop_embedded_worker() -> None:
     global _embedded_worker
     with _lock:
         if _embedded_worker is not None:
-            _embedded_worker.stop(timeout=5_000)
+            stop_worker(_embedded_worker, timeout_ms=5_000)
             _embedded_worker = None
+
+
+def stop_worker(worker: dramatiq.Worker, timeout_ms: int = 10_000) -> None:
+    """Stop an in-process worker and detach it from the broker: Dramatiq leaves its hook
+    installed, and a later queue declaration would start consumers for the stopped worker."""
+    worker.stop(timeout=timeout_ms)
+    worker.broker.middleware[:] = [
+        m for m in worker.broker.middleware if getattr(m, "worker", None) is not worker
+    ]
 
 
 def import_actor_modules() -> None:

@@ -17,9 +17,10 @@ from django.db import connection
 
 from apps.videos import recovery, services
 from apps.videos.models import PipelineTask, Video
+from streamsite.broker import stop_worker
 from tests.conftest import require
 from tests.factories import CreatorFactory
-from tests.fixtures.pipeline import stop_worker, wait_for_video
+from tests.fixtures.pipeline import wait_for_video
 
 pytestmark = pytest.mark.pipeline
 ROOT = Path(__file__).resolve().parents[3]
