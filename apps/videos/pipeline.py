@@ -7,7 +7,6 @@ generation, skips what its task row says is done, and schedules what follows on 
 from __future__ import annotations
 
 import logging
-from fractions import Fraction
 
 from django.db import transaction
 from django.db.models import Sum
@@ -18,6 +17,7 @@ from apps.videos import plan as planning
 from apps.videos.models import PipelineTask, Rendition, TaskKind, Video, VideoStatus
 from apps.videos.publishing import publish as _publish
 from apps.videos.services import video_fail, video_transition
+from media_pipeline.ladder import Chunk
 from media_pipeline.probe import ProbeRefused
 
 logger = logging.getLogger(__name__)
@@ -288,9 +288,7 @@ def package_step(video_id: str, generation: int, rung_name: str) -> None:
         generation=generation,
         output_prefix=video.output_prefix,
         rung=rung_name,
-        chunk_starts=[
-            planning.chunk(video.plan, i).start_s for i in range(len(video.plan["chunks"]))
-        ],
+        chunk_starts=[c.start_s for c in planning.chunks(video.plan)],
         duration_s=video.duration,
         segment_s=video.plan["segment_s"],
     )
@@ -337,20 +335,18 @@ def package_step(video_id: str, generation: int, rung_name: str) -> None:
 # (decided under the row lock), so no job waits for the other.
 
 
-def _poster_chunk(video: Video) -> tuple[int, int] | None:
-    """(group, chunk) of the top rung's chunk that shows the poster, once its instant is known."""
+def _poster_chunk(video: Video) -> Chunk | None:
+    """The top rung's chunk that shows the poster, once the poster's instant is known."""
     if "poster_at" not in video.plan:
         return None
-    frame = int(video.plan["poster_at"] * Fraction(video.plan["fps"]))
-    chunks = video.plan["chunks"]
-    index = max(i for i, c in enumerate(chunks) if c["start_frame"] <= frame or i == 0)
-    return video.plan["rungs"][-1]["group"], index
+    return planning.chunk_at(video.plan, video.plan["poster_at"])
 
 
 def _poster_ready(video: Video) -> bool:
-    where = _poster_chunk(video)
-    return where is not None and _is_done(
-        video, kind=TaskKind.CHUNK, group=where[0], index=where[1]
+    chunk = _poster_chunk(video)
+    top_group = video.plan["rungs"][-1]["group"]
+    return chunk is not None and _is_done(
+        video, kind=TaskKind.CHUNK, group=top_group, index=chunk.index
     )
 
 
@@ -370,14 +366,13 @@ def poster_step(video_id: str, generation: int) -> None:
     video = _load(video_id, generation)
     if _is_done(video, kind=TaskKind.POSTER) or not _poster_ready(video):
         return  # done, or queued early by a sweep: the step that completes it queues it again
-    _group, index = _poster_chunk(video)
+    chunk = _poster_chunk(video)
     top = video.plan["rungs"][-1]["name"]
-    chunk = planning.chunk(video.plan, index)
     poster, sizes = encoding.make_poster_from_stored_chunk(
         video_id=video_id,
         generation=generation,
         output_prefix=video.output_prefix,
-        stored_chunk=encoding.chunk_name(video.output_prefix, top, index),
+        stored_chunk=encoding.chunk_name(video.output_prefix, top, chunk.index),
         at_s=max(0.0, video.plan["poster_at"] - chunk.start_s),
     )
     with transaction.atomic():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from fractions import Fraction
 
 from django.conf import settings
@@ -94,6 +95,17 @@ def rungs(plan: dict, group: int | None = None) -> list[Rung]:
         for r in plan["rungs"]
         if group is None or r["group"] == group
     ]
+
+
+def chunks(plan: dict) -> list[Chunk]:
+    return [chunk(plan, i) for i in range(len(plan["chunks"]))]
+
+
+def chunk_at(plan: dict, at_s: float) -> Chunk:
+    """The chunk that shows the instant ``at_s``."""
+    frame = int(at_s * Fraction(plan["fps"]))
+    starts = [c["start_frame"] for c in plan["chunks"]]
+    return chunk(plan, max(0, bisect.bisect_right(starts, frame) - 1))
 
 
 def chunk(plan: dict, index: int) -> Chunk:
