@@ -101,12 +101,10 @@ def setup_django(workdir: Path) -> dict[str, str]:
 def make_ready_video(source: Path):
     """The real pipeline, in process; returns the video once every rung is done."""
     import dramatiq
-    from django.core.files import File
 
     from apps.users.models import User
-    from apps.videos import services
     from apps.videos.models import Video
-    from streamsite.broker import import_actor_modules
+    from streamsite.broker import import_actor_modules, stop_worker
 
     owner, _ = User.objects.get_or_create(username="bench-startup")
     Video.objects.filter(owner=owner).delete()  # earlier runs' media lived in their temp dirs
@@ -116,23 +114,11 @@ def make_ready_video(source: Path):
     worker = dramatiq.Worker(broker, worker_threads=2, worker_timeout=100)
     worker.start()
     try:
-        start = time.perf_counter()
-        with open(source, "rb") as fh:
-            video = services.video_create(
-                owner=owner, title="Start-up benchmark", upload=File(fh, name=source.name),
-                filename=source.name, enforce_role=False,
-            )  # fmt: skip
-        while True:
-            video = Video.objects.get(pk=video.pk)
-            if video.status == "failed":
-                raise SystemExit(f"pipeline failed: {video.error}")
-            if video.status == "ready" and video.progress == 100:
-                break
-            time.sleep(0.1)
-        print(f"pipeline          {time.perf_counter() - start:6.1f} s for {source.name}")
+        done = upload_and_wait(source, owner=owner, title="Start-up benchmark", poll_s=0.1)
+        print(f"pipeline          {done.full_s:6.1f} s for {source.name}")
     finally:
-        worker.stop()
-    return video
+        stop_worker(worker)
+    return done.video
 
 
 def store_progressive(video, source: Path) -> str:
@@ -292,6 +278,7 @@ def server_time(port: int, video_id: str, gets: int) -> dict[str, list[float]]:
 
 from clips import lavfi_clip  # noqa: E402
 from search_rows import fill_search_rows, search_latency  # noqa: E402
+from uploads import upload_and_wait  # noqa: E402
 
 
 # --- main ---------------------------------------------------------------------------------------

@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from clips import lavfi_clip  # noqa: E402
+from uploads import upload_and_wait  # noqa: E402
 
 
 def make_source(seconds: int) -> Path:
@@ -189,11 +190,8 @@ def run_pipeline(
     source: Path, workers: int, threads: int | None, workdir: Path, processes: bool = False
 ) -> Run:
     import dramatiq
-    from django.core.files import File
 
     from apps.users.models import User
-    from apps.videos import services
-    from apps.videos.models import Video
     from streamsite.broker import import_actor_modules
 
     import_actor_modules()
@@ -202,29 +200,12 @@ def run_pipeline(
     owner, _ = User.objects.get_or_create(username="bench", defaults={"is_superuser": True})
     start_workers = _worker_processes if processes else _worker_threads
     stop = start_workers(workers, threads, workdir / "workers.log")
-    runs: list[tuple[float, float, str]] = []
     try:
         started = time.time()
-        start = time.perf_counter()
-        with open(source, "rb") as fh:
-            video = services.video_create(
-                owner=owner, title="bench", upload=File(fh, name=source.name),
-                filename=source.name, enforce_role=False,
-            )  # fmt: skip
-        ready_at = None
-        while True:
-            v = Video.objects.get(pk=video.pk)
-            if v.status == "failed":
-                raise SystemExit(f"pipeline failed: {v.error}")
-            if v.status == "ready" and ready_at is None:
-                ready_at = time.perf_counter() - start
-            if v.status == "ready" and v.progress == 100:
-                full = time.perf_counter() - start
-                break
-            time.sleep(0.05)
+        done = upload_and_wait(source, owner=owner, title="bench")
     finally:
         runs = stop()
-    return Run(full=full, ready=ready_at, started=started, runs=runs)
+    return Run(full=done.full_s, ready=done.ready_s, started=started, runs=runs)
 
 
 def print_timeline(run: Run) -> None:
