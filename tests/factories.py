@@ -53,3 +53,16 @@ class VideoFactory(factory.django.DjangoModelFactory):
     width = 640
     height = 360
     published_at = factory.LazyFunction(timezone.now)
+
+
+def stored_upload(path, **fields):
+    """A video whose upload is stored but not yet queued, so a test can open sockets or pages
+    before processing starts (send `process_video` itself)."""
+    from django.core.files import File
+    from django.core.files.storage import default_storage
+
+    video = VideoFactory(status="uploaded", progress=0, published_at=None, **fields)
+    with open(path, "rb") as fh:
+        video.source = default_storage.save(f"{video.storage_prefix}source/original", File(fh))
+    video.save()
+    return video

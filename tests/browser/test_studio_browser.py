@@ -3,25 +3,18 @@
 from __future__ import annotations
 
 import pytest
-from django.core.files import File
-from django.core.files.storage import default_storage
 from playwright.sync_api import expect
 
 from apps.videos.actors import process_video
 from tests.browser.accounts import log_in
-from tests.factories import CreatorFactory, VideoFactory
+from tests.factories import CreatorFactory, stored_upload
 
 pytestmark = [pytest.mark.browser, pytest.mark.pipeline]
 
 
 def test_studio_follows_processing_live(page, pipeline_worker, samples):
     creator = CreatorFactory()
-    video = VideoFactory(
-        owner=creator, title="Fresh upload", status="uploaded", progress=0, published_at=None
-    )
-    with open(samples["tiny_360p_4s.mp4"], "rb") as fh:
-        video.source = default_storage.save(f"{video.storage_prefix}source/original", File(fh))
-    video.save()
+    video = stored_upload(samples["tiny_360p_4s.mp4"], owner=creator, title="Fresh upload")
 
     log_in(page, creator)
     page.goto("/studio/")
@@ -38,10 +31,7 @@ def test_studio_follows_processing_live(page, pipeline_worker, samples):
 
 def test_studio_shows_a_failure_reason_live(page, pipeline_worker, samples):
     creator = CreatorFactory()
-    video = VideoFactory(owner=creator, status="uploaded", progress=0, published_at=None)
-    with open(samples["audio_only.mp4"], "rb") as fh:
-        video.source = default_storage.save(f"{video.storage_prefix}source/original", File(fh))
-    video.save()
+    video = stored_upload(samples["audio_only.mp4"], owner=creator)
     log_in(page, creator)
     page.goto("/studio/")
     page.wait_for_function("() => window.streamsiteStudioSocketOpen === true", timeout=10_000)
@@ -53,10 +43,7 @@ def test_studio_shows_a_failure_reason_live(page, pipeline_worker, samples):
 
 def test_watch_page_starts_the_video_once_it_is_ready(page, pipeline_worker, samples):
     creator = CreatorFactory()
-    video = VideoFactory(owner=creator, status="uploaded", progress=0, published_at=None)
-    with open(samples["tiny_360p_4s.mp4"], "rb") as fh:
-        video.source = default_storage.save(f"{video.storage_prefix}source/original", File(fh))
-    video.save()
+    video = stored_upload(samples["tiny_360p_4s.mp4"], owner=creator)
     page.goto(f"/watch/{video.id}/")
     expect(page.get_by_role("status").filter(has_text="still processing")).to_be_visible()
     process_video.send(video.id, video.generation)

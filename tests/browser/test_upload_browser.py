@@ -9,7 +9,8 @@ import pytest
 from playwright.sync_api import expect
 
 from apps.videos.models import Video
-from tests.factories import PASSWORD, CreatorFactory, UserFactory
+from tests.browser.accounts import log_in
+from tests.factories import CreatorFactory, UserFactory
 
 pytestmark = pytest.mark.browser
 
@@ -19,17 +20,9 @@ def tus_dir(settings, tmp_path):
     settings.TUS_UPLOAD_DIR = str(tmp_path / "tus")
 
 
-def _log_in(page, user) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("banner").get_by_role("link", name="Sign in")).to_have_count(0)
-
-
 def test_creator_uploads_a_file_and_reaches_the_watch_link(page):
     creator = CreatorFactory()
-    _log_in(page, creator)
+    log_in(page, creator)
     page.goto("/upload/")
     data = os.urandom(512 * 1024 + 77)
     page.set_input_files(
@@ -51,7 +44,7 @@ def test_creator_uploads_a_file_and_reaches_the_watch_link(page):
 
 
 def test_refusal_from_the_server_is_shown(page, settings):
-    _log_in(page, CreatorFactory())
+    log_in(page, CreatorFactory())
     page.goto("/upload/")
     # Lowered after the page has its (higher) limit: the server is the judge, and says why.
     settings.MAX_UPLOAD_MB = 1
@@ -68,7 +61,7 @@ def test_refusal_from_the_server_is_shown(page, settings):
 
 
 def test_non_creator_is_told_how_to_start_a_channel(page):
-    _log_in(page, UserFactory())
+    log_in(page, UserFactory())
     response = page.goto("/upload/")
     assert response.status == 403
     expect(page.get_by_role("heading", name="Start a channel to upload")).to_be_visible()

@@ -6,12 +6,10 @@ import asyncio
 
 import pytest
 from channels.testing import WebsocketCommunicator
-from django.core.files import File
-from django.core.files.storage import default_storage
 
 from apps.videos.actors import process_video
 from streamsite.asgi import application
-from tests.factories import CreatorFactory, UserFactory, VideoFactory
+from tests.factories import CreatorFactory, UserFactory, VideoFactory, stored_upload
 
 pytestmark = pytest.mark.pipeline
 
@@ -23,18 +21,9 @@ def _communicator(path: str, user=None) -> WebsocketCommunicator:
     return comm
 
 
-def _uploaded_video(owner, path):
-    """A stored upload not yet queued, so sockets can connect before processing starts."""
-    video = VideoFactory(owner=owner, status="uploaded", progress=0, published_at=None)
-    with open(path, "rb") as fh:
-        video.source = default_storage.save(f"{video.storage_prefix}source/original", File(fh))
-    video.save()
-    return video
-
-
 def test_owner_sees_progress_to_100_and_others_see_none(samples, pipeline_worker):
     owner = CreatorFactory()
-    video = _uploaded_video(owner, samples["tiny_360p_4s.mp4"])
+    video = stored_upload(samples["tiny_360p_4s.mp4"], owner=owner)
     path = f"/ws/videos/{video.id}/"
 
     async def scenario():
