@@ -24,6 +24,15 @@ MAX_CAPTURE_BYTES = 1 << 20
 _KEEP_TAIL_BYTES = 16 * 1024
 
 
+def usable_cores() -> int:
+    """Cores this process may run on: a cpuset (a container, `taskset`) can allow fewer than
+    the machine has, and sizing ffmpeg's threads by the machine would oversubscribe them."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 class ToolError(Exception):
     """An external tool could not be found, started or finished."""
 

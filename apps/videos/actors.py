@@ -81,15 +81,12 @@ def encode_chunk(video_id: str, generation: int, group: int, index: int) -> None
 
 
 def _chunk_then_package(video_id: str, generation: int, group: int, index: int) -> None:
-    # The job that finishes a rung group packages its lowest rung right away, so the video is
-    # watchable without waiting for a free worker; the group's other rungs go to the fast
-    # queue first, for idle workers to package meanwhile (at the end of a video, every worker
-    # but this one would otherwise be idle).
-    first, *rest = pipeline.chunk_step(video_id, generation, group, index) or [None]
-    for rung in rest:
+    # The job that finishes a rung group hands its rungs to the short-job queue, lowest first
+    # (it makes the video watchable), and goes back to chunks at once. Packaging the lowest
+    # rung here, with its poster and sprite, kept this chunk worker a second behind the
+    # others, and every later chunk with it: one worker then idled at the end of the video.
+    for rung in pipeline.chunk_step(video_id, generation, group, index):
         package_rung.send(video_id, generation, rung)
-    if first is not None:
-        pipeline.package_step(video_id, generation, first)
 
 
 @dramatiq.actor(

@@ -22,7 +22,7 @@ from apps.videos import storage
 from media_pipeline import commands, manifests, thumbnails
 from media_pipeline.ladder import Chunk, Rung, Segmenting
 from media_pipeline.probe import MediaInfo, ProbeLimits, probe
-from media_pipeline.run import find_ffmpeg, find_ffprobe
+from media_pipeline.run import find_ffmpeg, find_ffprobe, usable_cores
 from media_pipeline.run import run_tool as _run_tool
 
 logger = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ def run_tool(args: list[str], *, timeout: float, step: str, cwd: Path | str | No
         args,
         timeout=timeout,
         cwd=cwd,
-        cpu_seconds=int(timeout * (os.cpu_count() or 1)) + 60,
+        cpu_seconds=int(timeout * usable_cores()) + 60,
         memory_mb=settings.PIPELINE_FFMPEG_MEMORY_MB,
     )
     logger.info(
@@ -69,7 +69,7 @@ def ffmpeg_threads() -> int:
     if settings.PIPELINE_FFMPEG_THREADS > 0:
         return settings.PIPELINE_FFMPEG_THREADS
     jobs = int(os.environ.get(CHUNK_JOBS_ENV) or settings.EMBEDDED_WORKER_THREADS)
-    return max(1, (os.cpu_count() or 1) // max(1, jobs))
+    return max(1, usable_cores() // max(1, jobs))
 
 
 def work_dir(video_id: str, generation: int) -> Path:

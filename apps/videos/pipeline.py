@@ -217,9 +217,9 @@ def _small_rungs_only(video: Video, group: int) -> bool:
 
 
 def chunk_step(video_id: str, generation: int, group: int, index: int) -> list[str]:
-    """Encode one chunk. Returns the rungs left to package once its whole group is encoded:
-    the caller packages them at once (a queued job could wait behind a long chunk), and a
-    redelivered message after a crash finds them again."""
+    """Encode one chunk. Returns the rungs left to package once its whole group is encoded,
+    lowest first, for the caller to queue; a message redelivered after a crash between the
+    commit and the queueing finds them again."""
     video = _load(video_id, generation)
     if _is_done(video, kind=TaskKind.CHUNK, group=group, index=index):
         # A redelivered message (its worker died after this chunk): pick up what was left.

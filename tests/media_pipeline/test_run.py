@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -11,9 +12,17 @@ from pathlib import Path
 import pytest
 
 from media_pipeline import run
-from media_pipeline.run import ToolFailed, ToolTimeout, find_ffmpeg, find_ffprobe, run_tool
+from media_pipeline.run import (
+    ToolFailed,
+    ToolTimeout,
+    find_ffmpeg,
+    find_ffprobe,
+    run_tool,
+    usable_cores,
+)
 
 PY = sys.executable
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_captures_stdout_and_stderr() -> None:
@@ -143,3 +152,17 @@ def test_find_ffprobe(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     probe.write_text("#!/bin/sh\n")
     probe.chmod(0o755)
     assert find_ffprobe(str(lonely)) == str(probe)
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs a machine with two cores")
+def test_usable_cores_follows_the_cpu_set() -> None:
+    # A container or `taskset` that allows one core must get one ffmpeg thread per job, not
+    # one per core of the machine.
+    code = "from media_pipeline.run import usable_cores; print(usable_cores())"
+    pinned = subprocess.run(
+        [sys.executable, "-c", code],
+        preexec_fn=lambda: os.sched_setaffinity(0, {0}),
+        capture_output=True, text=True, check=True, cwd=ROOT,
+    )  # fmt: skip
+    assert pinned.stdout.strip() == "1"
+    assert usable_cores() == len(os.sched_getaffinity(0))

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.videos.encoding import CHUNK_JOBS_ENV
+from media_pipeline.run import usable_cores
 
 CHUNK_QUEUE = "pipeline"
 FAST_THREADS = 2
@@ -40,7 +41,7 @@ class Command(BaseCommand):
     help = "Run pipeline workers (Dramatiq) as separate processes. Needs REDIS_URL."
 
     def add_arguments(self, parser):
-        parser.add_argument("--processes", type=int, default=os.cpu_count() or 1)
+        parser.add_argument("--processes", type=int, default=usable_cores())
         parser.add_argument("--threads", type=int, default=1)
         parser.add_argument(
             "--queues",
