@@ -10,7 +10,10 @@ Makes `bench_1080p_60s.mp4` (lavfi, like ../shared/media/make_samples.py --set b
 Each repeat runs the baseline and then the pipeline; the ratio of each pair is printed, then
 the median. Time-to-playable is when the video turned `ready`, as a share of the full time.
 `--scaling` compares 1 and 2 worker processes (Redis) or threads with one ffmpeg thread per
-job, which is what adding a worker machine looks like from the point of view of one job.
+job, which is what adding a worker machine looks like from the point of view of one job; on
+Redis it then compares 1 and 2 one-core "machines": `manage.py worker --processes 1`, each
+pinned to a core of its own, so the one-machine run cannot borrow the other core for its
+short jobs.
 `--timeline` prints every ffmpeg run of the last pipeline (from the workers' logs).
 """
 
@@ -124,21 +127,42 @@ class _Runs(logging.Handler):
             self.runs.append((record.started, record.seconds, f"{record.threadName} {record.step}"))
 
 
-def _worker_processes(processes: int, threads: int | None, log_path: Path):
-    """`manage.py worker` on the Redis broker, as on a worker machine; logs go to a file."""
+def _worker_processes(processes: int, threads: int | None, log_path: Path, machines: bool = False):
+    """`manage.py worker` on the Redis broker, as on a worker machine; logs go to a file.
+
+    With `machines`, each process is a `manage.py worker --processes 1` of its own, pinned to
+    a core of its own: what adding one-core worker machines looks like, each with its own
+    short-job process, sized by its CPU set."""
     env = {**os.environ, "LOG_LEVEL": "INFO"}
     if threads is not None:
         env["PIPELINE_FFMPEG_THREADS"] = str(threads)
     log = open(log_path, "w")  # closed by stop()
-    proc = subprocess.Popen(
-        [sys.executable, "manage.py", "worker", "--processes", str(processes), "--threads", "1"],
-        cwd=ROOT, env=env, start_new_session=True, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+    if machines:
+        cores = sorted(os.sched_getaffinity(0))
+        pools = [(1, {cores[i % len(cores)]}) for i in range(processes)]
+    else:
+        pools = [(processes, None)]
+    procs = []
+    for count, cpus in pools:
+        argv = [sys.executable, "manage.py", "worker", "--processes", str(count), "--threads", "1"]
+        procs.append(
+            subprocess.Popen(
+                argv,
+                cwd=ROOT,
+                env=env,
+                start_new_session=True,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                preexec_fn=(lambda cpus=cpus: os.sched_setaffinity(0, cpus)) if cpus else None,
+            )
+        )
     time.sleep(4)  # let them boot before the clock starts
 
     def stop() -> list[tuple[float, float, str]]:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=60)
+        for proc in procs:
+            os.killpg(proc.pid, signal.SIGTERM)
+        for proc in procs:
+            proc.wait(timeout=60)
         log.close()
         runs = []
         for line in log_path.read_text().splitlines():
@@ -153,7 +177,7 @@ def _worker_processes(processes: int, threads: int | None, log_path: Path):
     return stop
 
 
-def _worker_threads(workers: int, threads: int | None, _log_path: Path):
+def _worker_threads(workers: int, threads: int | None, _log_path: Path, _machines: bool = False):
     import dramatiq
     from django.conf import settings
 
@@ -187,7 +211,12 @@ class Run:
 
 
 def run_pipeline(
-    source: Path, workers: int, threads: int | None, workdir: Path, processes: bool = False
+    source: Path,
+    workers: int,
+    threads: int | None,
+    workdir: Path,
+    processes: bool = False,
+    machines: bool = False,
 ) -> Run:
     import dramatiq
 
@@ -199,7 +228,7 @@ def run_pipeline(
     broker.flush_all()
     owner, _ = User.objects.get_or_create(username="bench", defaults={"is_superuser": True})
     start_workers = _worker_processes if processes else _worker_threads
-    stop = start_workers(workers, threads, workdir / "workers.log")
+    stop = start_workers(workers, threads, workdir / "workers.log", machines)
     try:
         started = time.time()
         done = upload_and_wait(source, owner=owner, title="bench")
@@ -253,6 +282,11 @@ def main() -> None:
             two = run_pipeline(source, 2, 1, Path(tmp), args.redis).full
             print(f"1 worker {kind[:-2]}, 1 ffmpeg thread each  {one:7.1f} s")
             print(f"2 worker {kind}, 1 ffmpeg thread each {two:7.1f} s  speed-up {one / two:.2f}x")
+            if args.redis:
+                one = run_pipeline(source, 1, None, Path(tmp), True, machines=True).full
+                two = run_pipeline(source, 2, None, Path(tmp), True, machines=True).full
+                print(f"1 one-core worker machine (taskset)  {one:7.1f} s")
+                print(f"2 one-core worker machines {two:17.1f} s  speed-up {one / two:.2f}x")
 
 
 if __name__ == "__main__":

@@ -189,6 +189,9 @@ class Chunk:
     start_frame: int
     frames: int
     fps: Fraction
+    # Frames decoded and dropped before the chunk's first one: its job seeks to the source
+    # keyframe before it. Known only when planned with the source's keyframe times.
+    preroll_frames: int = 0
 
     @property
     def start_s(self) -> float:
@@ -268,7 +271,16 @@ def plan_chunks(
     chunks: list[Chunk] = []
     for index, start in enumerate(starts):
         end = starts[index + 1] if index + 1 < len(starts) else total
-        chunks.append(Chunk(index=index, start_frame=start, frames=end - start, fps=seg.fps))
+        waste = _decode_waste(float(start / seg.fps), keys, margin) if start else 0.0
+        chunks.append(
+            Chunk(
+                index=index,
+                start_frame=start,
+                frames=end - start,
+                fps=seg.fps,
+                preroll_frames=round(waste * seg.fps),
+            )
+        )
     return chunks
 
 
@@ -279,3 +291,17 @@ def _decode_waste(start_s: float, keyframes: Sequence[float], margin_s: float) -
     seek = start_s - margin_s
     before = [k for k in keyframes if k <= seek + 1e-6]
     return start_s - (before[-1] if before else 0.0)
+
+
+# Decoding a source pixel costs about a fifth of scaling and encoding an output pixel (H.264
+# source, x264 veryfast; measured with benchmarks/transcode.py --timeline).
+DECODE_COST = 0.2
+
+
+def chunk_cost(chunk: Chunk, rungs: Sequence[Rung], source_pixels: int) -> float:
+    """A chunk job's CPU cost in arbitrary units: its encoded frames, plus the decoding of
+    those and of its pre-roll. Jobs are queued longest first, so the short ones fill the gaps
+    at the end, and progress advances by cost rather than by frames."""
+    decode = DECODE_COST * source_pixels
+    encode = sum(r.width * r.height for r in rungs)
+    return (chunk.frames * (encode + decode) + chunk.preroll_frames * decode) / 1e6

@@ -17,7 +17,7 @@ from apps.videos import plan as planning
 from apps.videos.models import PipelineTask, Rendition, TaskKind, Video, VideoStatus
 from apps.videos.publishing import publish as _publish
 from apps.videos.services import video_fail, video_transition
-from media_pipeline.ladder import Chunk
+from media_pipeline.ladder import Chunk, chunk_cost
 from media_pipeline.probe import ProbeRefused
 
 logger = logging.getLogger(__name__)
@@ -85,16 +85,16 @@ def _create_tasks(video: Video, plan: dict) -> None:
     groups = sorted({r["group"] for r in plan["rungs"]})
     tasks = []
     for group in groups:
-        pixels = sum(r["width"] * r["height"] for r in plan["rungs"] if r["group"] == group)
-        for c in plan["chunks"]:
+        rungs = planning.rungs(plan, group)
+        for chunk in planning.chunks(plan):
             tasks.append(
                 PipelineTask(
                     video=video,
                     generation=video.generation,
                     kind=TaskKind.CHUNK,
                     group=group,
-                    index=c["index"],
-                    weight=c["frames"] * pixels / 1e6,
+                    index=chunk.index,
+                    weight=chunk_cost(chunk, rungs, video.width * video.height),
                 )
             )
     total = sum(t.weight for t in tasks) or 1.0
@@ -143,9 +143,9 @@ def schedule_missing(video_id: str, generation: int) -> None:
         PipelineTask.objects.filter(video_id=video_id, generation=generation, done_at=None)
     )
     groups_encoding = {t.group for t in pending if t.kind == TaskKind.CHUNK}
-    # Within a group, the longest chunks go first (a chunk's weight is its frames x pixels):
-    # workers take jobs in order, so the short ones fill the gaps at the end instead of one
-    # long chunk running alone while the other workers have nothing left to do.
+    # Within a group, the longest chunks go first (a chunk's weight is its estimated cost,
+    # pre-roll included): workers take jobs in order, so the short ones fill the gaps at the
+    # end instead of one long chunk running alone while the other workers have nothing to do.
     order = sorted(pending, key=lambda t: (t.group, t.kind != TaskKind.CHUNK, -t.weight, t.index))
     for task in order:
         if task.kind == TaskKind.CHUNK:

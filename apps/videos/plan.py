@@ -69,7 +69,13 @@ def make_plan(info: MediaInfo, keyframes: list[float] | None = None) -> dict:
             for r in rungs
         ],
         "chunks": [
-            {"index": c.index, "start_frame": c.start_frame, "frames": c.frames} for c in chunks
+            {
+                "index": c.index,
+                "start_frame": c.start_frame,
+                "frames": c.frames,
+                "preroll_frames": c.preroll_frames,
+            }
+            for c in chunks
         ],
     }
 
@@ -115,4 +121,5 @@ def chunk(plan: dict, index: int) -> Chunk:
         start_frame=c["start_frame"],
         frames=c["frames"],
         fps=Fraction(plan["fps"]),
+        preroll_frames=c.get("preroll_frames", 0),  # plans made before it was recorded
     )

@@ -221,3 +221,29 @@ def test_taper_shrinks_the_last_chunks_so_workers_finish_together():
     assert sum(c.frames for c in aligned) == 1800
     assert [c.frames for c in aligned[-2:]] == [seg.segment_frames] * 2
     assert min(c.frames for c in aligned) >= seg.segment_frames
+
+
+def test_chunks_carry_their_pre_roll_and_it_counts_in_their_cost():
+    from media_pipeline.ladder import chunk_cost, plan_chunks, plan_segmenting
+
+    seg = plan_segmenting(Fraction(30))
+    keys = [i * 250 / 30 for i in range(8)]  # a keyframe every 8.33 s
+    chunks = plan_chunks(60, seg, 3, keyframes=keys, taper=3)
+    # Each job decodes from the last source keyframe at least a quarter second before it.
+    for chunk in chunks:
+        seek = chunk.start_s - 0.25
+        keyframe = max((k for k in keys if k <= seek + 1e-6), default=0.0)
+        expected = round((chunk.start_s - keyframe) * 30) if chunk.start_frame else 0
+        assert chunk.preroll_frames == expected
+    assert chunks[0].preroll_frames == 0
+    *_, fourth, last = chunks  # 52-56 s and 56-60 s: keyframe at 50 s for both
+    assert (fourth.preroll_frames, last.preroll_frames) == (60, 180)
+    # Same frames, more pre-roll: the last chunk costs more and is queued first.
+    top = [Rung("1080p", 1920, 1080, 5000, 7500, 10000)]
+    small = [Rung("144p", 256, 144, 150, 225, 300)]
+    assert chunk_cost(last, top, 1920 * 1080) > chunk_cost(fourth, top, 1920 * 1080)
+    # Small rungs from a large source: decoding is a real share of the job, not nothing.
+    ratio = chunk_cost(fourth, top, 1920 * 1080) / chunk_cost(fourth, small, 1920 * 1080)
+    assert 3 < ratio < 10
+    # Without keyframe times there is no pre-roll to count.
+    assert all(c.preroll_frames == 0 for c in plan_chunks(60, seg, 3, taper=3))
