@@ -238,7 +238,7 @@ def chunk_step(video_id: str, generation: int, group: int, index: int) -> list[s
         video = _load(video_id, generation, lock=True)
         if not _mark_done(video, _task(video, kind=TaskKind.CHUNK, group=group, index=index)):
             return []  # a duplicate job got there first
-        _poster_when_ready(video)
+        _poster_when_ready(video, chunk=(group, index))
         # Decided under the row lock: exactly one job completes a group, and only it packages.
         return _packages_left(video, group)
 
@@ -350,10 +350,17 @@ def _poster_ready(video: Video) -> bool:
     )
 
 
-def _poster_when_ready(video: Video) -> None:
-    """Caller holds the row lock and has just recorded a chunk or the poster's instant."""
+def _poster_when_ready(video: Video, *, chunk: tuple[int, int] | None = None) -> None:
+    """Caller holds the row lock and has just recorded the poster's instant, or the chunk
+    ``(group, index)``. Only the second of the two events queues the job: any other chunk
+    finishing while it runs would queue it again."""
     from apps.videos import actors
 
+    if chunk is not None:
+        poster_chunk = _poster_chunk(video)
+        top_group = video.plan["rungs"][-1]["group"]
+        if poster_chunk is None or chunk != (top_group, poster_chunk.index):
+            return
     pending = PipelineTask.objects.filter(
         video=video, generation=video.generation, kind=TaskKind.POSTER, done_at=None
     ).exists()

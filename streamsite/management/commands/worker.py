@@ -22,7 +22,9 @@ from apps.videos.encoding import CHUNK_JOBS_ENV
 from media_pipeline.run import usable_cores
 
 CHUNK_QUEUE = "pipeline"
-FAST_THREADS = 2
+# Short jobs mostly wait on I/O (uploads to storage, the database) or on a brief ffmpeg: when
+# a video's last chunk is done, its rungs are packaged side by side rather than two at a time.
+FAST_THREADS = 4
 # Idle workers poll Redis with a backoff capped at this many ms (Dramatiq's default is 1 s):
 # a finished chunk's follow-up jobs start within a tenth of a second.
 IDLE_POLL_MS = "100"

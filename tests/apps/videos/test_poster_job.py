@@ -1,0 +1,58 @@
+"""The sharp poster job is queued once: when the second of its two conditions is met (the
+poster's instant is chosen, and the top rung's chunk showing it is encoded)."""
+
+from __future__ import annotations
+
+import dramatiq
+import pytest
+from django.core.files import File
+
+from apps.videos import actors, pipeline, services
+from apps.videos import plan as planning
+from apps.videos.models import Video
+from tests.factories import CreatorFactory
+
+pytestmark = pytest.mark.pipeline
+
+
+def test_sharp_poster_is_queued_once_however_many_chunks_finish_after_it(
+    samples, transactional_db, settings, tmp_path, monkeypatch
+):
+    from streamsite.broker import import_actor_modules
+
+    settings.PIPELINE_WORK_DIR = tmp_path / "work"
+    settings.PIPELINE_SEGMENT_S = 1  # as short as a segment can be (one 2 s GOP)
+    settings.PIPELINE_SEGMENTS_PER_CHUNK = 1
+    settings.PIPELINE_CHUNK_TAPER = 0
+    import_actor_modules()
+    broker = dramatiq.get_broker()
+    broker.flush_all()
+    sent: list[tuple] = []
+    monkeypatch.setattr(actors.make_poster, "send", lambda *args: sent.append(args))
+    path = samples["tiny_360p_4s.mp4"]  # 144p+240p, then 360p
+    with open(path, "rb") as fh:
+        video_id = services.video_create(
+            owner=CreatorFactory(), title="Poster", upload=File(fh), filename=path.name
+        ).id
+    # The steps the workers would run, here in order, without workers.
+    pipeline.plan_video(video_id, 1)
+    video = Video.objects.get(pk=video_id)
+    chunks = planning.chunks(video.plan)
+    assert len(chunks) >= 2
+    for chunk in chunks:
+        pipeline.chunk_step(video_id, 1, 0, chunk.index)
+    lowest = video.plan["rungs"][0]["name"]
+    pipeline.package_step(video_id, 1, lowest)  # picks the poster's instant
+    assert sent == []  # the top rung's chunk is not encoded yet
+    poster_chunk = planning.chunk_at(video.plan, Video.objects.get(pk=video_id).plan["poster_at"])
+    top_group = video.plan["rungs"][-1]["group"]
+    assert top_group > 0
+    # The poster's chunk first, then every other: only the first queues the job.
+    order = [poster_chunk.index] + [c.index for c in chunks if c.index != poster_chunk.index]
+    for index in order:
+        pipeline.chunk_step(video_id, 1, top_group, index)
+        assert sent == [(video_id, 1)]
+    pipeline.poster_step(video_id, 1)
+    video = Video.objects.get(pk=video_id)
+    assert video.poster and video.progress < 100  # rungs above the lowest not packaged yet
+    broker.flush_all()
