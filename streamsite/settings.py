@@ -287,6 +287,11 @@ PIPELINE_LADDER = env_json_list("PIPELINE_LADDER_JSON") or [
 ]
 # Rungs up to this short side are encoded first, so a video is watchable early.
 PIPELINE_FIRST_GROUP_MAX_HEIGHT = env_int("PIPELINE_FIRST_GROUP_MAX_HEIGHT", 240)
+# When larger rungs follow, the first group has chunks of its own, this many segments long: its
+# jobs are cheap and mostly decoding, so the pre-roll and start-up of short chunks would be a
+# large share of them, and workers go on to the next group's chunks rather than idle at its
+# end. 0: the first group uses the common chunks.
+PIPELINE_FIRST_GROUP_SEGMENTS_PER_CHUNK = env_int("PIPELINE_FIRST_GROUP_SEGMENTS_PER_CHUNK", 9)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

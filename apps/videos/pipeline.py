@@ -86,7 +86,7 @@ def _create_tasks(video: Video, plan: dict) -> None:
     tasks = []
     for group in groups:
         rungs = planning.rungs(plan, group)
-        for chunk in planning.chunks(plan):
+        for chunk in planning.chunks(plan, group):
             tasks.append(
                 PipelineTask(
                     video=video,
@@ -227,7 +227,7 @@ def chunk_step(video_id: str, generation: int, group: int, index: int) -> list[s
     encoding.encode_chunk(
         source=_source(video),
         demuxer=video.demuxer,
-        chunk=planning.chunk(video.plan, index),
+        chunk=planning.chunk(video.plan, index, group),
         seg=planning.segmenting(video.plan),
         rungs=planning.rungs(video.plan, group),
         output_prefix=video.output_prefix,
@@ -288,7 +288,9 @@ def package_step(video_id: str, generation: int, rung_name: str) -> None:
         generation=generation,
         output_prefix=video.output_prefix,
         rung=rung_name,
-        chunk_starts=[c.start_s for c in planning.chunks(video.plan)],
+        chunk_starts=[
+            c.start_s for c in planning.chunks(video.plan, planning.group_of(video.plan, rung_name))
+        ],
         duration_s=video.duration,
         segment_s=video.plan["segment_s"],
     )
@@ -339,7 +341,8 @@ def _poster_chunk(video: Video) -> Chunk | None:
     """The top rung's chunk that shows the poster, once the poster's instant is known."""
     if "poster_at" not in video.plan:
         return None
-    return planning.chunk_at(video.plan, video.plan["poster_at"])
+    top_group = video.plan["rungs"][-1]["group"]
+    return planning.chunk_at(video.plan, video.plan["poster_at"], top_group)
 
 
 def _poster_ready(video: Video) -> bool:

@@ -49,7 +49,7 @@ def make_plan(info: MediaInfo, keyframes: list[float] | None = None) -> dict:
     rest = [r for r in rungs if r not in groups[0]]
     if rest:
         groups.append(rest)
-    return {
+    plan = {
         "fps": str(fps),
         "segment_frames": seg.segment_frames,
         "gop_frames": seg.gop_frames,
@@ -68,16 +68,28 @@ def make_plan(info: MediaInfo, keyframes: list[float] | None = None) -> dict:
             }
             for r in rungs
         ],
-        "chunks": [
-            {
-                "index": c.index,
-                "start_frame": c.start_frame,
-                "frames": c.frames,
-                "preroll_frames": c.preroll_frames,
-            }
-            for c in chunks
-        ],
+        "chunks": _chunk_dicts(chunks),
     }
+    first_segments = settings.PIPELINE_FIRST_GROUP_SEGMENTS_PER_CHUNK
+    if len(groups) > 1 and first_segments > 0:
+        # No taper: the later group's chunks fill the workers as this group's jobs end.
+        own = plan_chunks(
+            info.duration, seg, segments_per_chunk=first_segments, keyframes=keyframes
+        )
+        plan["group_chunks"] = {"0": _chunk_dicts(own)}
+    return plan
+
+
+def _chunk_dicts(chunks: list[Chunk]) -> list[dict]:
+    return [
+        {
+            "index": c.index,
+            "start_frame": c.start_frame,
+            "frames": c.frames,
+            "preroll_frames": c.preroll_frames,
+        }
+        for c in chunks
+    ]
 
 
 def segmenting(plan: dict) -> Segmenting:
@@ -103,19 +115,25 @@ def rungs(plan: dict, group: int | None = None) -> list[Rung]:
     ]
 
 
-def chunks(plan: dict) -> list[Chunk]:
-    return [chunk(plan, i) for i in range(len(plan["chunks"]))]
+def _chunk_list(plan: dict, group: int | None) -> list[dict]:
+    """A group's chunks: its own when it has them, else the plan's common ones."""
+    own = plan.get("group_chunks", {}).get(str(group)) if group is not None else None
+    return own or plan["chunks"]
 
 
-def chunk_at(plan: dict, at_s: float) -> Chunk:
-    """The chunk that shows the instant ``at_s``."""
+def chunks(plan: dict, group: int | None = None) -> list[Chunk]:
+    return [chunk(plan, i, group) for i in range(len(_chunk_list(plan, group)))]
+
+
+def chunk_at(plan: dict, at_s: float, group: int | None = None) -> Chunk:
+    """The group's chunk that shows the instant ``at_s``."""
     frame = int(at_s * Fraction(plan["fps"]))
-    starts = [c["start_frame"] for c in plan["chunks"]]
-    return chunk(plan, max(0, bisect.bisect_right(starts, frame) - 1))
+    starts = [c["start_frame"] for c in _chunk_list(plan, group)]
+    return chunk(plan, max(0, bisect.bisect_right(starts, frame) - 1), group)
 
 
-def chunk(plan: dict, index: int) -> Chunk:
-    c = plan["chunks"][index]
+def chunk(plan: dict, index: int, group: int | None = None) -> Chunk:
+    c = _chunk_list(plan, group)[index]
     return Chunk(
         index=c["index"],
         start_frame=c["start_frame"],
@@ -123,3 +141,7 @@ def chunk(plan: dict, index: int) -> Chunk:
         fps=Fraction(plan["fps"]),
         preroll_frames=c.get("preroll_frames", 0),  # plans made before it was recorded
     )
+
+
+def group_of(plan: dict, rung_name: str) -> int:
+    return next(r["group"] for r in plan["rungs"] if r["name"] == rung_name)

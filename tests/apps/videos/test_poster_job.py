@@ -37,16 +37,17 @@ def test_sharp_poster_is_queued_once_however_many_chunks_finish_after_it(
     # The steps the workers would run, here in order, without workers.
     pipeline.plan_video(video_id, 1)
     video = Video.objects.get(pk=video_id)
-    chunks = planning.chunks(video.plan)
-    assert len(chunks) >= 2
-    for chunk in chunks:
+    for chunk in planning.chunks(video.plan, 0):
         pipeline.chunk_step(video_id, 1, 0, chunk.index)
     lowest = video.plan["rungs"][0]["name"]
     pipeline.package_step(video_id, 1, lowest)  # picks the poster's instant
     assert sent == []  # the top rung's chunk is not encoded yet
-    poster_chunk = planning.chunk_at(video.plan, Video.objects.get(pk=video_id).plan["poster_at"])
     top_group = video.plan["rungs"][-1]["group"]
     assert top_group > 0
+    chunks = planning.chunks(video.plan, top_group)
+    assert len(chunks) >= 2
+    poster_at = Video.objects.get(pk=video_id).plan["poster_at"]
+    poster_chunk = planning.chunk_at(video.plan, poster_at, top_group)
     # The poster's chunk first, then every other: only the first queues the job.
     order = [poster_chunk.index] + [c.index for c in chunks if c.index != poster_chunk.index]
     for index in order:
