@@ -7,6 +7,7 @@ process (`start_embedded_worker`). Production: Redis, consumed by `manage.py wor
 from __future__ import annotations
 
 import logging
+import os
 import threading
 
 import dramatiq
@@ -79,6 +80,16 @@ def setup_broker() -> dramatiq.Broker:
 
 def is_embedded() -> bool:
     return not settings.REDIS_URL
+
+
+# Set by `manage.py worker` in its chunk workers when it also runs a pool for the short queues.
+SHORT_JOB_POOL_ENV = "STREAMSITE_SHORT_JOB_POOL"
+
+
+def short_jobs_have_own_pool() -> bool:
+    """Whether a short job queued now starts at once on workers of its own. Not in the embedded
+    worker (or a single custom pool): there it waits behind the chunks its threads fetched."""
+    return os.environ.get(SHORT_JOB_POOL_ENV) == "1"
 
 
 def start_embedded_worker(threads: int | None = None) -> dramatiq.Worker | None:

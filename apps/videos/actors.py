@@ -13,6 +13,7 @@ import dramatiq
 from apps.videos import pipeline
 from apps.videos.services import video_fail
 from media_pipeline.run import ToolFailed, ToolTimeout
+from streamsite.broker import short_jobs_have_own_pool
 
 logger = logging.getLogger(__name__)
 
@@ -81,12 +82,18 @@ def encode_chunk(video_id: str, generation: int, group: int, index: int) -> None
 
 
 def _chunk_then_package(video_id: str, generation: int, group: int, index: int) -> None:
-    # The job that finishes a rung group hands its rungs to the short-job queue, lowest first
-    # (it makes the video watchable), and goes back to chunks at once. Packaging the lowest
-    # rung here, with its poster and sprite, kept this chunk worker a second behind the
-    # others, and every later chunk with it: one worker then idled at the end of the video.
-    for rung in pipeline.chunk_step(video_id, generation, group, index):
+    rungs = pipeline.chunk_step(video_id, generation, group, index)
+    # The job that finishes a rung group hands its rungs' packaging on, lowest first (it makes
+    # the video watchable). With a pool of its own for short jobs (`manage.py worker`), all of
+    # them: this worker goes back to chunks at once, instead of running a second behind the
+    # others, and every later chunk with it, for the lowest rung's poster and sprite. Where one
+    # pool runs everything (the embedded worker), the lowest rung is packaged here: a queued
+    # job would wait behind the chunks its threads have already fetched.
+    here = [] if short_jobs_have_own_pool() else rungs[:1]
+    for rung in rungs[len(here) :]:
         package_rung.send(video_id, generation, rung)
+    for rung in here:
+        pipeline.package_step(video_id, generation, rung)
 
 
 @dramatiq.actor(

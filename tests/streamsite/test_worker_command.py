@@ -80,6 +80,10 @@ def test_worker_runs_a_chunk_pool_and_a_fast_pool_and_stops_on_sigterm():
         chunk_env = _child_environ(proc.pid, "--queues\0pipeline\0")
         assert chunk_env.get("dramatiq_queue_prefetch") == "1"
         assert chunk_env.get("STREAMSITE_CHUNK_JOBS") == "1"
+        # …and that short jobs (packaging) have workers of their own to go to.
+        assert chunk_env.get("STREAMSITE_SHORT_JOB_POOL") == "1"
+        fast_env = _child_environ(proc.pid, "--queues\0pipeline-fast")
+        assert fast_env and "STREAMSITE_SHORT_JOB_POOL" not in fast_env
         time.sleep(2)  # let the pools finish booting, as a process manager would
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=60) == 0

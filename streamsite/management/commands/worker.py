@@ -20,6 +20,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from apps.videos.encoding import CHUNK_JOBS_ENV
 from media_pipeline.run import usable_cores
+from streamsite.broker import SHORT_JOB_POOL_ENV
 
 CHUNK_QUEUE = "pipeline"
 # Short jobs mostly wait on I/O (uploads to storage, the database) or on a brief ffmpeg: when
@@ -73,6 +74,8 @@ class Command(BaseCommand):
                 "--processes", str(count), "--threads", str(per_process), "--queues", *names,
             ]  # fmt: skip
             pool_env = dict(env)
+            if len(pools) > 1 and names == [CHUNK_QUEUE]:
+                pool_env[SHORT_JOB_POOL_ENV] = "1"
             if names == [CHUNK_QUEUE]:
                 # Prefetch counts the jobs in progress: one per thread means no extra held.
                 pool_env.setdefault("dramatiq_queue_prefetch", str(per_process))

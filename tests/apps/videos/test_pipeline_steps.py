@@ -1,5 +1,5 @@
-"""The sharp poster job is queued once: when the second of its two conditions is met (the
-poster's instant is chosen, and the top rung's chunk showing it is encoded)."""
+"""The pipeline's steps run one by one, without workers, to check what each step queues and
+what it does itself."""
 
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ pytestmark = pytest.mark.pipeline
 def test_sharp_poster_is_queued_once_however_many_chunks_finish_after_it(
     samples, transactional_db, settings, tmp_path, monkeypatch
 ):
+    """Queued when the second of its two conditions is met: the poster's instant is chosen,
+    and the top rung's chunk showing it is encoded."""
     from streamsite.broker import import_actor_modules
 
     settings.PIPELINE_WORK_DIR = tmp_path / "work"
@@ -56,4 +58,41 @@ def test_sharp_poster_is_queued_once_however_many_chunks_finish_after_it(
     pipeline.poster_step(video_id, 1)
     video = Video.objects.get(pk=video_id)
     assert video.poster and video.progress < 100  # rungs above the lowest not packaged yet
+    broker.flush_all()
+
+
+@pytest.mark.parametrize("own_pool", [False, True])
+def test_the_job_finishing_the_first_group_packages_the_lowest_rung_unless_others_can(
+    own_pool, samples, transactional_db, settings, tmp_path, monkeypatch
+):
+    """Embedded worker: a queued packaging job would wait behind the chunks the threads have
+    fetched, so the chunk job packages the lowest rung itself and the video is watchable at
+    once. `manage.py worker`: a pool of its own takes every rung, and the chunk worker moves on."""
+    from streamsite.broker import SHORT_JOB_POOL_ENV, import_actor_modules
+
+    if own_pool:
+        monkeypatch.setenv(SHORT_JOB_POOL_ENV, "1")
+    else:
+        monkeypatch.delenv(SHORT_JOB_POOL_ENV, raising=False)
+    settings.PIPELINE_WORK_DIR = tmp_path / "work"
+    import_actor_modules()
+    broker = dramatiq.get_broker()
+    broker.flush_all()
+    queued: list[str] = []
+    monkeypatch.setattr(actors.package_rung, "send", lambda v, g, rung: queued.append(rung))
+    path = samples["tiny_360p_4s.mp4"]  # 144p+240p, then 360p
+    with open(path, "rb") as fh:
+        video_id = services.video_create(
+            owner=CreatorFactory(), title="Ready", upload=File(fh), filename=path.name
+        ).id
+    pipeline.plan_video(video_id, 1)
+    pipeline.audio_step(video_id, 1)  # a video is watchable with its audio and lowest rung
+    for chunk in planning.chunks(Video.objects.get(pk=video_id).plan, 0):
+        actors.encode_chunk.fn(video_id, 1, 0, chunk.index)
+    video = Video.objects.get(pk=video_id)
+    if own_pool:
+        assert queued == ["144p", "240p"] and video.status == "processing"
+    else:
+        assert queued == ["240p"] and video.status == "ready"
+        assert [r.name for r in video.renditions.all()] == ["144p"]
     broker.flush_all()
