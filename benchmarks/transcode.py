@@ -14,7 +14,8 @@ job, which is what adding a worker machine looks like from the point of view of 
 Redis it then compares 1 and 2 one-core "machines": `manage.py worker --processes 1`, each
 pinned to a core of its own, so the one-machine run cannot borrow the other core for its
 short jobs.
-`--timeline` prints every ffmpeg run of the last pipeline (from the workers' logs).
+`--timeline` prints every ffmpeg run of the last pipeline (from the workers' logs), and of the
+two-machine run with `--scaling`.
 """
 
 from __future__ import annotations
@@ -284,9 +285,13 @@ def main() -> None:
             print(f"2 worker {kind}, 1 ffmpeg thread each {two:7.1f} s  speed-up {one / two:.2f}x")
             if args.redis:
                 one = run_pipeline(source, 1, None, Path(tmp), True, machines=True).full
-                two = run_pipeline(source, 2, None, Path(tmp), True, machines=True).full
+                run = run_pipeline(source, 2, None, Path(tmp), True, machines=True)
                 print(f"1 one-core worker machine (taskset)  {one:7.1f} s")
-                print(f"2 one-core worker machines {two:17.1f} s  speed-up {one / two:.2f}x")
+                print(
+                    f"2 one-core worker machines {run.full:17.1f} s  speed-up {one / run.full:.2f}x"
+                )
+                if args.timeline:
+                    print_timeline(run)
 
 
 if __name__ == "__main__":
