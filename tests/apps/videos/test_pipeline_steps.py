@@ -3,7 +3,6 @@ what it does itself."""
 
 from __future__ import annotations
 
-import dramatiq
 import pytest
 from django.core.files import File
 
@@ -15,29 +14,27 @@ from tests.factories import CreatorFactory
 pytestmark = pytest.mark.pipeline
 
 
+def _planned(path) -> str:
+    """An upload, probed and planned."""
+    with open(path, "rb") as fh:
+        video_id = services.video_create(
+            owner=CreatorFactory(), title=path.stem, upload=File(fh), filename=path.name
+        ).id
+    pipeline.plan_video(video_id, 1)
+    return video_id
+
+
 def test_sharp_poster_is_queued_once_however_many_chunks_finish_after_it(
-    samples, transactional_db, settings, tmp_path, monkeypatch
+    samples, no_workers, settings, monkeypatch
 ):
     """Queued when the second of its two conditions is met: the poster's instant is chosen,
     and the top rung's chunk showing it is encoded."""
-    from streamsite.broker import import_actor_modules
-
-    settings.PIPELINE_WORK_DIR = tmp_path / "work"
     settings.PIPELINE_SEGMENT_S = 1  # as short as a segment can be (one 2 s GOP)
     settings.PIPELINE_SEGMENTS_PER_CHUNK = 1
     settings.PIPELINE_CHUNK_TAPER = 0
-    import_actor_modules()
-    broker = dramatiq.get_broker()
-    broker.flush_all()
     sent: list[tuple] = []
     monkeypatch.setattr(actors.make_poster, "send", lambda *args: sent.append(args))
-    path = samples["tiny_360p_4s.mp4"]  # 144p+240p, then 360p
-    with open(path, "rb") as fh:
-        video_id = services.video_create(
-            owner=CreatorFactory(), title="Poster", upload=File(fh), filename=path.name
-        ).id
-    # The steps the workers would run, here in order, without workers.
-    pipeline.plan_video(video_id, 1)
+    video_id = _planned(samples["tiny_360p_4s.mp4"])  # 144p+240p, then 360p
     video = Video.objects.get(pk=video_id)
     for chunk in planning.chunks(video.plan, 0):
         pipeline.chunk_step(video_id, 1, 0, chunk.index)
@@ -58,34 +55,24 @@ def test_sharp_poster_is_queued_once_however_many_chunks_finish_after_it(
     pipeline.poster_step(video_id, 1)
     video = Video.objects.get(pk=video_id)
     assert video.poster and video.progress < 100  # rungs above the lowest not packaged yet
-    broker.flush_all()
 
 
 @pytest.mark.parametrize("own_pool", [False, True])
 def test_the_job_finishing_the_first_group_packages_the_lowest_rung_unless_others_can(
-    own_pool, samples, transactional_db, settings, tmp_path, monkeypatch
+    own_pool, samples, no_workers, monkeypatch
 ):
     """Embedded worker: a queued packaging job would wait behind the chunks the threads have
     fetched, so the chunk job packages the lowest rung itself and the video is watchable at
     once. `manage.py worker`: a pool of its own takes every rung, and the chunk worker moves on."""
-    from streamsite.broker import SHORT_JOB_POOL_ENV, import_actor_modules
+    from streamsite.broker import SHORT_JOB_POOL_ENV
 
     if own_pool:
         monkeypatch.setenv(SHORT_JOB_POOL_ENV, "1")
     else:
         monkeypatch.delenv(SHORT_JOB_POOL_ENV, raising=False)
-    settings.PIPELINE_WORK_DIR = tmp_path / "work"
-    import_actor_modules()
-    broker = dramatiq.get_broker()
-    broker.flush_all()
     queued: list[str] = []
     monkeypatch.setattr(actors.package_rung, "send", lambda v, g, rung: queued.append(rung))
-    path = samples["tiny_360p_4s.mp4"]  # 144p+240p, then 360p
-    with open(path, "rb") as fh:
-        video_id = services.video_create(
-            owner=CreatorFactory(), title="Ready", upload=File(fh), filename=path.name
-        ).id
-    pipeline.plan_video(video_id, 1)
+    video_id = _planned(samples["tiny_360p_4s.mp4"])  # 144p+240p, then 360p
     pipeline.audio_step(video_id, 1)  # a video is watchable with its audio and lowest rung
     for chunk in planning.chunks(Video.objects.get(pk=video_id).plan, 0):
         actors.encode_chunk.fn(video_id, 1, 0, chunk.index)
@@ -95,4 +82,3 @@ def test_the_job_finishing_the_first_group_packages_the_lowest_rung_unless_other
     else:
         assert queued == ["240p"] and video.status == "ready"
         assert [r.name for r in video.renditions.all()] == ["144p"]
-    broker.flush_all()
