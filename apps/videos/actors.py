@@ -10,8 +10,9 @@ import logging
 
 import dramatiq
 
-from apps.videos import pipeline
+from apps.videos import pipeline, posters
 from apps.videos.services import video_fail
+from apps.videos.tasks import Stale
 from media_pipeline.run import ToolFailed, ToolTimeout
 from streamsite.broker import short_jobs_have_own_pool
 
@@ -36,7 +37,7 @@ STEP = {
 def _run(step, video_id: str, generation: int, *args) -> None:
     try:
         step(video_id, generation, *args)
-    except pipeline.Stale as stale:
+    except Stale as stale:
         logger.info("stale pipeline job skipped", extra={"video": video_id, "why": str(stale)})
     except ToolFailed as failed:
         # The source passed the probe, so a decoder error here is bad media, not bad luck.
@@ -120,7 +121,7 @@ def package_rung(video_id: str, generation: int, rung: str) -> None:
     **STEP,
 )
 def make_poster(video_id: str, generation: int) -> None:
-    _run(pipeline.poster_step, video_id, generation)
+    _run(posters.poster_step, video_id, generation)
 
 
 @dramatiq.actor(queue_name=FAST_QUEUE, max_retries=5, time_limit=MINUTE)

@@ -1,45 +1,29 @@
-"""The pipeline's bookkeeping: plan a video, fan chunks out, fan them back in, publish rungs.
+"""The pipeline's steps: plan a video, fan chunks out, fan them back in, publish rungs.
 
 Actors call these functions with ids. Each step re-reads the row, drops work of a stale
-generation, skips what its task row says is done, and schedules what follows on commit.
+generation, skips what its task row says is done (`tasks`), and schedules what follows on
+commit. The sharp poster has its own module (`posters`).
 """
 
 from __future__ import annotations
 
-import logging
-
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 
-from apps.videos import encoding, events, storage
+from apps.videos import encoding, events, posters
 from apps.videos import plan as planning
 from apps.videos.models import PipelineTask, Rendition, TaskKind, Video, VideoStatus
 from apps.videos.publishing import publish as _publish
 from apps.videos.services import video_fail, video_transition
-from media_pipeline.ladder import Chunk, chunk_cost
+from apps.videos.tasks import is_done, load_video, lock_task, mark_done
+from media_pipeline.ladder import chunk_cost
 from media_pipeline.probe import ProbeRefused
-
-logger = logging.getLogger(__name__)
-
-
-class Stale(Exception):
-    """The video was deleted or reprocessed since this job was queued."""
-
-
-def _load(video_id: str, generation: int, *, lock: bool = False) -> Video:
-    qs = Video.objects.select_for_update() if lock else Video.objects
-    video = qs.filter(pk=video_id).first()
-    if video is None or video.generation != generation or video.status == VideoStatus.FAILED:
-        raise Stale(f"video {video_id} g{generation} is gone, reprocessed or failed")
-    return video
-
 
 # --- Step 1: probe and plan ------------------------------------------------------------------
 
 
 def plan_video(video_id: str, generation: int) -> None:
-    video = _load(video_id, generation)
+    video = load_video(video_id, generation)
     if video.plan:
         schedule_missing(video_id, generation)
         return
@@ -63,7 +47,7 @@ def plan_video(video_id: str, generation: int) -> None:
         )
     plan = planning.make_plan(info, keyframes=encoding.keyframe_times(source, info))
     with transaction.atomic():
-        video = _load(video_id, generation, lock=True)
+        video = load_video(video_id, generation, lock=True)
         if video.plan:
             return
         video_transition(video, VideoStatus.PROCESSING)
@@ -155,53 +139,11 @@ def schedule_missing(video_id: str, generation: int) -> None:
         elif task.kind == TaskKind.PACKAGE and task.group not in groups_encoding:
             # Otherwise the job finishing the group's last chunk packages it.
             actors.package_rung.send(video_id, generation, task.rung)
-        elif task.kind == TaskKind.POSTER and _poster_ready(video):
+        elif task.kind == TaskKind.POSTER and posters.poster_ready(video):
             actors.make_poster.send(video_id, generation)
 
 
-def _task(video: Video, **lookup) -> PipelineTask:
-    return PipelineTask.objects.select_for_update().get(
-        video=video, generation=video.generation, **lookup
-    )
-
-
-def _mark_done(video: Video, task: PipelineTask) -> bool:
-    """Record a finished task and the new progress. Caller holds the video row lock."""
-    if task.done_at is not None:
-        return False
-    task.done_at = timezone.now()
-    task.save(update_fields=["done_at"])
-    tasks = PipelineTask.objects.filter(video=video, generation=video.generation)
-    total = tasks.aggregate(s=Sum("weight"))["s"] or 1.0
-    done = tasks.exclude(done_at=None).aggregate(s=Sum("weight"))["s"] or 0.0
-    all_done = not tasks.filter(done_at=None).exists()
-    video.progress = 100 if all_done else min(99, int(100 * done / total))
-    fields = ["progress", "updated_at"]
-    if all_done:
-        video.processing_finished_at = timezone.now()
-        fields.append("processing_finished_at")
-        output_prefix, vid, gen = video.output_prefix, video.id, video.generation
-        transaction.on_commit(lambda: _cleanup(vid, gen, output_prefix))
-    video.save(update_fields=fields)
-    events.progress_changed(video)
-    return True
-
-
-def _cleanup(video_id: str, generation: int, output_prefix: str) -> None:
-    storage.delete_prefix(f"{output_prefix}work/")
-    encoding.remove_work_dir(video_id, generation)
-    logger.info("video processed", extra={"video": video_id, "generation": generation})
-
-
 # --- Step 2: the work units ------------------------------------------------------------------
-
-
-def _is_done(video: Video, **lookup) -> bool:
-    return (
-        PipelineTask.objects.filter(video=video, generation=video.generation, **lookup)
-        .exclude(done_at=None)
-        .exists()
-    )
 
 
 def _source(video: Video):
@@ -220,8 +162,8 @@ def chunk_step(video_id: str, generation: int, group: int, index: int) -> list[s
     """Encode one chunk. Returns the rungs left to package once its whole group is encoded,
     lowest first, for the caller to queue; a message redelivered after a crash between the
     commit and the queueing finds them again."""
-    video = _load(video_id, generation)
-    if _is_done(video, kind=TaskKind.CHUNK, group=group, index=index):
+    video = load_video(video_id, generation)
+    if is_done(video, kind=TaskKind.CHUNK, group=group, index=index):
         # A redelivered message (its worker died after this chunk): pick up what was left.
         return _packages_left(video, group)
     encoding.encode_chunk(
@@ -235,10 +177,10 @@ def chunk_step(video_id: str, generation: int, group: int, index: int) -> list[s
         fast_decode=_small_rungs_only(video, group),
     )
     with transaction.atomic():
-        video = _load(video_id, generation, lock=True)
-        if not _mark_done(video, _task(video, kind=TaskKind.CHUNK, group=group, index=index)):
+        video = load_video(video_id, generation, lock=True)
+        if not mark_done(video, lock_task(video, kind=TaskKind.CHUNK, group=group, index=index)):
             return []  # a duplicate job got there first
-        _poster_when_ready(video, chunk=(group, index))
+        posters.queue_when_ready(video, chunk=(group, index))
         # Decided under the row lock: exactly one job completes a group, and only it packages.
         return _packages_left(video, group)
 
@@ -253,8 +195,8 @@ def _packages_left(video: Video, group: int) -> list[str]:
 
 
 def audio_step(video_id: str, generation: int) -> None:
-    video = _load(video_id, generation)
-    if _is_done(video, kind=TaskKind.AUDIO):
+    video = load_video(video_id, generation)
+    if is_done(video, kind=TaskKind.AUDIO):
         return
     packaged = encoding.encode_audio(
         source=_source(video),
@@ -264,7 +206,7 @@ def audio_step(video_id: str, generation: int) -> None:
         segment_s=video.plan["segment_s"],
     )
     with transaction.atomic():
-        video = _load(video_id, generation, lock=True)
+        video = load_video(video_id, generation, lock=True)
         video.plan["audio"] = {
             "playlist": packaged.playlist,
             "init": packaged.init_segment,
@@ -274,13 +216,13 @@ def audio_step(video_id: str, generation: int) -> None:
             "average_bps": packaged.average_bps,
         }
         video.save(update_fields=["plan"])
-        if _mark_done(video, _task(video, kind=TaskKind.AUDIO)):
+        if mark_done(video, lock_task(video, kind=TaskKind.AUDIO)):
             _publish(video)
 
 
 def package_step(video_id: str, generation: int, rung_name: str) -> None:
-    video = _load(video_id, generation)
-    if _is_done(video, kind=TaskKind.PACKAGE, rung=rung_name):
+    video = load_video(video_id, generation)
+    if is_done(video, kind=TaskKind.PACKAGE, rung=rung_name):
         return
     rung = next(r for r in planning.rungs(video.plan) if r.name == rung_name)
     packaged, files = encoding.package_rung(
@@ -295,14 +237,14 @@ def package_step(video_id: str, generation: int, rung_name: str) -> None:
         segment_s=video.plan["segment_s"],
     )
     pictures = None
-    if rung_name == planning.rungs(video.plan)[0].name and not _is_done(
+    if rung_name == planning.rungs(video.plan)[0].name and not is_done(
         video, kind=TaskKind.THUMBNAILS
     ):
         pictures = encoding.make_pictures(
             rung=files, duration_s=video.duration, output_prefix=video.output_prefix
         )
     with transaction.atomic():
-        video = _load(video_id, generation, lock=True)
+        video = load_video(video_id, generation, lock=True)
         Rendition.objects.get_or_create(
             video=video,
             generation=generation,
@@ -325,68 +267,7 @@ def package_step(video_id: str, generation: int, rung_name: str) -> None:
                 video.poster, video.thumbnails = pictures.poster, pictures.sizes
             video.sprite_vtt = pictures.sprite_vtt
             video.save(update_fields=["plan", "poster", "thumbnails", "sprite_vtt"])
-            _mark_done(video, _task(video, kind=TaskKind.THUMBNAILS))
-            _poster_when_ready(video)
-        if _mark_done(video, _task(video, kind=TaskKind.PACKAGE, rung=rung_name)):
+            mark_done(video, lock_task(video, kind=TaskKind.THUMBNAILS))
+            posters.queue_when_ready(video)
+        if mark_done(video, lock_task(video, kind=TaskKind.PACKAGE, rung=rung_name)):
             _publish(video)
-
-
-# --- The sharp poster ------------------------------------------------------------------------
-# The lowest rung picks the poster's instant; the top rung's chunk showing that instant gives
-# a poster sharp on large screens. Whichever of the two finishes second queues this job
-# (decided under the row lock), so no job waits for the other.
-
-
-def _poster_chunk(video: Video) -> Chunk | None:
-    """The top rung's chunk that shows the poster, once the poster's instant is known."""
-    if "poster_at" not in video.plan:
-        return None
-    top_group = video.plan["rungs"][-1]["group"]
-    return planning.chunk_at(video.plan, video.plan["poster_at"], top_group)
-
-
-def _poster_ready(video: Video) -> bool:
-    chunk = _poster_chunk(video)
-    top_group = video.plan["rungs"][-1]["group"]
-    return chunk is not None and _is_done(
-        video, kind=TaskKind.CHUNK, group=top_group, index=chunk.index
-    )
-
-
-def _poster_when_ready(video: Video, *, chunk: tuple[int, int] | None = None) -> None:
-    """Caller holds the row lock and has just recorded the poster's instant, or the chunk
-    ``(group, index)``. Only the second of the two events queues the job: any other chunk
-    finishing while it runs would queue it again."""
-    from apps.videos import actors
-
-    if chunk is not None:
-        poster_chunk = _poster_chunk(video)
-        top_group = video.plan["rungs"][-1]["group"]
-        if poster_chunk is None or chunk != (top_group, poster_chunk.index):
-            return
-    pending = PipelineTask.objects.filter(
-        video=video, generation=video.generation, kind=TaskKind.POSTER, done_at=None
-    ).exists()
-    if pending and _poster_ready(video):
-        video_id, generation = video.id, video.generation
-        transaction.on_commit(lambda: actors.make_poster.send(video_id, generation))
-
-
-def poster_step(video_id: str, generation: int) -> None:
-    video = _load(video_id, generation)
-    if _is_done(video, kind=TaskKind.POSTER) or not _poster_ready(video):
-        return  # done, or queued early by a sweep: the step that completes it queues it again
-    chunk = _poster_chunk(video)
-    top = video.plan["rungs"][-1]["name"]
-    poster, sizes = encoding.make_poster_from_stored_chunk(
-        video_id=video_id,
-        generation=generation,
-        output_prefix=video.output_prefix,
-        stored_chunk=encoding.chunk_name(video.output_prefix, top, chunk.index),
-        at_s=max(0.0, video.plan["poster_at"] - chunk.start_s),
-    )
-    with transaction.atomic():
-        video = _load(video_id, generation, lock=True)
-        video.poster, video.thumbnails = poster, sizes
-        video.save(update_fields=["poster", "thumbnails"])
-        _mark_done(video, _task(video, kind=TaskKind.POSTER))

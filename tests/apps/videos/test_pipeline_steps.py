@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.files import File
 
-from apps.videos import actors, pipeline, services
+from apps.videos import actors, pipeline, posters, services
 from apps.videos import plan as planning
 from apps.videos.models import Video
 from tests.factories import CreatorFactory
@@ -52,7 +52,7 @@ def test_sharp_poster_is_queued_once_however_many_chunks_finish_after_it(
     for index in order:
         pipeline.chunk_step(video_id, 1, top_group, index)
         assert sent == [(video_id, 1)]
-    pipeline.poster_step(video_id, 1)
+    posters.poster_step(video_id, 1)
     video = Video.objects.get(pk=video_id)
     assert video.poster and video.progress < 100  # rungs above the lowest not packaged yet
 

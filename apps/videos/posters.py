@@ -1,0 +1,71 @@
+"""The sharp poster.
+
+The lowest rung picks the poster's instant; the top rung's chunk showing that instant gives
+a poster sharp on large screens. Whichever of the two finishes second queues this job
+(decided under the row lock), so no job waits for the other.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from apps.videos import encoding
+from apps.videos import plan as planning
+from apps.videos.models import PipelineTask, TaskKind, Video
+from apps.videos.tasks import is_done, load_video, lock_task, mark_done
+from media_pipeline.ladder import Chunk
+
+
+def poster_chunk(video: Video) -> Chunk | None:
+    """The top rung's chunk that shows the poster, once the poster's instant is known."""
+    if "poster_at" not in video.plan:
+        return None
+    top_group = video.plan["rungs"][-1]["group"]
+    return planning.chunk_at(video.plan, video.plan["poster_at"], top_group)
+
+
+def poster_ready(video: Video) -> bool:
+    chunk = poster_chunk(video)
+    top_group = video.plan["rungs"][-1]["group"]
+    return chunk is not None and is_done(
+        video, kind=TaskKind.CHUNK, group=top_group, index=chunk.index
+    )
+
+
+def queue_when_ready(video: Video, *, chunk: tuple[int, int] | None = None) -> None:
+    """Caller holds the row lock and has just recorded the poster's instant, or the chunk
+    ``(group, index)``. Only the second of the two events queues the job: any other chunk
+    finishing while it runs would queue it again."""
+    from apps.videos import actors
+
+    if chunk is not None:
+        showing = poster_chunk(video)
+        top_group = video.plan["rungs"][-1]["group"]
+        if showing is None or chunk != (top_group, showing.index):
+            return
+    pending = PipelineTask.objects.filter(
+        video=video, generation=video.generation, kind=TaskKind.POSTER, done_at=None
+    ).exists()
+    if pending and poster_ready(video):
+        video_id, generation = video.id, video.generation
+        transaction.on_commit(lambda: actors.make_poster.send(video_id, generation))
+
+
+def poster_step(video_id: str, generation: int) -> None:
+    video = load_video(video_id, generation)
+    if is_done(video, kind=TaskKind.POSTER) or not poster_ready(video):
+        return  # done, or queued early by a sweep: the step that completes it queues it again
+    chunk = poster_chunk(video)
+    top = video.plan["rungs"][-1]["name"]
+    poster, sizes = encoding.make_poster_from_stored_chunk(
+        video_id=video_id,
+        generation=generation,
+        output_prefix=video.output_prefix,
+        stored_chunk=encoding.chunk_name(video.output_prefix, top, chunk.index),
+        at_s=max(0.0, video.plan["poster_at"] - chunk.start_s),
+    )
+    with transaction.atomic():
+        video = load_video(video_id, generation, lock=True)
+        video.poster, video.thumbnails = poster, sizes
+        video.save(update_fields=["poster", "thumbnails"])
+        mark_done(video, lock_task(video, kind=TaskKind.POSTER))
