@@ -110,13 +110,14 @@ def chunk_encode_args(
     preset: str = "veryfast",
     threads: int = 0,
     video_stream: int = 0,
-    fast_decode: bool = False,
+    small_rungs: bool = False,
 ) -> list[str]:
     """Decode one chunk once and encode it into every rung (one MP4 per rung name).
 
-    ``fast_decode`` is for rungs a third of the source's size or less: it skips the decoder's
-    in-loop deblocking, invisible after such a downscale, and makes the first downscale an
-    area average; the decode and that scale are most of the cost of the small rungs.
+    ``small_rungs`` is for rungs a third of the source's size or less: the first downscale is
+    an area average, a third of bicubic's cost. The decode keeps its in-loop deblocking: skipping
+    it saves 13 % of the decode, but the error drifts until the next keyframe (30 dB instead of
+    38 dB at 144p from a 400 kb/s 480p source).
 
     Frame n of the output grid is the instant n/fps after the container's start, the same
     origin the audio encode uses, so chunks and audio share one timeline.
@@ -132,8 +133,6 @@ def chunk_encode_args(
         raise ValueError("Chunks must start on a GOP boundary.")
     seek, first = chunk_seek(chunk, demuxer)
     args = [ffmpeg, *untrusted_input(demuxer), "-copyts", "-start_at_zero"]
-    if fast_decode:
-        args += ["-skip_loop_filter", "all", "-flags2", "+fast"]
     if threads > 0:
         # The whole ffmpeg keeps to its share of the cores: the decoder and the filter graph
         # too, not only the encoders (a decoder left to itself starts one thread per core).
@@ -143,7 +142,7 @@ def chunk_encode_args(
     args += ["-i", _abs(source)]
     fps = f"{seg.fps.numerator}/{seg.fps.denominator}"
     head = f"[0:v:{video_stream}]fps=fps={fps}:start_time={first},setpts=PTS-STARTPTS[c]"
-    args += ["-filter_complex", ";".join([head, *_scale_cascade(rungs, fast_decode)])]
+    args += ["-filter_complex", ";".join([head, *_scale_cascade(rungs, small_rungs)])]
     gop = seg.gop_frames
     for i, rung in enumerate(rungs):
         args += ["-map", f"[v{i}]", "-an", "-sn", "-dn", "-frames:v", str(chunk.frames)]

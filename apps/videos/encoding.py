@@ -161,7 +161,7 @@ def encode_chunk(
     rungs: list[Rung],
     output_prefix: str,
     video_stream: int = 0,
-    fast_decode: bool = False,
+    small_rungs: bool = False,
 ) -> None:
     """One decode of the chunk feeds every rung of its group; each result goes to storage."""
     with tempfile.TemporaryDirectory(dir=source.parent) as tmp:
@@ -177,7 +177,7 @@ def encode_chunk(
             preset=settings.PIPELINE_PRESET,
             threads=ffmpeg_threads(),
             video_stream=video_stream,
-            fast_decode=fast_decode,
+            small_rungs=small_rungs,
         )
         pixels = sum(r.width * r.height for r in rungs)
         run_tool(

@@ -174,7 +174,7 @@ def chunk_step(video_id: str, generation: int, group: int, index: int) -> list[s
         rungs=planning.rungs(video.plan, group),
         output_prefix=video.output_prefix,
         video_stream=video.plan.get("video_stream", 0),
-        fast_decode=_small_rungs_only(video, group),
+        small_rungs=_small_rungs_only(video, group),
     )
     with transaction.atomic():
         video = load_video(video_id, generation, lock=True)

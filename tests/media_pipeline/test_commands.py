@@ -182,7 +182,7 @@ def test_frames_and_poster_args() -> None:
     assert _value(poster, "-frames:v") == "1"
 
 
-def test_fast_decode_skips_deblocking_and_area_scales_only_when_asked():
+def test_small_rungs_area_scale_only_when_asked_and_never_skip_deblocking():
     from fractions import Fraction
 
     from media_pipeline.commands import chunk_encode_args
@@ -195,11 +195,11 @@ def test_fast_decode_skips_deblocking_and_area_scales_only_when_asked():
         ffmpeg="ffmpeg", source="/in", demuxer="mov", chunk=chunk, seg=seg, rungs=[rung],
         outputs={"144p": "/out.mp4"},
     )  # fmt: skip
-    fast = chunk_encode_args(**common, fast_decode=True)
-    assert fast.index("-skip_loop_filter") < fast.index("-i")
-    assert "[c]scale=256:144:flags=area," in fast[fast.index("-filter_complex") + 1]
+    small = chunk_encode_args(**common, small_rungs=True)
+    assert "[c]scale=256:144:flags=area," in small[small.index("-filter_complex") + 1]
     plain = chunk_encode_args(**common)
-    assert "-skip_loop_filter" not in plain
+    for args in (small, plain):  # a skipped in-loop filter drifts until the next keyframe
+        assert "-skip_loop_filter" not in args and "-skip_frame" not in args
     assert "[c]scale=256:144:flags=bicubic," in plain[plain.index("-filter_complex") + 1]
 
 
