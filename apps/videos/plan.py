@@ -122,18 +122,22 @@ def _chunk_list(plan: dict, group: int | None) -> list[dict]:
 
 
 def chunks(plan: dict, group: int | None = None) -> list[Chunk]:
-    return [chunk(plan, i, group) for i in range(len(_chunk_list(plan, group)))]
+    return [_as_chunk(plan, c) for c in _chunk_list(plan, group)]
 
 
 def chunk_at(plan: dict, at_s: float, group: int | None = None) -> Chunk:
     """The group's chunk that shows the instant ``at_s``."""
     frame = int(at_s * Fraction(plan["fps"]))
-    starts = [c["start_frame"] for c in _chunk_list(plan, group)]
-    return chunk(plan, max(0, bisect.bisect_right(starts, frame) - 1), group)
+    listed = _chunk_list(plan, group)
+    starts = [c["start_frame"] for c in listed]
+    return _as_chunk(plan, listed[max(0, bisect.bisect_right(starts, frame) - 1)])
 
 
 def chunk(plan: dict, index: int, group: int | None = None) -> Chunk:
-    c = _chunk_list(plan, group)[index]
+    return _as_chunk(plan, _chunk_list(plan, group)[index])
+
+
+def _as_chunk(plan: dict, c: dict) -> Chunk:
     return Chunk(
         index=c["index"],
         start_frame=c["start_frame"],

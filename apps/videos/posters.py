@@ -16,20 +16,24 @@ from apps.videos.tasks import is_done, load_video, lock_task, mark_done
 from media_pipeline.ladder import Chunk
 
 
+def _top_group(video: Video) -> int:
+    return video.plan["rungs"][-1]["group"]
+
+
 def poster_chunk(video: Video) -> Chunk | None:
     """The top rung's chunk that shows the poster, once the poster's instant is known."""
     if "poster_at" not in video.plan:
         return None
-    top_group = video.plan["rungs"][-1]["group"]
-    return planning.chunk_at(video.plan, video.plan["poster_at"], top_group)
+    return planning.chunk_at(video.plan, video.plan["poster_at"], _top_group(video))
+
+
+def _encoded(video: Video, showing: Chunk) -> bool:
+    return is_done(video, kind=TaskKind.CHUNK, group=_top_group(video), index=showing.index)
 
 
 def poster_ready(video: Video) -> bool:
-    chunk = poster_chunk(video)
-    top_group = video.plan["rungs"][-1]["group"]
-    return chunk is not None and is_done(
-        video, kind=TaskKind.CHUNK, group=top_group, index=chunk.index
-    )
+    showing = poster_chunk(video)
+    return showing is not None and _encoded(video, showing)
 
 
 def queue_when_ready(video: Video, *, chunk: tuple[int, int] | None = None) -> None:
@@ -38,15 +42,13 @@ def queue_when_ready(video: Video, *, chunk: tuple[int, int] | None = None) -> N
     finishing while it runs would queue it again."""
     from apps.videos import actors
 
-    if chunk is not None:
-        showing = poster_chunk(video)
-        top_group = video.plan["rungs"][-1]["group"]
-        if showing is None or chunk != (top_group, showing.index):
-            return
+    showing = poster_chunk(video)
+    if showing is None or (chunk is not None and chunk != (_top_group(video), showing.index)):
+        return
     pending = PipelineTask.objects.filter(
         video=video, generation=video.generation, kind=TaskKind.POSTER, done_at=None
     ).exists()
-    if pending and poster_ready(video):
+    if pending and _encoded(video, showing):
         video_id, generation = video.id, video.generation
         transaction.on_commit(lambda: actors.make_poster.send(video_id, generation))
 

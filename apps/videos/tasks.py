@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from apps.videos import encoding, events, storage
@@ -50,10 +50,13 @@ def mark_done(video: Video, task: PipelineTask) -> bool:
         return False
     task.done_at = timezone.now()
     task.save(update_fields=["done_at"])
-    tasks = PipelineTask.objects.filter(video=video, generation=video.generation)
-    total = tasks.aggregate(s=Sum("weight"))["s"] or 1.0
-    done = tasks.exclude(done_at=None).aggregate(s=Sum("weight"))["s"] or 0.0
-    all_done = not tasks.filter(done_at=None).exists()
+    counts = PipelineTask.objects.filter(video=video, generation=video.generation).aggregate(
+        total=Sum("weight"),
+        done=Sum("weight", filter=Q(done_at__isnull=False)),
+        left=Count("pk", filter=Q(done_at=None)),
+    )
+    all_done = counts["left"] == 0
+    done, total = counts["done"] or 0.0, counts["total"] or 1.0
     video.progress = 100 if all_done else min(99, int(100 * done / total))
     fields = ["progress", "updated_at"]
     if all_done:

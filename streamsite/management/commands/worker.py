@@ -74,13 +74,13 @@ class Command(BaseCommand):
                 "--processes", str(count), "--threads", str(per_process), "--queues", *names,
             ]  # fmt: skip
             pool_env = dict(env)
-            if len(pools) > 1 and names == [CHUNK_QUEUE]:
-                pool_env[SHORT_JOB_POOL_ENV] = "1"
             if names == [CHUNK_QUEUE]:
                 # Prefetch counts the jobs in progress: one per thread means no extra held.
                 pool_env.setdefault("dramatiq_queue_prefetch", str(per_process))
                 # Each chunk's ffmpeg then takes its share of the cores (encoding.ffmpeg_threads).
                 pool_env.setdefault(CHUNK_JOBS_ENV, str(count * per_process))
+                if len(pools) > 1:
+                    pool_env[SHORT_JOB_POOL_ENV] = "1"
             self.stderr.write(f"starting {count} worker process(es): {' '.join(argv[2:])}")
             children.append(subprocess.Popen(argv, env=pool_env))
         sys.exit(_supervise(children))
