@@ -259,6 +259,16 @@ FFMPEG_BINARY = env_str("FFMPEG_BINARY") or None
 MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 4096)
 MAX_DURATION_S = env_int("MAX_DURATION_S", 14400)
 RTMP_PORT = env_int("RTMP_PORT", 1935)
+# --- Live (apps.live) ---
+RTMP_HOST = env_str("RTMP_HOST", "0.0.0.0")  # where `manage.py live_ingest` listens
+RTMP_PUBLIC_HOST = env_str("RTMP_PUBLIC_HOST", "")  # shown to creators; default: the site's host
+LIVE_SEGMENT_S = env_float("LIVE_SEGMENT_S", 1.0)  # contract: live segments <= 2 s
+LIVE_WINDOW_SEGMENTS = env_int("LIVE_WINDOW_SEGMENTS", 6)  # the sliding window, in segments
+LIVE_DVR_WINDOW_S = env_int("LIVE_DVR_WINDOW_S", 120)  # 0: no DVR, only the sliding window
+LIVE_MAX_RUNGS = env_int("LIVE_MAX_RUNGS", 3)
+LIVE_KEYFRAME_TIMEOUT_S = env_float("LIVE_KEYFRAME_TIMEOUT_S", 10.0)
+LIVE_HOOK_TOKEN = env_str("LIVE_HOOK_TOKEN", "")
+LIVE_HOOK_ALLOWED_IPS = env_list("LIVE_HOOK_ALLOWED_IPS", ["127.0.0.1", "::1"])
 PIPELINE_PRESET = env_str("PIPELINE_PRESET", "veryfast")
 PIPELINE_WORK_DIR = Path(env_str("PIPELINE_WORK_DIR") or "/tmp/streamsite-work")
 PIPELINE_SEGMENT_S = env_float("PIPELINE_SEGMENT_S", 4.0)

@@ -1,0 +1,13 @@
+"""Dramatiq actors of live streams: thin wrappers taking ids."""
+
+from __future__ import annotations
+
+import dramatiq
+
+from apps.live import recording
+
+
+@dramatiq.actor(queue_name="live", max_retries=3, time_limit=30 * 60_000, min_backoff=5_000)
+def live_finalize(stream_id: str) -> None:
+    """Turn an ended stream's recording into a normal video (idempotent)."""
+    recording.finalize(stream_id)

@@ -1,0 +1,43 @@
+"""Live API: create (creators), detail (anyone; the key for the owner only)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, status
+from rest_framework.permissions import IsAuthenticatedOrReadOnly
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from apps.live import selectors, services
+from apps.live.serializers import LiveCreateSerializer, LiveStreamSerializer
+
+
+class LiveCreateView(APIView):
+    permission_classes = [IsAuthenticatedOrReadOnly]
+    throttle_scope = "writes"
+    throttle_classes = [ScopedRateThrottle]
+
+    @extend_schema(request=LiveCreateSerializer, responses={201: LiveStreamSerializer})
+    def post(self, request):
+        data = LiveCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            stream = services.live_create(owner=request.user, **data.validated_data)
+        except DjangoPermissionDenied as exc:
+            raise exceptions.PermissionDenied(str(exc)) from exc
+        except DjangoValidationError as exc:
+            raise exceptions.ValidationError(exc.message_dict) from exc
+        body = LiveStreamSerializer(stream, context={"request": request}).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class LiveDetailView(APIView):
+    permission_classes = [IsAuthenticatedOrReadOnly]
+
+    @extend_schema(responses=LiveStreamSerializer)
+    def get(self, request, stream_id: str):
+        stream = selectors.live_get(stream_id=stream_id)
+        return Response(LiveStreamSerializer(stream, context={"request": request}).data)
