@@ -71,7 +71,8 @@ def parse_probe(ffprobe_json: str) -> LiveSource | str:
     if not (MIN_SIDE <= width <= MAX_WIDTH and MIN_SIDE <= height <= MAX_HEIGHT):
         limit = f"{MAX_WIDTH}x{MAX_HEIGHT}"
         return f"The resolution {width}x{height} is not supported (at most {limit})."
-    fps = _rate(video.get("avg_frame_rate")) or _rate(video.get("r_frame_rate")) or 30.0
+    # r_frame_rate first: FLV's average over a one-second probe is off (30.303 for 30).
+    fps = _rate(video.get("r_frame_rate")) or _rate(video.get("avg_frame_rate")) or 30.0
     if fps > MAX_FPS:
         return f"The frame rate {fps:g} is not supported (at most {MAX_FPS:g})."
     has_audio = any(s.get("codec_type") == "audio" for s in streams)
@@ -125,7 +126,9 @@ def transcode_args(
     fps = output_fps(source)
     gop = max(1, round(fps * segment_s))
     n = len(rungs)
-    chains = [f"[0:v]fps={fps:g},split={n}" + "".join(f"[s{i}]" for i in range(n))]
+    # Frames are dropped only above OUTPUT_MAX_FPS; otherwise the source's timing is kept.
+    rate = f"fps={fps:g}," if source.fps > OUTPUT_MAX_FPS else ""
+    chains = [f"[0:v]{rate}split={n}" + "".join(f"[s{i}]" for i in range(n))]
     chains += [f"[s{i}]scale={r.width}:{r.height}[v{i}]" for i, r in enumerate(rungs)]
     args = [
         ffmpeg, "-hide_banner", "-loglevel", "warning", "-nostats",

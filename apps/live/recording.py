@@ -16,7 +16,7 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
 
-from apps.live import services
+from apps.live import playlists, services
 from apps.live.models import LiveStatus, LiveStream
 from apps.videos import services as video_services
 from media_pipeline import live as live_args
@@ -31,6 +31,7 @@ def finalize(stream_id: str) -> str | None:
         stream = LiveStream.objects.select_for_update().get(pk=stream_id)
         if stream.status != LiveStatus.ENDED or stream.recording_video_id:
             return stream.recording_video_id
+        playlists.seal(stream)
         if stream.publisher_connected or not stream.recording_parts:
             return None
         settings.PIPELINE_WORK_DIR.mkdir(parents=True, exist_ok=True)

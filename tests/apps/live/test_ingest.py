@@ -1,0 +1,104 @@
+"""A real RTMP client (ffmpeg) against the real ingest: keys, the live ladder, the recording."""
+
+from __future__ import annotations
+
+import re
+import socket
+import time
+
+import pytest
+from django.core.files.storage import default_storage
+
+from apps.live import services
+from apps.live.models import LiveStream
+from tests.apps.live.conftest import publish
+
+pytestmark = [pytest.mark.pipeline, pytest.mark.postgres]
+
+
+def _wait(predicate, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def _playlist(stream: LiveStream, rung: str) -> str:
+    name = f"{stream.storage_prefix}hls/{rung}/index.m3u8"
+    if not default_storage.exists(name):
+        return ""
+    with default_storage.open(name, "rb") as fh:
+        return fh.read().decode()
+
+
+def _last_sequence(text: str) -> int:
+    numbers = [int(n) for n in re.findall(r"seg_(\d+)\.ts", text)]
+    return max(numbers) if numbers else -1
+
+
+def test_wrong_key_and_garbage_are_refused_and_the_ingest_keeps_serving(ingest, creator):
+    stream = services.live_create(owner=creator, title="Still here")
+    wrong = publish(f"{ingest.url}/not-a-key", seconds=3)
+    _, err = wrong.communicate(timeout=60)
+    assert wrong.returncode != 0 and b"Unknown stream key" in err
+    # Malformed RTMP: a handshake of garbage, then a hang-up.
+    with socket.create_connection(("127.0.0.1", ingest.port), timeout=5) as sock:
+        sock.sendall(b"\x03" + b"\xff" * 4000)
+    encoder = publish(f"{ingest.url}/{stream.stream_key}", seconds=4)
+    assert encoder.wait(timeout=60) == 0
+    stream.refresh_from_db()
+    assert stream.status == "live" and stream.rungs
+    assert _last_sequence(_playlist(stream, "180p")) >= 1
+
+
+def test_a_second_publisher_on_a_live_key_is_refused(ingest, creator):
+    stream = services.live_create(owner=creator, title="One at a time")
+    first = publish(f"{ingest.url}/{stream.stream_key}", seconds=8)
+    _wait(lambda: LiveStream.objects.get(pk=stream.pk).publisher_connected, 30, "first publisher")
+    second = publish(f"{ingest.url}/{stream.stream_key}", seconds=3)
+    _, err = second.communicate(timeout=60)
+    assert second.returncode != 0 and b"already live" in err
+    assert first.wait(timeout=60) == 0
+
+
+def test_a_stream_that_is_not_video_is_ended_with_a_reason(ingest, creator, settings):
+    settings.LIVE_KEYFRAME_TIMEOUT_S = 3
+    stream = services.live_create(owner=creator, title="Radio")
+    radio = publish(f"{ingest.url}/{stream.stream_key}", seconds=12, video=False)
+    radio.wait(timeout=60)
+    stream = _wait(
+        lambda: LiveStream.objects.filter(pk=stream.pk, status="ended").first(), 30, "the end"
+    )
+    assert stream.end_reason == "The stream has no video."
+
+
+def test_publish_live_ladder_then_the_recording_becomes_a_video(ingest, creator, pipeline_worker):
+    from tests.fixtures.pipeline import wait_for_video
+
+    stream = services.live_create(owner=creator, title="Twenty seconds")
+    encoder = publish(f"{ingest.url}/{stream.stream_key}", seconds=20)
+    first = _wait(lambda: _playlist(stream, "180p"), 30, "the live playlist")
+    assert "#EXT-X-PROGRAM-DATE-TIME" in first and "#EXT-X-ENDLIST" not in first
+    durations = [float(d) for d in re.findall(r"#EXTINF:([\d.]+)", first)]
+    assert durations and max(durations) <= 2.0
+    _wait(lambda: _last_sequence(_playlist(stream, "180p")) >= _last_sequence(first) + 3, 30,
+          "the playlist to grow")  # fmt: skip
+    master = default_storage.open(stream.master_name).read().decode()
+    assert "180p/index.m3u8" in master and "RESOLUTION=320x180" in master
+    assert "1080p" not in master and "720p" not in master
+    assert encoder.wait(timeout=90) == 0
+    # Let the ingest release the key, then the creator ends the stream in the studio.
+    _wait(lambda: not LiveStream.objects.get(pk=stream.pk).publisher_connected, 30, "release")
+    services.live_end(stream_id=stream.id, by=creator)
+    stream = _wait(
+        lambda: LiveStream.objects.filter(pk=stream.pk, recording_video__isnull=False).first(),
+        120,
+        "the recording's video",
+    )
+    video = wait_for_video(stream.recording_video_id, timeout=300)
+    assert video.status == "ready" and video.owner == creator
+    assert 17 <= video.duration <= 23
+    assert "#EXT-X-ENDLIST" in _playlist(stream, "180p")
