@@ -102,3 +102,33 @@ def test_publish_live_ladder_then_the_recording_becomes_a_video(ingest, creator,
     assert video.status == "ready" and video.owner == creator
     assert 17 <= video.duration <= 23
     assert "#EXT-X-ENDLIST" in _playlist(stream, "180p")
+
+
+def test_a_publisher_back_within_the_grace_continues_the_same_stream(ingest, creator):
+    stream = services.live_create(owner=creator, title="Flaky wifi")
+    assert publish(f"{ingest.url}/{stream.stream_key}", seconds=4).wait(timeout=60) == 0
+    _wait(lambda: not LiveStream.objects.get(pk=stream.pk).publisher_connected, 30, "release")
+    before = _last_sequence(_playlist(stream, "180p"))
+    assert publish(f"{ingest.url}/{stream.stream_key}", seconds=4).wait(timeout=60) == 0
+    _wait(lambda: not LiveStream.objects.get(pk=stream.pk).publisher_connected, 30, "release")
+    stream.refresh_from_db()
+    assert stream.status == "live" and stream.publisher_session == 2
+    after = _playlist(stream, "180p")
+    assert "#EXT-X-DISCONTINUITY" in after and _last_sequence(after) > before + 1
+    assert len(stream.recording_parts) == 2
+
+
+def test_a_dead_encoder_is_restarted_and_the_stream_recovers(ingest, creator):
+    from media_pipeline.run import kill_group
+
+    stream = services.live_create(owner=creator, title="Crashy")
+    encoder = publish(f"{ingest.url}/{stream.stream_key}", seconds=16)
+    _wait(lambda: _last_sequence(_playlist(stream, "180p")) >= 1, 30, "the first segments")
+    transcoder = ingest.server.publishers[stream.id].transcoder
+    killed = transcoder.proc.pid
+    kill_group(killed)
+    at_kill = _last_sequence(_playlist(stream, "180p"))
+    _wait(lambda: transcoder.proc.pid != killed and transcoder.alive, 20, "a new encoder")
+    _wait(lambda: _last_sequence(_playlist(stream, "180p")) >= at_kill + 3, 30, "new segments")
+    assert encoder.wait(timeout=60) == 0
+    assert LiveStream.objects.get(pk=stream.pk).status == "live"
