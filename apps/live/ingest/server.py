@@ -34,8 +34,9 @@ from apps.live import services
 from apps.live.ingest import flv
 from apps.live.ingest.publisher import HEARTBEAT_S, Publisher, PublisherEnded
 
-# pyrtmp configures DEBUG logging for itself on import; its per-message chatter is not ours.
-logging.getLogger("pyrtmp").setLevel(logging.WARNING)
+# pyrtmp configures DEBUG logging for itself on import and warns about every command it does
+# not model (OBS and ffmpeg send releaseStream, FCPublish); its chatter is not ours.
+logging.getLogger("pyrtmp").setLevel(logging.ERROR)
 logger = logging.getLogger(__name__)
 
 HANDSHAKE_TIMEOUT_S = 10

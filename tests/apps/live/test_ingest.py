@@ -11,7 +11,7 @@ from django.core.files.storage import default_storage
 
 from apps.live import services
 from apps.live.models import LiveStream
-from tests.apps.live.conftest import publish
+from tests.fixtures.live_ingest import publish
 
 pytestmark = [pytest.mark.pipeline, pytest.mark.postgres]
 
@@ -132,3 +132,21 @@ def test_a_dead_encoder_is_restarted_and_the_stream_recovers(ingest, creator):
     _wait(lambda: _last_sequence(_playlist(stream, "180p")) >= at_kill + 3, 30, "new segments")
     assert encoder.wait(timeout=60) == 0
     assert LiveStream.objects.get(pk=stream.pk).status == "live"
+
+
+@pytest.mark.parametrize(
+    ("size", "extra", "reason"),
+    [
+        ("4000x16", [], "The resolution 4000x16 is not supported"),
+        ("64x64", ["-r", "200"], "The frame rate 200 is not supported"),
+    ],
+)
+def test_absurd_sources_are_ended_with_a_reason(ingest, creator, size, extra, reason):
+    stream = services.live_create(owner=creator, title="Odd")
+    encoder = publish(f"{ingest.url}/{stream.stream_key}", seconds=6, size=size, extra=extra)
+    encoder.communicate(timeout=60)
+    stream = _wait(
+        lambda: LiveStream.objects.filter(pk=stream.pk, status="ended").first(), 30, "the end"
+    )
+    assert stream.end_reason.startswith(reason)
+    assert not default_storage.exists(stream.master_name)

@@ -1,0 +1,61 @@
+"""A live stream in a real Chromium: the page waits, starts by itself when ffmpeg goes live,
+plays with hls.js close to the live edge, offers the Quality menu, and points to the end."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from apps.live import services
+from tests.factories import CreatorFactory
+from tests.fixtures.live_ingest import publish
+
+pytestmark = [pytest.mark.browser, pytest.mark.pipeline]
+
+PLAYER = "document.getElementById('player')"
+
+
+def test_live_page_starts_by_itself_and_plays_live(page, ingest):
+    creator = CreatorFactory()
+    stream = services.live_create(owner=creator, title="Browser live")
+    page.goto(f"/live/{stream.id}/")
+    expect(page.get_by_text("has not started yet")).to_be_visible()
+
+    encoder = publish(f"{ingest.url}/{stream.stream_key}", seconds=25)
+    try:
+        badge = page.locator("[data-live-badge]")
+        expect(badge).to_be_visible(timeout=30_000)
+        expect(page.get_by_text("has not started yet")).to_be_hidden()
+        # Playing, and moving: the playhead advances by itself, in the live window.
+        page.wait_for_function(
+            f"() => {PLAYER}.currentTime > 2 && !{PLAYER}.paused", timeout=30_000
+        )
+        first = page.evaluate(f"() => {PLAYER}.currentTime")
+        page.wait_for_function(f"() => {PLAYER}.currentTime > {first} + 2", timeout=15_000)
+        latency = page.evaluate("() => window.streamsitePlayer.latency")
+        assert 0 < latency < 10
+        assert (
+            page.evaluate(
+                "() => window.streamsitePlayer.levels[window.streamsitePlayer.currentLevel].details.live"
+            )
+            is True
+        )
+        quality = page.get_by_label("Quality")
+        expect(quality).to_be_visible()
+        assert quality.locator("option").all_inner_texts() == ["Auto", "180p", "144p"]
+        quality.select_option(label="144p")
+        page.wait_for_function(f"() => {PLAYER}.videoHeight === 144", timeout=15_000)
+        # Paused a while, the viewer is behind: "Go to live" appears and brings them back.
+        page.evaluate(f"() => {PLAYER}.pause()")
+        go_live = page.get_by_role("button", name="Go to live")
+        expect(go_live).to_be_visible()
+        page.wait_for_timeout(2500)
+        go_live.click()
+        page.wait_for_function(
+            f"() => !{PLAYER}.paused && window.streamsitePlayer.latency < 5", timeout=15_000
+        )
+    finally:
+        encoder.kill()
+        encoder.wait()
+    services.live_end(stream_id=stream.id, by=creator)
+    expect(page.get_by_text("This live stream has ended.")).to_be_visible(timeout=15_000)
