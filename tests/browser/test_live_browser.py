@@ -34,12 +34,8 @@ def test_live_page_starts_by_itself_and_plays_live(page, ingest):
         page.wait_for_function(f"() => {PLAYER}.currentTime > {first} + 2", timeout=15_000)
         latency = page.evaluate("() => window.streamsitePlayer.latency")
         assert 0 < latency < 10
-        assert (
-            page.evaluate(
-                "() => window.streamsitePlayer.levels[window.streamsitePlayer.currentLevel].details.live"
-            )
-            is True
-        )
+        playing_level = "window.streamsitePlayer.levels[window.streamsitePlayer.currentLevel]"
+        assert page.evaluate(f"() => {playing_level}.details.live") is True
         quality = page.get_by_label("Quality")
         expect(quality).to_be_visible()
         assert quality.locator("option").all_inner_texts() == ["Auto", "180p", "144p"]
