@@ -1,7 +1,10 @@
 """The key check for an external RTMP front end (nginx-rtmp's on_publish / on_publish_done).
 
-nginx-rtmp accepts a publisher on a 2xx answer and drops it on a 4xx. Callers are trusted by
-address (LIVE_HOOK_ALLOWED_IPS, loopback by default) or a shared token (LIVE_HOOK_TOKEN).
+nginx-rtmp accepts a publisher on a 2xx answer and drops it on a 4xx. It relays accepted
+streams to `manage.py live_ingest` (deploy/nginx-rtmp.conf), which claims the key, encodes,
+records and releases it; so on_publish only checks, and on_publish_done only acknowledges.
+Callers are trusted by address (LIVE_HOOK_ALLOWED_IPS, loopback by default) or a shared token
+(LIVE_HOOK_TOKEN).
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ def on_publish(request: HttpRequest) -> HttpResponse:
     if not _trusted(request):
         return HttpResponse("Forbidden.", status=403)
     try:
-        services.live_publish_begin(stream_key=request.POST.get("name", ""))
+        services.live_publish_check(stream_key=request.POST.get("name", ""))
     except services.PublishRefused as refused:
         return HttpResponse(str(refused), status=403, content_type="text/plain")
     return HttpResponse("OK", content_type="text/plain")
@@ -41,10 +44,10 @@ def on_publish(request: HttpRequest) -> HttpResponse:
 @csrf_exempt
 @require_POST
 def on_publish_done(request: HttpRequest) -> HttpResponse:
+    """Acknowledged only: the relayed connection's end releases the key in the ingest, and a
+    reconnect within the grace continues the stream."""
     if not _trusted(request):
         return HttpResponse("Forbidden.", status=403)
-    stream = LiveStream.objects.filter(stream_key=request.POST.get("name", "")).first()
-    if stream is None:
+    if not LiveStream.objects.filter(stream_key=request.POST.get("name", "")).exists():
         return HttpResponse("Unknown stream key.", status=404, content_type="text/plain")
-    services.live_publish_end(stream_id=stream.id, session=stream.publisher_session)
     return HttpResponse("OK", content_type="text/plain")

@@ -107,6 +107,28 @@ def live_end(*, stream_id: str, by: User, reason: str = "Ended by the creator.")
     return stream
 
 
+def _refuse(stream: LiveStream | None, stream_key: str, now: datetime) -> None:
+    if stream is None or not stream_key:
+        raise PublishRefused("Unknown stream key.")
+    if stream.status == LiveStatus.ENDED:
+        raise PublishRefused("This live stream has ended.")
+    heartbeat = stream.publisher_heartbeat_at
+    if (
+        stream.publisher_connected
+        and heartbeat
+        and now - heartbeat < timedelta(seconds=HEARTBEAT_STALE_S)
+    ):
+        raise PublishRefused("Another encoder is already live on this key.")
+
+
+def live_publish_check(*, stream_key: str) -> str:
+    """The same rules as live_publish_begin without claiming the key: for a front end
+    (nginx-rtmp's on_publish) that relays accepted streams to the ingest, which claims it."""
+    stream = LiveStream.objects.filter(stream_key=stream_key).first()
+    _refuse(stream, stream_key, timezone.now())
+    return stream.id
+
+
 def live_publish_begin(*, stream_key: str) -> tuple[str, int, bool]:
     """Authenticate a publisher before any media is taken: (stream id, session, resumed).
 
@@ -115,17 +137,7 @@ def live_publish_begin(*, stream_key: str) -> tuple[str, int, bool]:
     now = timezone.now()
     with transaction.atomic():
         stream = LiveStream.objects.select_for_update().filter(stream_key=stream_key).first()
-        if stream is None or not stream_key:
-            raise PublishRefused("Unknown stream key.")
-        if stream.status == LiveStatus.ENDED:
-            raise PublishRefused("This live stream has ended.")
-        heartbeat = stream.publisher_heartbeat_at
-        if (
-            stream.publisher_connected
-            and heartbeat
-            and now - heartbeat < timedelta(seconds=HEARTBEAT_STALE_S)
-        ):
-            raise PublishRefused("Another encoder is already live on this key.")
+        _refuse(stream, stream_key, now)
         resumed = stream.status == LiveStatus.LIVE
         if resumed and not stream.publisher_connected and stream.disconnected_at:
             if now - stream.disconnected_at > timedelta(seconds=RECONNECT_GRACE_S):

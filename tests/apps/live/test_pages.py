@@ -58,18 +58,25 @@ def test_home_has_a_live_now_row_only_while_live(client, creator):
 def test_nginx_rtmp_hooks_accept_with_2xx_and_refuse_with_4xx(client, creator, settings):
     stream = services.live_create(owner=creator, title="Via nginx")
     refused = client.post("/live-hooks/on_publish", {"name": "nope", "app": "live"})
-    assert refused.status_code == 403
+    assert refused.status_code == 403 and b"Unknown stream key" in refused.content
     assert client.post("/live-hooks/on_publish", {"name": stream.stream_key}).status_code == 200
+    # The check does not claim the key: the ingest the stream is relayed to does.
+    assert not LiveStream.objects.get(pk=stream.pk).publisher_connected
+    services.live_publish_begin(stream_key=stream.stream_key)
     second = client.post("/live-hooks/on_publish", {"name": stream.stream_key})
-    assert second.status_code == 403
+    assert second.status_code == 403 and b"already live" in second.content
     assert (
         client.post("/live-hooks/on_publish_done", {"name": stream.stream_key}).status_code == 200
     )
-    assert not LiveStream.objects.get(pk=stream.pk).publisher_connected
+    assert client.post("/live-hooks/on_publish_done", {"name": "nope"}).status_code == 404
+    services.live_end(stream_id=stream.id, by=creator)
+    ended = client.post("/live-hooks/on_publish", {"name": stream.stream_key})
+    assert ended.status_code == 403 and b"ended" in ended.content
+    other = services.live_create(owner=creator, title="Token")
     settings.LIVE_HOOK_ALLOWED_IPS = []
-    assert client.post("/live-hooks/on_publish", {"name": stream.stream_key}).status_code == 403
+    assert client.post("/live-hooks/on_publish", {"name": other.stream_key}).status_code == 403
     settings.LIVE_HOOK_TOKEN = "s3cret"
-    ok = client.post("/live-hooks/on_publish?token=s3cret", {"name": stream.stream_key})
+    ok = client.post("/live-hooks/on_publish?token=s3cret", {"name": other.stream_key})
     assert ok.status_code == 200
 
 
