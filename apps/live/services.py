@@ -171,7 +171,7 @@ def live_publish_heartbeat(
 
 def live_publish_end(
     *, stream_id: str, session: int, recording_part: str = "", fatal_reason: str = ""
-) -> None:
+) -> str:
     """A publisher's connection is over. `fatal_reason` (a hostile or broken publisher) ends
     the stream; otherwise the key may come back within RECONNECT_GRACE_S."""
     with transaction.atomic():
@@ -187,6 +187,7 @@ def live_publish_end(
         elif stream.status == LiveStatus.ENDED and not stream.publisher_connected:
             _enqueue_finalize(stream.id)
     logger.info("live publisher gone", extra={"stream": stream_id, "reason": fatal_reason})
+    return stream.status
 
 
 def live_end_abandoned(*, older_than_s: float = RECONNECT_GRACE_S) -> list[str]:

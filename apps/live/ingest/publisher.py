@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import logging
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -24,6 +25,7 @@ from apps.live import services
 from apps.live.ingest import flv
 from apps.live.ingest.syncer import Syncer, restore_playlists
 from apps.live.ingest.transcoder import Transcoder, TranscoderFailed, work_dir
+from apps.live.models import LiveStatus
 from media_pipeline import live
 from media_pipeline.run import ToolError, find_ffmpeg, find_ffprobe, run_tool
 
@@ -50,6 +52,9 @@ class Publisher:
         self.probe_buffer: list[bytes] = []
         self.probe_bytes = 0
         self.first_key_ts: int | None = None
+        # Wall time the first keyframe arrived: the origin of the stream's media clock (the
+        # latency benchmark maps segments back to their publication with it).
+        self.first_key_wall: float | None = None
         self.video_seen = False
         self.config_tags: dict[int, bytes] = {}  # kind -> the latest sequence header tag
         self.base = work_dir(settings.PIPELINE_WORK_DIR, stream_id)
@@ -99,6 +104,7 @@ class Publisher:
                 # Before the first keyframe only the sequence headers are worth keeping.
                 return
             self.first_key_ts = timestamp
+            self.first_key_wall = time.time()
         self.probe_buffer.append(data)
         self.probe_bytes += len(data)
         enough_media = timestamp - self.first_key_ts >= PROBE_MEDIA_MS
@@ -153,7 +159,7 @@ class Publisher:
         master = live.master_playlist(
             self.rungs, fps=live.output_fps(source), has_audio=source.has_audio
         )
-        await asyncio.to_thread(self.syncer.write_text, "master.m3u8", master)
+        self.syncer.set_master(master, names)
         await sync_to_async(services.live_publish_heartbeat)(
             stream_id=self.stream_id,
             session=self.session,
@@ -235,9 +241,12 @@ class Publisher:
         if self.first_key_ts is not None:
             part = await asyncio.to_thread(self._store_recording)
         self.recording_path.unlink(missing_ok=True)
-        await sync_to_async(services.live_publish_end)(
+        status = await sync_to_async(services.live_publish_end)(
             stream_id=self.stream_id, session=self.session, recording_part=part, fatal_reason=reason
         )
+        if status == LiveStatus.ENDED:
+            # Everything is in storage; a reconnect is refused, so the local copy has no use.
+            await asyncio.to_thread(shutil.rmtree, self.base, True)
 
     def _store_recording(self) -> str:
         name = f"live/{self.stream_id}/recording/part-{self.session:04d}.flv"

@@ -11,9 +11,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import shutil
 
 from asgiref.sync import sync_to_async
 from bitstring import BitStream
+from django.conf import settings
 from django.db import connections
 from pyrtmp import StreamClosedException
 from pyrtmp.amf.serializers import AMF0Serializer
@@ -205,7 +207,10 @@ class IngestServer:
         """End streams abandoned past the reconnect grace (also those of a dead ingest)."""
         while True:
             try:
-                await sync_to_async(services.live_end_abandoned)()
+                for stream_id in await sync_to_async(services.live_end_abandoned)():
+                    if stream_id not in self.publishers:
+                        base = settings.PIPELINE_WORK_DIR / "live" / stream_id
+                        await asyncio.to_thread(shutil.rmtree, base, True)
             except Exception as exc:  # noqa: BLE001 - the database may be away; try again
                 logger.warning("live sweep failed", extra={"error": repr(exc)[:300]})
             await asyncio.sleep(every_s)

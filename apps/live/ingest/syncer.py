@@ -36,6 +36,9 @@ class Syncer:
         self.playlists: dict[str, str] = {}
         # Wall time each segment reached storage (the latency benchmark reads it).
         self.published_at: dict[str, float] = {}
+        # The master playlist waits until every rung it names has a playlist in storage:
+        # a player reading it earlier would get 404s for the rungs.
+        self.master: tuple[str, list[str]] | None = None
 
     def sync_once(self) -> int:
         """One pass over every rung directory; returns how many segments were uploaded."""
@@ -63,7 +66,14 @@ class Syncer:
                 _save(f"{self.prefix}{rung}/index.m3u8", playlist.encode())
                 self.playlists[rung] = playlist
             self._forget_rotated(rung, rung_dir, playlist)
+        if self.master is not None and all(r in self.playlists for r in self.master[1]):
+            self.write_text("master.m3u8", self.master[0])
+            self.master = None
         return count
+
+    def set_master(self, text: str, rungs: list[str]) -> None:
+        """Publish `text` as master.m3u8 as soon as each of `rungs` has a stored playlist."""
+        self.master = (text, rungs)
 
     def _forget_rotated(self, rung: str, rung_dir: Path, playlist: str) -> None:
         listed = set(_segments_named(playlist))
