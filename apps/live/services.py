@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from apps.live import events
 from apps.live.models import LiveStatus, LiveStream, new_stream_key
 from apps.users.models import User
 from apps.users.selectors import user_is_creator
@@ -93,6 +94,7 @@ def _end(stream: LiveStream, reason: str) -> None:
     stream.ended_at = timezone.now()
     stream.end_reason = reason[:300]
     stream.save()
+    events.status_changed(stream)
     if not stream.publisher_connected:
         _enqueue_finalize(stream.id)
 
@@ -150,6 +152,8 @@ def live_publish_begin(*, stream_key: str) -> tuple[str, int, bool]:
         stream.publisher_heartbeat_at = now
         stream.disconnected_at = None
         stream.save()
+        if not resumed:
+            events.status_changed(stream)
     logger.info("live publish", extra={"stream": stream.id, "resumed": resumed})
     return stream.id, stream.publisher_session, resumed
 
@@ -217,6 +221,8 @@ def live_end_abandoned(*, older_than_s: float = RECONNECT_GRACE_S) -> list[str]:
 
 
 def live_recording_attach(*, stream_id: str, video_id: str) -> None:
-    LiveStream.objects.filter(pk=stream_id, recording_video__isnull=True).update(
+    attached = LiveStream.objects.filter(pk=stream_id, recording_video__isnull=True).update(
         recording_video_id=video_id, updated_at=timezone.now()
     )
+    if attached:
+        events.status_changed(LiveStream.objects.get(pk=stream_id))

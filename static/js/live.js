@@ -122,15 +122,37 @@
     video.addEventListener(name, renderPosition);
   });
 
+  function apply(body) {
+    status = body.status;
+    page.dataset.status = status;
+    if (status === "live") start();
+    if (status === "ended") showEnded(body.recording);
+  }
+
+  // Pushed changes and the viewer count; the poll below also works without them.
+  function listen() {
+    const scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
+    const socket = new WebSocket(scheme + window.location.host + "/ws/live/" +
+      encodeURIComponent(page.dataset.streamId) + "/");
+    socket.addEventListener("message", function (message) {
+      let data;
+      try { data = JSON.parse(message.data); } catch (err) { return; }
+      if (data.type === "viewers") {
+        $("[data-viewers]").textContent = data.count + " watching";
+      } else if (data.type === "status") {
+        apply(data);
+      }
+    });
+    socket.addEventListener("close", function (event) {
+      if (event.code !== 4404) window.setTimeout(listen, 5000);
+    });
+  }
+
   function poll() {
     fetch(page.dataset.api, { headers: { Accept: "application/json" }, credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (body) {
-        if (!body) return;
-        status = body.status;
-        page.dataset.status = status;
-        if (status === "live") start();
-        if (status === "ended") showEnded(body.recording);
+        if (body) apply(body);
       })
       .catch(function () {})
       .finally(function () {
@@ -141,5 +163,6 @@
   }
 
   if (status === "live") start();
+  listen();
   poll();
 })();

@@ -36,6 +36,7 @@ def test_live_page_starts_by_itself_and_plays_live(page, ingest):
         assert 0 < latency < 10
         playing_level = "window.streamsitePlayer.levels[window.streamsitePlayer.currentLevel]"
         assert page.evaluate(f"() => {playing_level}.details.live") is True
+        expect(page.locator("[data-viewers]")).to_have_text("1 watching")
         quality = page.get_by_label("Quality")
         expect(quality).to_be_visible()
         assert quality.locator("option").all_inner_texts() == ["Auto", "180p", "144p"]
