@@ -96,7 +96,9 @@ class Transcoder:
         if proc.returncode is None:
             kill_group(proc.pid)
             await proc.wait()
-        for task in self._readers:
+        # The readers end at the pipes' EOF, which lets asyncio close the process transport.
+        _, pending = await asyncio.wait(self._readers, timeout=5) if self._readers else ((), ())
+        for task in pending:
             task.cancel()
         self._readers = []
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 import socket
+import subprocess
 import time
 
 import pytest
 from django.core.files.storage import default_storage
 
-from apps.live import services
+from apps.live import recording, services
 from apps.live.models import LiveStream
+from apps.videos.models import Video
 from tests.fixtures.live_ingest import publish
 
 pytestmark = [pytest.mark.pipeline, pytest.mark.postgres]
@@ -104,7 +106,9 @@ def test_publish_live_ladder_then_the_recording_becomes_a_video(ingest, creator,
     assert "#EXT-X-ENDLIST" in _playlist(stream, "180p")
 
 
-def test_a_publisher_back_within_the_grace_continues_the_same_stream(ingest, creator):
+def test_a_publisher_back_within_the_grace_continues_the_same_stream(
+    ingest, creator, no_workers, tmp_path
+):
     stream = services.live_create(owner=creator, title="Flaky wifi")
     assert publish(f"{ingest.url}/{stream.stream_key}", seconds=4).wait(timeout=60) == 0
     _wait(lambda: not LiveStream.objects.get(pk=stream.pk).publisher_connected, 30, "release")
@@ -116,6 +120,20 @@ def test_a_publisher_back_within_the_grace_continues_the_same_stream(ingest, cre
     after = _playlist(stream, "180p")
     assert "#EXT-X-DISCONTINUITY" in after and _last_sequence(after) > before + 1
     assert len(stream.recording_parts) == 2
+    # Both connections make one recording (joined without re-encoding), handed to the pipeline.
+    services.live_end(stream_id=stream.id, by=creator)
+    video_id = recording.finalize(stream.id)
+    assert recording.finalize(stream.id) == video_id  # idempotent
+    video = Video.objects.get(pk=video_id)
+    assert video.owner == creator and video.title == "Flaky wifi" and video.status == "uploaded"
+    with default_storage.open(video.source, "rb") as fh:
+        local = tmp_path / "recording.mp4"
+        local.write_bytes(fh.read())
+    probe = subprocess.run(
+        ["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0",
+         str(local)], capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert 7 <= float(probe.stdout) <= 9.5
 
 
 def test_a_dead_encoder_is_restarted_and_the_stream_recovers(ingest, creator):

@@ -1,0 +1,56 @@
+"""What a publisher sends, judged before an encoder starts: codecs and keyframes."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from apps.live.ingest import flv
+from apps.live.ingest.publisher import Publisher, PublisherEnded
+
+AVC_INTER = bytes([0x27, 0x01, 0, 0, 0]) + b"\x00" * 200  # frame type 2, AVC, NALU
+AVC_CONFIG = bytes([0x17, 0x00, 0, 0, 0]) + b"\x01\x64\x00\x1f"
+
+
+@pytest.fixture
+def publisher(settings, tmp_path):
+    settings.PIPELINE_WORK_DIR = tmp_path
+    settings.LIVE_KEYFRAME_TIMEOUT_S = 0
+    made = Publisher(stream_id="s1", session=1, resumed=False)
+    yield made
+    made.recording.close()
+
+
+def test_a_publisher_that_never_sends_a_keyframe_is_ended_with_a_reason(publisher):
+    async def scenario():
+        await publisher.on_media(flv.VIDEO, 0, AVC_CONFIG)
+        for n in range(30):
+            await publisher.on_media(flv.VIDEO, n * 33, AVC_INTER)
+        assert publisher.state == "probing" and publisher.transcoder is None
+        with pytest.raises(PublisherEnded, match="No keyframe"):
+            publisher.check_deadlines()
+
+    asyncio.run(scenario())
+
+
+def test_video_that_is_not_h264_is_refused_at_its_first_frame(publisher):
+    sorenson = bytes([0x12]) + b"\x00" * 100  # keyframe, codec id 2 (Sorenson H.263)
+    with pytest.raises(PublisherEnded, match="Only H.264"):
+        asyncio.run(publisher.on_media(flv.VIDEO, 0, sorenson))
+
+
+def test_audio_only_is_ended_as_no_video(publisher):
+    aac = bytes([0xAF, 0x01]) + b"\x00" * 50
+    asyncio.run(publisher.on_media(flv.AUDIO, 0, aac))
+    with pytest.raises(PublisherEnded, match="no video"):
+        publisher.check_deadlines()
+
+
+def test_flv_tags_round_trip_their_header_fields():
+    data = flv.tag(flv.VIDEO, 0x01234567, b"abc")
+    assert data[0] == 9 and int.from_bytes(data[1:4], "big") == 3
+    assert int.from_bytes(data[4:7], "big") | (data[7] << 24) == 0x01234567
+    assert data[11:14] == b"abc" and int.from_bytes(data[-4:], "big") == 14
+    assert flv.is_keyframe(bytes([0x17, 0x01])) and not flv.is_keyframe(AVC_CONFIG)
+    assert flv.is_video_config(AVC_CONFIG) and flv.is_audio_config(bytes([0xAF, 0x00]))
