@@ -220,6 +220,19 @@ def live_end_abandoned(*, older_than_s: float = RECONNECT_GRACE_S) -> list[str]:
     return ended
 
 
+def live_recording_add_part(*, stream_id: str, name: str) -> bool:
+    """A recording part found after an ingest died; False if the stream is gone or has it."""
+    with transaction.atomic():
+        stream = LiveStream.objects.select_for_update().filter(pk=stream_id).first()
+        if stream is None or name in stream.recording_parts or stream.recording_video_id:
+            return False
+        stream.recording_parts = sorted([*stream.recording_parts, name])
+        stream.save(update_fields=["recording_parts", "updated_at"])
+        if stream.status == LiveStatus.ENDED and not stream.publisher_connected:
+            _enqueue_finalize(stream.id)
+    return True
+
+
 def live_recording_attach(*, stream_id: str, video_id: str) -> None:
     attached = LiveStream.objects.filter(pk=stream_id, recording_video__isnull=True).update(
         recording_video_id=video_id, updated_at=timezone.now()

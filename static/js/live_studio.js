@@ -11,6 +11,8 @@
   function show(body) {
     root.querySelector("[data-live-status]").textContent =
       (labels[body.status] || body.status) + (body.status === "live" && !body.publisher_connected ? " (encoder disconnected)" : "");
+    // Why it ended (the creator's own "End", a lost encoder, or media the site refused).
+    root.querySelector("[data-live-reason]").textContent = body.end_reason ? "(" + body.end_reason + ")" : "";
     const health = body.health || {};
     root.querySelectorAll("[data-health]").forEach(function (cell) {
       const key = cell.getAttribute("data-health");

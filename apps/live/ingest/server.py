@@ -35,6 +35,7 @@ from pyrtmp.session_manager import SessionManager
 from apps.live import services
 from apps.live.ingest import flv
 from apps.live.ingest.publisher import HEARTBEAT_S, Publisher, PublisherEnded
+from apps.live.ingest.recovery import recover_recordings
 
 # pyrtmp configures DEBUG logging for itself on import and warns about every command it does
 # not model (OBS and ffmpeg send releaseStream, FCPublish); its chatter is not ours.
@@ -83,6 +84,10 @@ class IngestServer:
         self._tasks: set[asyncio.Task] = set()
 
     async def start(self, host: str, port: int) -> int:
+        try:
+            await asyncio.to_thread(recover_recordings, settings.PIPELINE_WORK_DIR)
+        except OSError as exc:  # storage away: the files stay for the next start
+            logger.warning("live recovery failed", extra={"error": repr(exc)[:300]})
         self.server = await asyncio.start_server(self._client, host=host, port=port)
         bound = self.server.sockets[0].getsockname()[1]
         logger.info("live ingest listening", extra={"host": host, "port": bound})

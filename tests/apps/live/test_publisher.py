@@ -54,3 +54,34 @@ def test_flv_tags_round_trip_their_header_fields():
     assert data[11:14] == b"abc" and int.from_bytes(data[-4:], "big") == 14
     assert flv.is_keyframe(bytes([0x17, 0x01])) and not flv.is_keyframe(AVC_CONFIG)
     assert flv.is_video_config(AVC_CONFIG) and flv.is_audio_config(bytes([0xAF, 0x00]))
+
+
+def test_recordings_left_by_a_dead_ingest_become_parts_of_their_stream(
+    transactional_db, settings, tmp_path
+):
+    import os
+    import time
+
+    from django.core.files.storage import default_storage
+
+    from apps.live import services
+    from apps.live.ingest.recovery import recover_recordings
+    from apps.live.models import LiveStream
+    from tests.factories import CreatorFactory
+
+    stream = services.live_create(owner=CreatorFactory(), title="Crashed")
+    folder = tmp_path / "live" / stream.id
+    folder.mkdir(parents=True)
+    old = folder / "recording-0003.flv"
+    old.write_bytes(flv.HEADER + flv.tag(flv.VIDEO, 0, AVC_CONFIG))
+    os.utime(old, (time.time() - 120, time.time() - 120))
+    fresh = folder / "recording-0004.flv"  # another live ingest's file: left alone
+    fresh.write_bytes(flv.HEADER + flv.tag(flv.VIDEO, 0, AVC_CONFIG))
+    stored = recover_recordings(tmp_path)
+    try:
+        assert stored == [f"live/{stream.id}/recording/part-0003.flv"]
+        assert LiveStream.objects.get(pk=stream.pk).recording_parts == stored
+        assert not old.exists() and fresh.exists()
+    finally:
+        for name in stored:
+            default_storage.delete(name)
