@@ -56,3 +56,37 @@ def test_live_page_starts_by_itself_and_plays_live(page, ingest):
         encoder.wait()
     services.live_end(stream_id=stream.id, by=creator)
     expect(page.get_by_text("This live stream has ended.")).to_be_visible(timeout=15_000)
+
+
+def test_studio_creates_a_stream_and_shows_state_health_and_preview(page, ingest):
+    from apps.live.models import LiveStream
+    from tests.browser.accounts import log_in
+
+    creator = CreatorFactory()
+    log_in(page, creator)
+    page.goto("/studio/")
+    page.get_by_role("link", name="Live streams").click()
+    page.get_by_label("Title").fill("Studio show")
+    page.get_by_role("button", name="Create live stream").click()
+    stream = LiveStream.objects.get(owner=creator)
+    key = page.locator("[data-stream-key]")
+    expect(key).to_have_text(stream.stream_key)
+    expect(page.locator("[data-live-status]")).to_have_text("Scheduled")
+    page.get_by_role("button", name="Regenerate the key").click()
+    stream.refresh_from_db()
+    expect(key).to_have_text(stream.stream_key)
+
+    encoder = publish(f"{ingest.url}/{stream.stream_key}", seconds=20)
+    try:
+        expect(page.locator("[data-live-status]")).to_have_text("Live", timeout=30_000)
+        expect(page.locator('[data-health="bitrate_kbps"]')).to_contain_text("kb/s")
+        expect(page.locator('[data-health="fps"]')).to_contain_text("fps")
+        page.wait_for_function(
+            "() => document.querySelector('[data-live-preview]').currentTime > 1", timeout=30_000
+        )
+        page.get_by_role("button", name="End the stream").click()
+        expect(page.locator("[data-live-status]")).to_have_text("Ended", timeout=15_000)
+        expect(page.locator("[data-live-reason]")).to_have_text("(Ended by the creator.)")
+    finally:
+        encoder.kill()
+        encoder.wait()
