@@ -218,8 +218,10 @@ class Publisher:
     async def heartbeat(self) -> bool:
         """Report health; False when the stream was ended elsewhere (the studio)."""
         self.check_deadlines()
-        if self.transcoder is not None and self.state == "running" and not self.transcoder.alive:
-            await self._restart_encoder()
+        transcoder = self.transcoder
+        if transcoder is not None and self.state == "running":
+            if not transcoder.alive or transcoder.stalled(STALL_S):
+                await self._restart_encoder()
         return await sync_to_async(services.live_publish_heartbeat)(
             stream_id=self.stream_id, session=self.session, health=self.health()
         )

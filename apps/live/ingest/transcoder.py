@@ -45,6 +45,8 @@ class Transcoder:
             self._args_for(resume), cpu_seconds=CPU_BUDGET_S, memory_mb=MEMORY_MB
         )
         self.needs_keyframe = True
+        self.progress = {}
+        self.progress_at = time.monotonic()
         self._readers = [
             asyncio.create_task(self._read_progress(self.proc)),
             asyncio.create_task(self._read_stderr(self.proc)),
@@ -54,6 +56,10 @@ class Transcoder:
     @property
     def alive(self) -> bool:
         return self.proc is not None and self.proc.returncode is None
+
+    def stalled(self, after_s: float) -> bool:
+        """Running but writing nothing for `after_s`: hung, as good as dead."""
+        return self.alive and time.monotonic() - self.progress_at > after_s
 
     async def restart(self) -> None:
         """Start a new encoder after this one died; raise TranscoderFailed if it keeps dying."""
@@ -73,13 +79,16 @@ class Transcoder:
 
     async def write(self, data: bytes) -> bool:
         """Feed the encoder; False when it is gone (the caller restarts it)."""
-        if not self.alive or self.proc.stdin is None:
+        proc = self.proc
+        if proc is None or proc.returncode is not None or proc.stdin is None:
             return False
         try:
-            self.proc.stdin.write(data)
-            await self.proc.stdin.drain()
+            proc.stdin.write(data)
+            await proc.stdin.drain()
         except (BrokenPipeError, ConnectionResetError):
-            return False
+            # Restarted meanwhile (the heartbeat found it hung): the new one is already running
+            # and waits for the next keyframe; these bytes are simply not needed.
+            return self.proc is not proc
         return True
 
     async def stop(self, *, graceful: bool = True, timeout: float = 10.0) -> None:
@@ -116,7 +125,10 @@ class Transcoder:
             line = raw.decode("ascii", errors="replace").strip()
             block.append(line)
             if line.startswith("progress="):
-                self.progress = live.parse_progress(block)
+                progress = live.parse_progress(block)
+                if progress["out_time_s"] != self.progress.get("out_time_s"):
+                    self.progress_at = time.monotonic()
+                self.progress = progress
                 block = []
             elif len(block) > 100:  # not ffmpeg's progress format: do not hoard it
                 block = []

@@ -168,3 +168,20 @@ def test_absurd_sources_are_ended_with_a_reason(ingest, creator, size, extra, re
     )
     assert stream.end_reason.startswith(reason)
     assert not default_storage.exists(stream.master_name)
+
+
+def test_a_hung_encoder_is_replaced(ingest, creator):
+    import os
+    import signal
+
+    stream = services.live_create(owner=creator, title="Frozen")
+    encoder = publish(f"{ingest.url}/{stream.stream_key}", seconds=35)
+    _wait(lambda: _last_sequence(_playlist(stream, "180p")) >= 1, 30, "the first segments")
+    transcoder = ingest.server.publishers[stream.id].transcoder
+    hung = transcoder.proc.pid
+    os.kill(hung, signal.SIGSTOP)  # alive, writing nothing
+    at_hang = _last_sequence(_playlist(stream, "180p"))
+    _wait(lambda: transcoder.proc.pid != hung and transcoder.alive, 40, "a new encoder")
+    _wait(lambda: _last_sequence(_playlist(stream, "180p")) >= at_hang + 3, 30, "new segments")
+    encoder.kill()
+    encoder.wait()
