@@ -45,4 +45,5 @@ class LiveStreamSerializer(serializers.ModelSerializer):
         if selectors.live_can_manage(stream=obj, user=user) and user.pk == obj.owner_id:
             data["stream_key"] = obj.stream_key
             data["health"] = obj.health
+            data["source"] = {"width": obj.width, "height": obj.height, "rungs": obj.rungs}
         return data

@@ -16,7 +16,11 @@
     const health = body.health || {};
     root.querySelectorAll("[data-health]").forEach(function (cell) {
       const key = cell.getAttribute("data-health");
-      if (key === "resolution") return;
+      if (key === "resolution") {
+        const source = body.source || {};
+        if (source.width) cell.textContent = source.width + "×" + source.height;
+        return;
+      }
       const value = health[key];
       if (value === undefined || value === null) return;
       const units = { bitrate_kbps: " kb/s", fps: " fps", keyframe_interval_s: " s" };

@@ -81,6 +81,7 @@ def test_studio_creates_a_stream_and_shows_state_health_and_preview(page, ingest
         expect(page.locator("[data-live-status]")).to_have_text("Live", timeout=30_000)
         expect(page.locator('[data-health="bitrate_kbps"]')).to_contain_text("kb/s")
         expect(page.locator('[data-health="fps"]')).to_contain_text("fps")
+        expect(page.locator('[data-health="resolution"]')).to_have_text("320×180")
         page.wait_for_function(
             "() => document.querySelector('[data-live-preview]').currentTime > 1", timeout=30_000
         )
