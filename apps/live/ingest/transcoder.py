@@ -10,6 +10,7 @@ import asyncio
 import collections
 import logging
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from media_pipeline import live
@@ -28,7 +29,7 @@ class TranscoderFailed(Exception):
 
 
 class Transcoder:
-    def __init__(self, args_for: callable, *, stream_id: str) -> None:
+    def __init__(self, args_for: Callable[[bool], list[str]], *, stream_id: str) -> None:
         # args_for(resume: bool) -> ffmpeg arguments: a restarted encoder appends to the playlist.
         self._args_for = args_for
         self.stream_id = stream_id
