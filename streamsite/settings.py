@@ -262,7 +262,7 @@ RTMP_PORT = env_int("RTMP_PORT", 1935)
 # --- Live (apps.live) ---
 RTMP_HOST = env_str("RTMP_HOST", "0.0.0.0")  # where `manage.py live_ingest` listens
 RTMP_PUBLIC_HOST = env_str("RTMP_PUBLIC_HOST", "")  # shown to creators; default: the site's host
-LIVE_SEGMENT_S = env_float("LIVE_SEGMENT_S", 1.0)  # contract: live segments <= 2 s
+LIVE_SEGMENT_S = min(2.0, max(0.5, env_float("LIVE_SEGMENT_S", 1.0)))  # contract: <= 2 s
 LIVE_WINDOW_SEGMENTS = env_int("LIVE_WINDOW_SEGMENTS", 6)  # the sliding window, in segments
 LIVE_DVR_WINDOW_S = env_int("LIVE_DVR_WINDOW_S", 120)  # 0: no DVR, only the sliding window
 LIVE_MAX_RUNGS = env_int("LIVE_MAX_RUNGS", 3)

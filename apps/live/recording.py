@@ -47,6 +47,9 @@ def finalize(stream_id: str) -> str | None:
                     enforce_role=False,
                 )
         services.live_recording_attach(stream_id=stream.id, video_id=video.id)
+        # The joined copy is the video's source now; the parts would only double the storage.
+        parts = list(stream.recording_parts)
+        transaction.on_commit(lambda: [default_storage.delete(name) for name in parts])
     logger.info("live recording queued", extra={"stream": stream_id, "video": video.id})
     return video.id
 

@@ -134,6 +134,7 @@ def test_a_publisher_back_within_the_grace_continues_the_same_stream(
          str(local)], capture_output=True, text=True, check=True,
     )  # fmt: skip
     assert 7 <= float(probe.stdout) <= 9.5
+    assert not any(default_storage.exists(name) for name in stream.recording_parts)
 
 
 def test_a_dead_encoder_is_restarted_and_the_stream_recovers(ingest, creator):
