@@ -41,6 +41,10 @@ class PublisherEnded(Exception):
     """The publisher must go; `reason` is shown to the stream's owner."""
 
 
+class PublisherStalled(Exception):
+    """The connection went quiet: dropped like a hang-up, so a reconnect may continue."""
+
+
 class Publisher:
     def __init__(self, *, stream_id: str, session: int, resumed: bool) -> None:
         self.stream_id = stream_id
@@ -117,12 +121,14 @@ class Publisher:
         if self.state == "probing" and waited > settings.LIVE_KEYFRAME_TIMEOUT_S:
             if not self.video_seen:
                 raise PublisherEnded("The stream has no video.")
+            if self.first_key_ts is not None:
+                raise PublisherEnded("The stream's timestamps do not advance.")
             raise PublisherEnded(
                 f"No keyframe within {settings.LIVE_KEYFRAME_TIMEOUT_S:g} s; "
                 "set the encoder's keyframe interval to 1-2 s."
             )
         if time.monotonic() - self.last_media > STALL_S:
-            raise PublisherEnded("The encoder stopped sending media.")
+            raise PublisherStalled()
 
     async def _start_encoding(self) -> None:
         head = flv.HEADER + b"".join(self.config_tags.values())

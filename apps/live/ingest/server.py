@@ -34,7 +34,12 @@ from pyrtmp.session_manager import SessionManager
 
 from apps.live import services
 from apps.live.ingest import flv
-from apps.live.ingest.publisher import HEARTBEAT_S, Publisher, PublisherEnded
+from apps.live.ingest.publisher import (
+    HEARTBEAT_S,
+    Publisher,
+    PublisherEnded,
+    PublisherStalled,
+)
 from apps.live.ingest.recovery import recover_recordings
 
 # pyrtmp configures DEBUG logging for itself on import and warns about every command it does
@@ -47,6 +52,7 @@ PUBLISH_TIMEOUT_S = 15
 MAX_MESSAGE_BYTES = 8 << 20
 MAX_CHUNK_STREAMS = 64
 MIN_CHUNK_SIZE = 64
+MAX_CLIENTS = 256
 
 
 class ProtocolViolation(Exception):
@@ -104,6 +110,10 @@ class IngestServer:
 
     async def _client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         task = asyncio.current_task()
+        if len(self._tasks) >= MAX_CLIENTS:
+            # Connections beyond any real load (a flood) are closed before any work.
+            writer.close()
+            return
         self._tasks.add(task)
         session = BoundedSession(reader=reader, writer=writer)
         publisher: Publisher | None = None
@@ -113,8 +123,13 @@ class IngestServer:
             publisher = await asyncio.wait_for(self._until_publish(session), PUBLISH_TIMEOUT_S)
             if publisher is not None:
                 reason = await self._take_media(session, publisher)
-        except (StreamClosedException, ConnectionError, asyncio.IncompleteReadError):
-            pass  # the encoder hung up: a reconnect within the grace continues the stream
+        except (
+            StreamClosedException,
+            ConnectionError,
+            asyncio.IncompleteReadError,
+            PublisherStalled,
+        ):
+            pass  # the encoder hung up or went quiet: a reconnect within the grace continues
         except TimeoutError:
             logger.info("rtmp client too slow", extra={"peer": _peer(writer)})
         except PublisherEnded as ended:
