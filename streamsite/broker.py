@@ -129,13 +129,20 @@ def stop_worker(worker: dramatiq.Worker, timeout_ms: int = 10_000) -> None:
 
 
 def import_actor_modules() -> None:
-    """Actors register themselves with the broker on import; workers need all of them."""
+    """Actors register themselves with the broker on import; workers need all of them.
+    An app's actors live in `<app>.actors` unless its AppConfig names another module in
+    `actors_module` (apps.videos keeps them in its pipeline package)."""
     from importlib import import_module
     from importlib.util import find_spec
 
-    for app in settings.INSTALLED_APPS:
-        if app.startswith("apps.") and find_spec(f"{app}.actors") is not None:
-            import_module(f"{app}.actors")
+    from django.apps import apps
+
+    for config in apps.get_app_configs():
+        if not config.name.startswith("apps."):
+            continue
+        module = getattr(config, "actors_module", f"{config.name}.actors")
+        if find_spec(module) is not None:
+            import_module(module)
 
 
 def ping() -> None:

@@ -14,8 +14,10 @@ from django.utils import timezone
 
 from apps.users.models import User
 from apps.users.selectors import user_is_creator
-from apps.videos import events, search, storage
+from apps.videos import search
+from apps.videos.delivery import events
 from apps.videos.models import PipelineTask, Video, VideoStatus, Visibility
+from apps.videos.pipeline import storage
 from media_pipeline.sniff import sniff_bytes
 
 logger = logging.getLogger(__name__)
@@ -46,7 +48,7 @@ def _enqueue_processing(video: Video) -> None:
     video_id, generation = video.id, video.generation
 
     def send() -> None:
-        from apps.videos.actors import process_video
+        from apps.videos.pipeline.actors import process_video
 
         process_video.send(video_id, generation)
 

@@ -11,8 +11,8 @@ import re
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
 
-from apps.videos import storage
 from apps.videos.models import Video, VideoStatus
+from apps.videos.pipeline import storage
 
 _GEN = re.compile(r"^g(\d+)$")
 

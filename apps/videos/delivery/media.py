@@ -25,8 +25,8 @@ from django.http import (
 from django.views.decorators.http import require_safe
 
 from apps.videos.models import Video
+from apps.videos.pipeline.storage import content_type_for
 from apps.videos.selectors import video_can_watch
-from apps.videos.storage import content_type_for
 
 _NAME = re.compile(r"^videos/(?P<video_id>[A-Za-z0-9_-]{1,16})/g\d+/[A-Za-z0-9_./-]+$")
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")

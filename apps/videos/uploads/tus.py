@@ -36,7 +36,7 @@ from rest_framework.views import APIView
 
 from apps.users.selectors import user_is_creator
 from apps.videos.services import video_create
-from apps.videos.tus_store import (
+from apps.videos.uploads.tus_store import (
     OFFSET_CONTENT_TYPE,
     READ_CHUNK,
     TUS_EXTENSIONS,

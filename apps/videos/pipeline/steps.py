@@ -10,12 +10,13 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from apps.videos import encoding, events, posters
-from apps.videos import plan as planning
+from apps.videos.delivery import events
 from apps.videos.models import PipelineTask, Rendition, TaskKind, Video, VideoStatus
-from apps.videos.publishing import publish as _publish
+from apps.videos.pipeline import encoding, posters
+from apps.videos.pipeline import plan as planning
+from apps.videos.pipeline.bookkeeping import is_done, load_video, lock_task, mark_done
+from apps.videos.pipeline.publishing import publish as _publish
 from apps.videos.services import video_fail, video_transition
-from apps.videos.tasks import is_done, load_video, lock_task, mark_done
 from media_pipeline.ladder import chunk_cost
 from media_pipeline.probe import ProbeRefused
 
@@ -118,7 +119,7 @@ def schedule_missing(video_id: str, generation: int) -> None:
 
     Safe to call at any time (a restart, a sweep): a duplicate job finds its task done and stops.
     """
-    from apps.videos import actors
+    from apps.videos.pipeline import actors
 
     video = Video.objects.filter(pk=video_id, generation=generation).first()
     if video is None or not video.plan:

@@ -6,8 +6,9 @@ from fractions import Fraction
 
 from django.utils import timezone
 
-from apps.videos import events, storage
+from apps.videos.delivery import events
 from apps.videos.models import Rendition, Video, VideoStatus
+from apps.videos.pipeline import storage
 from apps.videos.services import video_transition
 from media_pipeline import manifests
 

@@ -12,8 +12,9 @@ from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from apps.videos import encoding, events, storage
+from apps.videos.delivery import events
 from apps.videos.models import PipelineTask, Video, VideoStatus
+from apps.videos.pipeline import encoding, storage
 
 logger = logging.getLogger(__name__)
 

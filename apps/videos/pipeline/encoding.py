@@ -1,6 +1,6 @@
 """The file work of each pipeline step: fetch inputs from storage, run ffmpeg, store outputs.
 
-Nothing here touches the database; `apps.videos.pipeline` decides what runs and records results.
+Nothing here touches the database; `steps` decides what runs and records results.
 Every step is safe to run twice: outputs have fixed names and replace what a killed run left.
 """
 
@@ -18,7 +18,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from apps.videos import storage
+from apps.videos.pipeline import storage
 from media_pipeline import commands, manifests, thumbnails
 from media_pipeline.ladder import Chunk, Rung, Segmenting
 from media_pipeline.probe import MediaInfo, ProbeLimits, probe

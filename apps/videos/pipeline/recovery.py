@@ -10,7 +10,7 @@ logger = logging.getLogger(__name__)
 
 
 def resume_unfinished() -> int:
-    from apps.videos.actors import process_video
+    from apps.videos.pipeline.actors import process_video
 
     count = 0
     unfinished = Video.objects.filter(
@@ -32,7 +32,7 @@ def sweep(*, older_than_s: float = 30) -> int:
 
     from django.utils import timezone
 
-    from apps.videos.actors import process_video
+    from apps.videos.pipeline.actors import process_video
 
     cutoff = timezone.now() - timedelta(seconds=older_than_s)
     stuck = Video.objects.filter(status=VideoStatus.UPLOADED, plan={}, updated_at__lt=cutoff)

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from apps.videos import encoding
-from apps.videos import plan as planning
 from apps.videos.models import PipelineTask, TaskKind, Video
-from apps.videos.tasks import is_done, load_video, lock_task, mark_done
+from apps.videos.pipeline import encoding
+from apps.videos.pipeline import plan as planning
+from apps.videos.pipeline.bookkeeping import is_done, load_video, lock_task, mark_done
 from media_pipeline.ladder import Chunk
 
 
@@ -40,7 +40,7 @@ def queue_when_ready(video: Video, *, chunk: tuple[int, int] | None = None) -> N
     """Caller holds the row lock and has just recorded the poster's instant, or the chunk
     ``(group, index)``. Only the second of the two events queues the job: any other chunk
     finishing while it runs would queue it again."""
-    from apps.videos import actors
+    from apps.videos.pipeline import actors
 
     showing = poster_chunk(video)
     if showing is None or (chunk is not None and chunk != (_top_group(video), showing.index)):

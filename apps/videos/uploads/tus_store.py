@@ -1,5 +1,5 @@
 """tus upload state on disk: `<id>.bin` holds the bytes received (its size *is* the offset),
-`<id>.json` what was fixed at creation. See apps.videos.tus for the protocol views."""
+`<id>.json` what was fixed at creation. See apps.videos.uploads.tus for the protocol views."""
 
 from __future__ import annotations
 
