@@ -129,20 +129,10 @@ def stop_worker(worker: dramatiq.Worker, timeout_ms: int = 10_000) -> None:
 
 
 def import_actor_modules() -> None:
-    """Actors register themselves with the broker on import; workers need all of them.
-    An app's actors live in `<app>.actors` unless its AppConfig names another module in
-    `actors_module` (apps.videos keeps them in its pipeline package)."""
-    from importlib import import_module
-    from importlib.util import find_spec
+    """Actors register themselves with the broker on import; workers need all of them."""
+    from streamsite.app_modules import app_modules
 
-    from django.apps import apps
-
-    for config in apps.get_app_configs():
-        if not config.name.startswith("apps."):
-            continue
-        module = getattr(config, "actors_module", f"{config.name}.actors")
-        if find_spec(module) is not None:
-            import_module(module)
+    app_modules("actors")
 
 
 def ping() -> None:
