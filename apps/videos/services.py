@@ -17,7 +17,7 @@ from apps.users.selectors import user_is_creator
 from apps.videos import search
 from apps.videos.delivery import events
 from apps.videos.models import PipelineTask, Video, VideoStatus, Visibility
-from apps.videos.pipeline import storage
+from apps.videos.pipeline import jobs, storage
 from media_pipeline.sniff import sniff_bytes
 
 logger = logging.getLogger(__name__)
@@ -42,19 +42,6 @@ def video_transition(video: Video, to: str) -> None:
     if to not in TRANSITIONS[video.status]:
         raise IllegalTransition(f"video {video.id}: {video.status} -> {to} is not allowed")
     video.status = to
-
-
-def _enqueue_processing(video: Video) -> None:
-    video_id, generation = video.id, video.generation
-
-    def send() -> None:
-        from apps.videos.pipeline.actors import process_video
-
-        process_video.send(video_id, generation)
-
-    # robust: the upload is stored and committed whatever happens to the broker; a video left
-    # `uploaded` is picked up by the sweeper (`manage.py pipeline_sweep`, or the embedded one).
-    transaction.on_commit(send, robust=True)
 
 
 def video_create(
@@ -100,7 +87,7 @@ def video_create(
     try:
         with transaction.atomic():
             video.save(force_insert=True)
-            _enqueue_processing(video)
+            jobs.send_process(video.id, video.generation)
     except DatabaseError:
         default_storage.delete(stored)
         raise
@@ -158,7 +145,7 @@ def video_reprocess(*, video: Video, by: User) -> Video:
         video.save()
         video.renditions.all().delete()
         PipelineTask.objects.filter(video=video).delete()
-        _enqueue_processing(video)
+        jobs.send_process(video.id, video.generation)
         transaction.on_commit(lambda: storage.delete_prefix(old_prefix))
         events.progress_changed(video)
     return video

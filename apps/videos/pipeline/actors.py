@@ -10,7 +10,7 @@ import logging
 
 import dramatiq
 
-from apps.videos.pipeline import posters, steps
+from apps.videos.pipeline import jobs, posters, steps
 from apps.videos.pipeline.bookkeeping import Stale
 from apps.videos.services import video_fail
 from media_pipeline.run import ToolFailed, ToolTimeout
@@ -92,7 +92,7 @@ def _chunk_then_package(video_id: str, generation: int, group: int, index: int) 
     # job would wait behind the chunks its threads have already fetched.
     here = [] if short_jobs_have_own_pool() else rungs[:1]
     for rung in rungs[len(here) :]:
-        package_rung.send(video_id, generation, rung)
+        jobs.send_package(video_id, generation, rung)
     for rung in here:
         steps.package_step(video_id, generation, rung)
 

@@ -5,20 +5,19 @@ from __future__ import annotations
 import logging
 
 from apps.videos.models import Video, VideoStatus
+from apps.videos.pipeline import jobs
 
 logger = logging.getLogger(__name__)
 
 
 def resume_unfinished() -> int:
-    from apps.videos.pipeline.actors import process_video
-
     count = 0
     unfinished = Video.objects.filter(
         status__in=[VideoStatus.UPLOADED, VideoStatus.PROCESSING]
     ) | Video.objects.filter(status=VideoStatus.READY, progress__lt=100)
     for video_id, generation in unfinished.values_list("id", "generation"):
         # process_video plans what is unplanned and re-sends every task not yet done.
-        process_video.send(video_id, generation)
+        jobs.send_process(video_id, generation)
         count += 1
     if count:
         logger.info("re-queued unfinished videos", extra={"count": count})
@@ -32,12 +31,10 @@ def sweep(*, older_than_s: float = 30) -> int:
 
     from django.utils import timezone
 
-    from apps.videos.pipeline.actors import process_video
-
     cutoff = timezone.now() - timedelta(seconds=older_than_s)
     stuck = Video.objects.filter(status=VideoStatus.UPLOADED, plan={}, updated_at__lt=cutoff)
     count = 0
     for video_id, generation in stuck.values_list("id", "generation"):
-        process_video.send(video_id, generation)
+        jobs.send_process(video_id, generation)
         count += 1
     return count

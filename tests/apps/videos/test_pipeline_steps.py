@@ -8,7 +8,7 @@ from django.core.files import File
 
 from apps.videos import services
 from apps.videos.models import Video
-from apps.videos.pipeline import actors, posters, steps
+from apps.videos.pipeline import actors, jobs, posters, steps
 from apps.videos.pipeline import plan as planning
 from tests.factories import CreatorFactory
 
@@ -34,7 +34,7 @@ def test_sharp_poster_is_queued_once_however_many_chunks_finish_after_it(
     settings.PIPELINE_SEGMENTS_PER_CHUNK = 1
     settings.PIPELINE_CHUNK_TAPER = 0
     sent: list[tuple] = []
-    monkeypatch.setattr(actors.make_poster, "send", lambda *args: sent.append(args))
+    monkeypatch.setattr(jobs, "send_poster", lambda *args: sent.append(args))
     video_id = _planned(samples["tiny_360p_4s.mp4"])  # 144p+240p, then 360p
     video = Video.objects.get(pk=video_id)
     for chunk in planning.chunks(video.plan, 0):
@@ -72,7 +72,7 @@ def test_the_job_finishing_the_first_group_packages_the_lowest_rung_unless_other
     else:
         monkeypatch.delenv(SHORT_JOB_POOL_ENV, raising=False)
     queued: list[str] = []
-    monkeypatch.setattr(actors.package_rung, "send", lambda v, g, rung: queued.append(rung))
+    monkeypatch.setattr(jobs, "send_package", lambda v, g, rung: queued.append(rung))
     video_id = _planned(samples["tiny_360p_4s.mp4"])  # 144p+240p, then 360p
     steps.audio_step(video_id, 1)  # a video is watchable with its audio and lowest rung
     for chunk in planning.chunks(Video.objects.get(pk=video_id).plan, 0):
