@@ -8,6 +8,8 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 
+from apps.videos.pipeline import layout
+
 
 def new_video_id() -> str:
     # Random, not sequential: an unlisted video's link must not be guessable from another's.
@@ -107,11 +109,11 @@ class Video(models.Model):
 
     @property
     def storage_prefix(self) -> str:
-        return f"videos/{self.id}/"
+        return layout.video_prefix(self.id)
 
     @property
     def output_prefix(self) -> str:
-        return f"videos/{self.id}/g{self.generation}/"
+        return layout.generation_prefix(self.id, self.generation)
 
 
 class Rendition(models.Model):

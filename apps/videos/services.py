@@ -17,7 +17,7 @@ from apps.users.selectors import user_is_creator
 from apps.videos import search
 from apps.videos.delivery import events
 from apps.videos.models import PipelineTask, Video, VideoStatus, Visibility
-from apps.videos.pipeline import jobs, storage
+from apps.videos.pipeline import jobs, layout, storage
 from media_pipeline.sniff import sniff_bytes
 
 logger = logging.getLogger(__name__)
@@ -80,7 +80,7 @@ def video_create(
     _refuse_obvious_non_video(upload)
     # The stored name never uses the client's file name or extension: nothing downstream may
     # guess the type from it.
-    name = f"{video.storage_prefix}source/original"
+    name = layout.original_name(video.storage_prefix)
     stored = default_storage.save(name, upload if isinstance(upload, File) else File(upload))
     video.source = stored
     video.source_size = default_storage.size(stored)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from apps.videos.models import PipelineTask, TaskKind, Video
-from apps.videos.pipeline import encoding, jobs
+from apps.videos.pipeline import encoding, jobs, layout
 from apps.videos.pipeline import plan as planning
 from apps.videos.pipeline.bookkeeping import is_done, load_video, lock_task, mark_done
 from media_pipeline.ladder import Chunk
@@ -60,7 +60,7 @@ def poster_step(video_id: str, generation: int) -> None:
         video_id=video_id,
         generation=generation,
         output_prefix=video.output_prefix,
-        stored_chunk=encoding.chunk_name(video.output_prefix, top, chunk.index),
+        stored_chunk=layout.chunk_name(video.output_prefix, top, chunk.index),
         at_s=max(0.0, video.plan["poster_at"] - chunk.start_s),
     )
     with transaction.atomic():
