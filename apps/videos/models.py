@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 
+from apps.videos.delivery.links import media_url
 from apps.videos.pipeline import layout
 
 
@@ -95,10 +96,7 @@ class Video(models.Model):
 
     @property
     def thumbnail_url(self) -> str:
-        from django.urls import reverse
-
-        name = self.thumbnails.get("640") or self.poster
-        return reverse("media", kwargs={"name": name}) if name else ""
+        return media_url(self.thumbnails.get("640") or self.poster) or ""
 
     @property
     def duration_label(self) -> str:

@@ -18,6 +18,7 @@ from apps.videos import search
 from apps.videos.delivery import events
 from apps.videos.models import PipelineTask, Video, VideoStatus, Visibility
 from apps.videos.pipeline import jobs, layout, storage
+from apps.videos.selectors import video_can_manage
 from media_pipeline.sniff import sniff_bytes
 
 logger = logging.getLogger(__name__)
@@ -131,7 +132,7 @@ def video_delete(*, video: Video, by: User) -> None:
 
 def video_reprocess(*, video: Video, by: User) -> Video:
     """Start the pipeline again from the stored upload, in a new generation."""
-    if not by.is_staff and by != video.owner:
+    if not video_can_manage(video=video, user=by):
         raise PermissionDenied("Only the owner or staff may reprocess a video.")
     with transaction.atomic():
         video = Video.objects.select_for_update().get(pk=video.pk)
@@ -172,5 +173,5 @@ def video_count_view(*, video: Video) -> None:
 
 
 def _require_owner_or_staff(video: Video, user: User) -> None:
-    if not (user.is_authenticated and (user.is_staff or video.owner_id == user.pk)):
+    if not video_can_manage(video=video, user=user):
         raise PermissionDenied("Only the owner or staff may change this video.")

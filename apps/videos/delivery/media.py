@@ -24,7 +24,7 @@ from django.http import (
 )
 from django.views.decorators.http import require_safe
 
-from apps.videos.models import Video
+from apps.videos.models import Video, Visibility
 from apps.videos.pipeline import layout
 from apps.videos.pipeline.storage import content_type_for
 from apps.videos.selectors import video_can_watch
@@ -73,7 +73,7 @@ def serve_media(request: HttpRequest, name: str) -> HttpResponse:
         raise Http404("No such file.")
     if not default_storage.exists(name):
         raise Http404("No such file.")
-    public = video.visibility != "private"
+    public = video.visibility != Visibility.PRIVATE
     if not settings.MEDIA_IS_LOCAL and not name.endswith(PLAYLISTS):
         response: HttpResponse = HttpResponseRedirect(default_storage.url(name))
         response["Cache-Control"] = "private, max-age=60"
