@@ -10,6 +10,7 @@ from django.db import models
 
 from apps.videos.delivery.links import media_url
 from apps.videos.pipeline import layout
+from streamsite.indexes import PostgresGinIndex
 
 
 def new_video_id() -> str:
@@ -72,7 +73,7 @@ class Video(models.Model):
     thumbnails = models.JSONField(default=dict, blank=True, help_text="width -> storage name")
     sprite_vtt = models.CharField(max_length=500, blank=True)
 
-    # Maintained by apps.videos.search (PostgreSQL only; GIN-indexed in a migration).
+    # Maintained by apps.videos.search (PostgreSQL only, like its GIN index).
     search_vector = SearchVectorField(null=True, blank=True, editable=False)
 
     views = models.PositiveBigIntegerField(default=0)
@@ -84,7 +85,14 @@ class Video(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["visibility", "status", "-published_at"])]
+        indexes = [
+            models.Index(fields=["visibility", "status", "-published_at"]),
+            # Full-text search, and trigram matching of titles (pg_trgm) so typos still match.
+            PostgresGinIndex(fields=["search_vector"], name="videos_video_search_gin"),
+            PostgresGinIndex(
+                fields=["title"], opclasses=["gin_trgm_ops"], name="videos_video_title_trgm"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.id})"
@@ -187,6 +195,13 @@ class SearchWord(models.Model):
     trigram similarity against these few thousand words, not against every title."""
 
     word = models.CharField(max_length=60, primary_key=True)
+
+    class Meta:
+        indexes = [
+            PostgresGinIndex(
+                fields=["word"], opclasses=["gin_trgm_ops"], name="videos_searchword_trgm"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.word
