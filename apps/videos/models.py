@@ -7,6 +7,7 @@ import secrets
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.urls import reverse
 
 from apps.videos.delivery.links import media_url
 from apps.videos.pipeline import layout
@@ -98,8 +99,6 @@ class Video(models.Model):
         return f"{self.title} ({self.id})"
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
         return reverse("watch", kwargs={"video_id": self.id})
 
     @property

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from apps.users.models import User
@@ -167,8 +168,6 @@ def video_fail(*, video_id: str, generation: int, reason: str) -> None:
 
 
 def video_count_view(*, video: Video) -> None:
-    from django.db.models import F
-
     Video.objects.filter(pk=video.pk).update(views=F("views") + 1)
 
 

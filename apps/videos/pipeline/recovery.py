@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
+
+from django.utils import timezone
 
 from apps.videos.models import Video, VideoStatus
 from apps.videos.pipeline import jobs
@@ -27,10 +30,6 @@ def resume_unfinished() -> int:
 def sweep(*, older_than_s: float = 30) -> int:
     """Queue videos that were stored but never queued here (import_video and seed_demo in
     another process, or an enqueue lost to a crash between commit and send)."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
     cutoff = timezone.now() - timedelta(seconds=older_than_s)
     stuck = Video.objects.filter(status=VideoStatus.UPLOADED, plan={}, updated_at__lt=cutoff)
     count = 0
