@@ -24,7 +24,7 @@ from tests.factories import CreatorFactory
 from tests.fixtures.pipeline import wait_for_video
 
 pytestmark = pytest.mark.pipeline
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[4]
 
 
 def _import(path: Path) -> str:
