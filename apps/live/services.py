@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from apps.live import events
+from apps.live.delivery import events
 from apps.live.models import LiveStatus, LiveStream, new_stream_key
 from apps.users.models import User
 from apps.users.selectors import user_is_creator
@@ -51,7 +51,7 @@ def live_transition(stream: LiveStream, to: str) -> None:
 
 def _enqueue_finalize(stream_id: str) -> None:
     def send() -> None:
-        from apps.live.actors import live_finalize
+        from apps.live.recording.actors import live_finalize
 
         live_finalize.send(stream_id)
 

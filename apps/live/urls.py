@@ -1,6 +1,8 @@
 from django.urls import path, re_path
 
-from apps.live import hooks, media_views, views
+from apps.live import views
+from apps.live.delivery import media
+from apps.live.ingest import hooks
 
 urlpatterns = [
     path("live/<str:stream_id>/", views.live_watch, name="live-watch"),
@@ -14,5 +16,5 @@ urlpatterns = [
     path("studio/live/<str:stream_id>/end/", views.studio_live_end, name="studio-live-end"),
     path("live-hooks/on_publish", hooks.on_publish, name="live-hook-publish"),
     path("live-hooks/on_publish_done", hooks.on_publish_done, name="live-hook-publish-done"),
-    re_path(r"^media/(?P<name>live/.+)$", media_views.serve_live_media, name="live-media"),
+    re_path(r"^media/(?P<name>live/.+)$", media.serve_live_media, name="live-media"),
 ]

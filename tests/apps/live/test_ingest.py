@@ -10,8 +10,9 @@ import time
 import pytest
 from django.core.files.storage import default_storage
 
-from apps.live import recording, services
+from apps.live import services
 from apps.live.models import LiveStream
+from apps.live.recording import join
 from apps.videos.models import Video
 from tests.fixtures.live_ingest import publish
 
@@ -122,8 +123,8 @@ def test_a_publisher_back_within_the_grace_continues_the_same_stream(
     assert len(stream.recording_parts) == 2
     # Both connections make one recording (joined without re-encoding), handed to the pipeline.
     services.live_end(stream_id=stream.id, by=creator)
-    video_id = recording.finalize(stream.id)
-    assert recording.finalize(stream.id) == video_id  # idempotent
+    video_id = join.finalize(stream.id)
+    assert join.finalize(stream.id) == video_id  # idempotent
     video = Video.objects.get(pk=video_id)
     assert video.owner == creator and video.title == "Flaky wifi" and video.status == "uploaded"
     with default_storage.open(video.source, "rb") as fh:

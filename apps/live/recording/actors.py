@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dramatiq
 
-from apps.live import recording
+from apps.live.recording import join
 
 
 # On the pipeline's short-job queue: the join is a stream copy (seconds), and every worker
@@ -14,4 +14,4 @@ from apps.live import recording
 )
 def live_finalize(stream_id: str) -> None:
     """Turn an ended stream's recording into a normal video (idempotent)."""
-    recording.finalize(stream_id)
+    join.finalize(stream_id)

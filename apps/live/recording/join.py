@@ -16,8 +16,9 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
 
-from apps.live import playlists, services
+from apps.live import services
 from apps.live.models import LiveStatus, LiveStream
+from apps.live.recording import playlists
 from apps.videos import services as video_services
 from media_pipeline import live as live_args
 from media_pipeline.run import find_ffmpeg, run_tool

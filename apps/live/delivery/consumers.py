@@ -5,7 +5,7 @@ from __future__ import annotations
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from apps.live import events
+from apps.live.delivery import events
 from apps.live.models import LiveStream
 
 
