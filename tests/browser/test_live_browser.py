@@ -15,13 +15,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.pipeline]
 PLAYER = "document.getElementById('player')"
 
 
-def test_live_page_starts_by_itself_and_plays_live(page, ingest):
+def test_live_page_starts_by_itself_and_plays_live(page, ingest, settings):
+    settings.LIVE_DVR_WINDOW_S = 60  # a DVR window, so the viewer may seek back
     creator = CreatorFactory()
     stream = services.live_create(owner=creator, title="Browser live")
     page.goto(f"/live/{stream.id}/")
     expect(page.get_by_text("has not started yet")).to_be_visible()
 
-    encoder = publish(f"{ingest.url}/{stream.stream_key}", seconds=25)
+    encoder = publish(f"{ingest.url}/{stream.stream_key}", seconds=40)
     try:
         badge = page.locator("[data-live-badge]")
         expect(badge).to_be_visible(timeout=30_000)
@@ -47,6 +48,17 @@ def test_live_page_starts_by_itself_and_plays_live(page, ingest):
         go_live = page.get_by_role("button", name="Go to live")
         expect(go_live).to_be_visible()
         page.wait_for_timeout(2500)
+        go_live.click()
+        page.wait_for_function(
+            f"() => !{PLAYER}.paused && window.streamsitePlayer.latency < 5", timeout=15_000
+        )
+        # DVR: back to the start of the window with the slider, then live again.
+        dvr = page.get_by_label("Seek in the live window")
+        expect(dvr).to_be_visible(timeout=20_000)
+        start = page.evaluate(f"() => {PLAYER}.seekable.start(0)")
+        dvr.fill(str(start + 1))
+        page.wait_for_function(f"() => {PLAYER}.currentTime < {start} + 4", timeout=10_000)
+        page.wait_for_function("() => window.streamsitePlayer.latency > 8", timeout=10_000)
         go_live.click()
         page.wait_for_function(
             f"() => !{PLAYER}.paused && window.streamsitePlayer.latency < 5", timeout=15_000
