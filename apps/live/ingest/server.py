@@ -21,7 +21,14 @@ from pyrtmp import StreamClosedException
 from pyrtmp.amf.serializers import AMF0Serializer
 from pyrtmp.messages import Chunk
 from pyrtmp.messages.audio import AudioMessage
-from pyrtmp.messages.command import NCConnect, NCCreateStream, NSPublish
+from pyrtmp.messages.command import (
+    CommandMessage,
+    NCConnect,
+    NCCreateStream,
+    NSCloseStream,
+    NSDeleteStream,
+    NSPublish,
+)
 from pyrtmp.messages.factory import MessageFactory
 from pyrtmp.messages.protocol_control import (
     SetChunkSize,
@@ -215,6 +222,10 @@ class IngestServer:
                 await publisher.on_media(flv.AUDIO, message.timestamp, message.payload)
             elif isinstance(message, SetChunkSize):
                 _set_chunk_size(session, message)
+            elif isinstance(message, (NSCloseStream, NSDeleteStream)) or (
+                isinstance(message, CommandMessage) and message.command_name == "FCUnpublish"
+            ):
+                return  # the encoder stopped publishing (OBS "Stop Streaming")
 
     async def _heartbeat(self, publisher: Publisher) -> None:
         while True:
