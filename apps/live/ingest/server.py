@@ -49,9 +49,10 @@ from apps.live.ingest.publisher import (
 )
 from apps.live.ingest.recovery import recover_recordings
 
-# pyrtmp configures DEBUG logging for itself on import and warns about every command it does
-# not model (OBS and ffmpeg send releaseStream, FCPublish); its chatter is not ours.
-logging.getLogger("pyrtmp").setLevel(logging.ERROR)
+# pyrtmp configures DEBUG logging for its modules on import and warns about every command it
+# does not model (OBS and ffmpeg send releaseStream, FCPublish); its chatter is not ours.
+for _name in [n for n in logging.root.manager.loggerDict if n.split(".")[0] == "pyrtmp"]:
+    logging.getLogger(_name).setLevel(logging.ERROR)
 logger = logging.getLogger(__name__)
 
 HANDSHAKE_TIMEOUT_S = 10
@@ -98,7 +99,11 @@ class IngestServer:
 
     async def start(self, host: str, port: int) -> int:
         try:
-            await asyncio.to_thread(recover_recordings, settings.PIPELINE_WORK_DIR)
+            await asyncio.to_thread(
+                recover_recordings,
+                settings.PIPELINE_WORK_DIR,
+                quiet_s=settings.LIVE_RECOVERY_QUIET_S,
+            )
         except OSError as exc:  # storage away: the files stay for the next start
             logger.warning("live recovery failed", extra={"error": repr(exc)[:300]})
         self.server = await asyncio.start_server(self._client, host=host, port=port)
@@ -142,7 +147,8 @@ class IngestServer:
         except PublisherEnded as ended:
             reason = str(ended)
         except asyncio.CancelledError:
-            raise
+            # The ingest is shutting down; ending normally keeps asyncio's server callback quiet.
+            reason = ""
         except Exception as exc:  # noqa: BLE001 - any malformed input ends this client only
             logger.warning(
                 "rtmp client dropped", extra={"peer": _peer(writer), "error": repr(exc)[:300]}
@@ -199,8 +205,8 @@ class IngestServer:
     async def _take_media(self, session: BoundedSession, publisher: Publisher) -> str:
         """Feed media until the encoder leaves (''), or a reason to end the stream."""
         beat = asyncio.create_task(self._heartbeat(publisher))
+        reader = asyncio.create_task(self._read_media(session, publisher))
         try:
-            reader = asyncio.create_task(self._read_media(session, publisher))
             done, _ = await asyncio.wait({beat, reader}, return_when=asyncio.FIRST_COMPLETED)
             for task in (beat, reader):
                 if task not in done:
@@ -211,7 +217,9 @@ class IngestServer:
             finished.result()  # raises PublisherEnded / protocol errors
             return ""
         finally:
-            beat.cancel()
+            for task in (beat, reader):
+                task.cancel()
+            await asyncio.gather(beat, reader, return_exceptions=True)
 
     async def _read_media(self, session: BoundedSession, publisher: Publisher) -> None:
         async for chunk in session.read_chunks_from_stream():
