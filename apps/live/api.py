@@ -1,4 +1,4 @@
-"""Live API: create (creators), detail (anyone; the key for the owner only)."""
+"""Live API: live now and create (creators), detail (anyone; the key for the owner only)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
+from rest_framework.generics import ListAPIView
 from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -15,10 +16,24 @@ from apps.live import selectors, services
 from apps.live.serializers import LiveCreateSerializer, LiveStreamSerializer
 
 
-class LiveCreateView(APIView):
+class LiveCreateView(ListAPIView):
+    """GET: the streams live now, newest first (paginated); POST: a new stream (creators)."""
+
     permission_classes = [IsAuthenticatedOrReadOnly]
-    throttle_scope = "writes"
-    throttle_classes = [ScopedRateThrottle]
+    serializer_class = LiveStreamSerializer
+
+    def get_throttles(self):
+        if self.request.method == "POST":
+            self.throttle_scope = "writes"
+            return [ScopedRateThrottle()]
+        return []
+
+    def get_queryset(self):
+        return selectors.live_list_now()
+
+    def get_serializer_context(self) -> dict:
+        # A list is public: no stream key in it, even for its owner.
+        return {**super().get_serializer_context(), "with_key": False}
 
     @extend_schema(request=LiveCreateSerializer, responses={201: LiveStreamSerializer})
     def post(self, request):

@@ -42,7 +42,8 @@ class LiveStreamSerializer(serializers.ModelSerializer):
     def to_representation(self, obj: LiveStream) -> dict:
         data = super().to_representation(obj)
         user = getattr(self.context.get("request"), "user", None)
-        if selectors.live_can_manage(stream=obj, user=user) and user.pk == obj.owner_id:
+        owner = user is not None and user.is_authenticated and user.pk == obj.owner_id
+        if owner and self.context.get("with_key", True):
             data["stream_key"] = obj.stream_key
             data["health"] = obj.health
             data["source"] = {"width": obj.width, "height": obj.height, "rungs": obj.rungs}

@@ -95,3 +95,14 @@ def test_abandoned_stream_ends_after_the_grace(creator):
     assert services.live_end_abandoned() == []
     assert services.live_end_abandoned(older_than_s=0) == [stream.id]
     assert LiveStream.objects.get(pk=stream.pk).status == "ended"
+
+
+def test_list_shows_the_streams_live_now_without_keys(api_client, creator):
+    live = services.live_create(owner=creator, title="On air")
+    services.live_create(owner=creator, title="Later")
+    services.live_publish_begin(stream_key=live.stream_key)
+    api_client.force_authenticate(creator)
+    body = api_client.get("/api/v1/live/").json()
+    assert body["count"] == 1 and body["results"][0]["id"] == live.id
+    assert body["results"][0]["status"] == "live"
+    assert "stream_key" not in body["results"][0]
