@@ -272,6 +272,8 @@ LIVE_MAX_RUNGS = env_int("LIVE_MAX_RUNGS", 3)
 LIVE_KEYFRAME_TIMEOUT_S = env_float("LIVE_KEYFRAME_TIMEOUT_S", 10.0)
 # A recording file quiet this long in the ingest's work dir was left by a dead ingest.
 LIVE_RECOVERY_QUIET_S = env_float("LIVE_RECOVERY_QUIET_S", 60.0)
+# How long an ended stream's live window stays in storage once its recording is a video.
+LIVE_WINDOW_KEEP_S = env_float("LIVE_WINDOW_KEEP_S", 600.0)
 LIVE_HOOK_TOKEN = env_str("LIVE_HOOK_TOKEN", "")
 LIVE_HOOK_ALLOWED_IPS = env_list("LIVE_HOOK_ALLOWED_IPS", ["127.0.0.1", "::1"])
 PIPELINE_PRESET = env_str("PIPELINE_PRESET", "veryfast")

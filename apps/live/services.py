@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -54,6 +55,18 @@ def _enqueue_finalize(stream_id: str) -> None:
         from apps.live.recording.actors import live_finalize
 
         live_finalize.send(stream_id)
+
+    transaction.on_commit(send, robust=True)
+
+
+def _enqueue_window_removal(stream_id: str) -> None:
+    """Late viewers may still play the ended window for a while; then the recording replaces it."""
+
+    def send() -> None:
+        from apps.live.recording.actors import live_remove_window
+
+        delay_ms = int(settings.LIVE_WINDOW_KEEP_S * 1000)
+        live_remove_window.send_with_options(args=(stream_id,), delay=delay_ms)
 
     transaction.on_commit(send, robust=True)
 
@@ -220,6 +233,12 @@ def live_end_abandoned(*, older_than_s: float = RECONNECT_GRACE_S) -> list[str]:
     return ended
 
 
+def live_streams_still_open(*, stream_ids: set[str]) -> set[str]:
+    """Which of these streams may still be published to (not ended, not deleted)."""
+    open_ids = LiveStream.objects.filter(pk__in=stream_ids).exclude(status=LiveStatus.ENDED)
+    return set(open_ids.values_list("pk", flat=True))
+
+
 def live_recording_add_part(*, stream_id: str, name: str) -> bool:
     """A recording part found after an ingest died; False if the stream is gone or has it."""
     with transaction.atomic():
@@ -239,3 +258,4 @@ def live_recording_attach(*, stream_id: str, video_id: str) -> None:
     )
     if attached:
         events.status_changed(LiveStream.objects.get(pk=stream_id))
+        _enqueue_window_removal(stream_id)

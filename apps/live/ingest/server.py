@@ -99,8 +99,8 @@ class IngestServer:
 
     async def start(self, host: str, port: int) -> int:
         try:
-            await asyncio.to_thread(
-                recover_recordings,
+            # sync_to_async: its database connection is the one close() releases.
+            await sync_to_async(recover_recordings)(
                 settings.PIPELINE_WORK_DIR,
                 quiet_s=settings.LIVE_RECOVERY_QUIET_S,
             )
@@ -242,14 +242,24 @@ class IngestServer:
                 logger.info("live stream ended elsewhere", extra={"stream": publisher.stream_id})
                 return
 
+    async def _remove_finished_dirs(self) -> None:
+        """Local work dirs of streams that ended (or were deleted) while nobody published here:
+        everything of theirs is in storage, and a reconnect would be refused."""
+        root = settings.PIPELINE_WORK_DIR / "live"
+        local = {p.name for p in root.iterdir() if p.is_dir()} if root.is_dir() else set()
+        idle = local - set(self.publishers)
+        if not idle:
+            return
+        keep = await sync_to_async(services.live_streams_still_open)(stream_ids=idle)
+        for stream_id in idle - keep:
+            await asyncio.to_thread(shutil.rmtree, root / stream_id, True)
+
     async def sweep_forever(self, every_s: float = 5.0) -> None:
         """End streams abandoned past the reconnect grace (also those of a dead ingest)."""
         while True:
             try:
-                for stream_id in await sync_to_async(services.live_end_abandoned)():
-                    if stream_id not in self.publishers:
-                        base = settings.PIPELINE_WORK_DIR / "live" / stream_id
-                        await asyncio.to_thread(shutil.rmtree, base, True)
+                await sync_to_async(services.live_end_abandoned)()
+                await self._remove_finished_dirs()
             except Exception as exc:  # noqa: BLE001 - the database may be away; try again
                 logger.warning("live sweep failed", extra={"error": repr(exc)[:300]})
             await asyncio.sleep(every_s)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import dramatiq
 
-from apps.live.recording import join
+from apps.live.models import LiveStatus, LiveStream
+from apps.live.recording import join, playlists
 
 
 # On the pipeline's short-job queue: the join is a stream copy (seconds), and every worker
@@ -15,3 +16,11 @@ from apps.live.recording import join
 def live_finalize(stream_id: str) -> None:
     """Turn an ended stream's recording into a normal video (idempotent)."""
     join.finalize(stream_id)
+
+
+@dramatiq.actor(queue_name="pipeline-fast", max_retries=3, time_limit=10 * 60_000)
+def live_remove_window(stream_id: str) -> None:
+    """The live window's files, once the recording is a video (idempotent)."""
+    stream = LiveStream.objects.filter(pk=stream_id).first()
+    if stream and stream.status == LiveStatus.ENDED and stream.recording_video_id:
+        playlists.remove_window(stream)

@@ -1,5 +1,5 @@
-"""Closing a finished stream's stored playlists: ENDLIST tells players there is no more to
-come, and the whole window becomes seekable like a video."""
+"""A finished stream's stored live window: closed with ENDLIST at the end (players stop
+reloading and may seek all of it), removed once the recording has replaced it."""
 
 from __future__ import annotations
 
@@ -23,3 +23,20 @@ def seal(stream: LiveStream) -> int:
             default_storage.save(name, ContentFile(closed.encode(), name="index.m3u8"))
             sealed += 1
     return sealed
+
+
+def remove_window(stream: LiveStream) -> int:
+    """Delete the stored live ladder (segments and playlists) of a stream."""
+    removed = 0
+    pending = [f"{stream.storage_prefix}hls"]
+    while pending:
+        folder = pending.pop()
+        try:
+            dirs, files = default_storage.listdir(folder)
+        except FileNotFoundError:
+            continue
+        pending += [f"{folder}/{d}" for d in dirs]
+        for name in files:
+            default_storage.delete(f"{folder}/{name}")
+            removed += 1
+    return removed

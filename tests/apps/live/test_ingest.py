@@ -12,7 +12,7 @@ from django.core.files.storage import default_storage
 
 from apps.live import services
 from apps.live.models import LiveStream
-from apps.live.recording import join
+from apps.live.recording import join, playlists
 from apps.videos.models import Video
 from tests.fixtures.live_ingest import publish
 
@@ -136,6 +136,10 @@ def test_a_publisher_back_within_the_grace_continues_the_same_stream(
     )  # fmt: skip
     assert 7 <= float(probe.stdout) <= 9.5
     assert not any(default_storage.exists(name) for name in stream.recording_parts)
+    # Later the ended live window goes too: the recording replaced it.
+    stream.refresh_from_db()
+    assert playlists.remove_window(stream) > 0
+    assert _playlist(stream, "180p") == "" and not default_storage.exists(stream.master_name)
 
 
 def test_a_dead_encoder_is_restarted_and_the_stream_recovers(ingest, creator):

@@ -85,3 +85,28 @@ def test_recordings_left_by_a_dead_ingest_become_parts_of_their_stream(
     finally:
         for name in stored:
             default_storage.delete(name)
+
+
+def test_the_ingest_sweeper_removes_work_dirs_of_finished_streams(
+    transactional_db, settings, tmp_path
+):
+    from apps.live import services
+    from apps.live.ingest.server import IngestServer
+    from tests.factories import CreatorFactory
+
+    settings.PIPELINE_WORK_DIR = tmp_path
+    owner = CreatorFactory()
+    open_stream = services.live_create(owner=owner, title="Still on")
+    ended = services.live_create(owner=owner, title="Over")
+    services.live_end(stream_id=ended.id, by=owner)
+    for stream_id in (open_stream.id, ended.id, "deleted"):
+        (tmp_path / "live" / stream_id / "hls").mkdir(parents=True)
+    from asgiref.sync import sync_to_async
+    from django.db import connections
+
+    async def sweep():
+        await IngestServer()._remove_finished_dirs()
+        await sync_to_async(connections.close_all)()  # the executor thread's connection
+
+    asyncio.run(sweep())
+    assert sorted(p.name for p in (tmp_path / "live").iterdir()) == [open_stream.id]
