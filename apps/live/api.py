@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, status
+from rest_framework import status
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
@@ -39,12 +37,8 @@ class LiveCreateView(ListAPIView):
     def post(self, request):
         data = LiveCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            stream = services.live_create(owner=request.user, **data.validated_data)
-        except DjangoPermissionDenied as exc:
-            raise exceptions.PermissionDenied(str(exc)) from exc
-        except DjangoValidationError as exc:
-            raise exceptions.ValidationError(exc.message_dict) from exc
+        # The service's Django errors become {"error": ...} in streamsite.api's handler.
+        stream = services.live_create(owner=request.user, **data.validated_data)
         body = LiveStreamSerializer(stream, context={"request": request}).data
         return Response(body, status=status.HTTP_201_CREATED)
 
