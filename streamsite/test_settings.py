@@ -4,6 +4,10 @@ import os
 import tempfile
 from pathlib import Path
 
+# Tests run the development configuration (DEBUG is off unless set, as in production); the
+# production one is checked by tests/streamsite/test_settings.py in its own interpreter.
+os.environ.setdefault("DEBUG", "1")
+
 from streamsite.settings import *  # noqa: F403
 from streamsite.settings import MEDIA_IS_LOCAL
 

@@ -13,6 +13,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 # Tests start pipeline workers themselves (the `pipeline_worker` fixture), so the live server
 # must not run its own embedded ones against the test database.
 os.environ.setdefault("STREAMSITE_NO_EMBEDDED_WORKER", "1")
+# Commands the tests start (manage.py with streamsite.settings) run the development setup.
+os.environ.setdefault("DEBUG", "1")
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
