@@ -93,3 +93,18 @@ def api_client():
     from rest_framework.test import APIClient
 
     return APIClient()
+
+
+@pytest.fixture
+def fresh_cache(settings):
+    """The configured cache (Redis when REDIS_URL is set) under a key prefix of this test's
+    own, so counters (throttles, lockouts, view windows) start from zero."""
+    import copy
+    import uuid
+
+    caches = copy.deepcopy(settings.CACHES)
+    for config in caches.values():
+        config["KEY_PREFIX"] = f"test-{uuid.uuid4().hex}"
+        if "LocMemCache" in config["BACKEND"]:
+            config["LOCATION"] = config["KEY_PREFIX"]
+    settings.CACHES = caches
