@@ -260,6 +260,7 @@ REST_FRAMEWORK = {
         "writes": env_str("API_WRITE_RATE", "60/min"),
         "uploads": env_str("API_UPLOAD_RATE", "30/min"),
         "auth": env_str("API_AUTH_RATE", "30/min"),
+        "views": env_str("API_VIEW_RATE", "120/min"),
     },
 }
 SPECTACULAR_SETTINGS = {

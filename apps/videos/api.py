@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from apps.videos import selectors, services
 from apps.videos.serializers import VideoSerializer, VideoUpdateSerializer, VideoUploadSerializer
+from streamsite.client_address import client_address
 
 
 class PayloadTooLarge(exceptions.APIException):
@@ -109,3 +110,20 @@ class VideoDetailView(APIView):
         except DjangoPermissionDenied as exc:
             raise _django_errors(exc) from exc
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class VideoViewBeaconView(APIView):
+    """The player's beacon when playback starts: counts one view per viewer and video within
+    VIEW_WINDOW_S (the account, or the client address when signed out)."""
+
+    permission_classes: list = []
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "views"
+
+    @extend_schema(request=None, responses={200: None})
+    def post(self, request, video_id: str):
+        video = selectors.video_get_for_viewer(video_id=video_id, user=request.user)
+        user = request.user
+        viewer = f"user:{user.pk}" if user.is_authenticated else f"addr:{client_address(request)}"
+        counted = services.video_count_view(video=video, viewer=viewer)
+        return Response({"counted": counted})

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 from typing import IO
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from apps.users.models import User
@@ -176,10 +180,18 @@ def video_fail(*, video_id: str, generation: int, reason: str) -> None:
     logger.info("video failed", extra={"video": video_id, "reason": reason})
 
 
-def video_count_view(*, video: Video) -> None:
-    from django.db.models import F
-
+def video_count_view(*, video: Video, viewer: str) -> bool:
+    """Count a view when playback has started (the player's beacon), once per viewer and video
+    within VIEW_WINDOW_S; `viewer` is the account, or the client address when signed out.
+    True when this call counted one."""
+    if video.status != VideoStatus.READY:
+        return False
+    digest = hashlib.sha256(f"{video.id}:{viewer}".encode()).hexdigest()[:32]
+    # add() is atomic (SET NX in Redis): of two beacons at once, one counts.
+    if not cache.add(f"viewed:{digest}", 1, timeout=settings.VIEW_WINDOW_S):
+        return False
     Video.objects.filter(pk=video.pk).update(views=F("views") + 1)
+    return True
 
 
 def _require_owner_or_staff(video: Video, user: User) -> None:
