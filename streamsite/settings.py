@@ -7,6 +7,7 @@ its part to the production backend.
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -385,6 +386,11 @@ if SIGNUP_MODE not in {"open", "approval", "closed"}:
 VIEW_WINDOW_S = env_int("VIEW_WINDOW_S", 6 * 3600)
 # /metrics: these addresses or networks, or `Authorization: Bearer $METRICS_TOKEN`.
 METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", ["127.0.0.1", "::1"])
+for _network in METRICS_ALLOWED_IPS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"METRICS_ALLOWED_IPS: {exc}") from exc
 METRICS_TOKEN = env_str("METRICS_TOKEN")
 # Uploads: per-user limits, refused before any byte is stored. Staff are not limited.
 DAILY_UPLOADS = env_int("DAILY_UPLOADS", 200)
