@@ -74,7 +74,10 @@ class VideoListCreateView(ListAPIView):
             )
         except (DjangoPermissionDenied, DjangoValidationError) as exc:
             raise _django_errors(exc) from exc
-        return Response(VideoSerializer(video).data, status=status.HTTP_201_CREATED)
+        return Response(
+            VideoSerializer(video, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class VideoDetailView(APIView):
@@ -89,7 +92,7 @@ class VideoDetailView(APIView):
     @extend_schema(responses=VideoSerializer)
     def get(self, request, video_id: str):
         video = selectors.video_get_for_viewer(video_id=video_id, user=request.user)
-        return Response(VideoSerializer(video).data)
+        return Response(VideoSerializer(video, context={"request": request}).data)
 
     @extend_schema(request=VideoUpdateSerializer, responses=VideoSerializer)
     def patch(self, request, video_id: str):
@@ -100,7 +103,7 @@ class VideoDetailView(APIView):
             video = services.video_update(video=video, by=request.user, **data.validated_data)
         except (DjangoPermissionDenied, DjangoValidationError) as exc:
             raise _django_errors(exc) from exc
-        return Response(VideoSerializer(video).data)
+        return Response(VideoSerializer(video, context={"request": request}).data)
 
     @extend_schema(responses={204: None})
     def delete(self, request, video_id: str):
