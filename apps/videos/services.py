@@ -128,11 +128,12 @@ def video_update(*, video: Video, by: User, **fields) -> Video:
     unknown = set(fields) - allowed
     if unknown:
         raise ValidationError({f: "This field cannot be changed." for f in unknown})
+    was_public = video.visibility == Visibility.PUBLIC
     for key, value in fields.items():
         setattr(video, key, value.strip() if isinstance(value, str) and key == "title" else value)
     video.full_clean()
     video.save(update_fields=[*fields, "updated_at"])
-    search.video_reindex(video=video)
+    search.video_reindex(video=video, was_public=was_public)
     return video
 
 
@@ -140,8 +141,11 @@ def video_delete(*, video: Video, by: User) -> None:
     """Delete the row and, after commit, every stored file the video had."""
     _require_owner_or_staff(video, by)
     prefix = video.storage_prefix
+    was_public = video.visibility == Visibility.PUBLIC
     video.delete()
     transaction.on_commit(lambda: storage.delete_prefix(prefix))
+    if was_public:
+        transaction.on_commit(search.words_rebuild)
 
 
 def video_reprocess(*, video: Video, by: User) -> Video:
