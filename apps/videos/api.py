@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from apps.users.selectors import user_is_creator
 from apps.videos import selectors, services
 from apps.videos.serializers import VideoSerializer, VideoUpdateSerializer, VideoUploadSerializer
 from streamsite.client_address import client_address
@@ -25,6 +26,10 @@ class PayloadTooLarge(exceptions.APIException):
 
 
 def _django_errors(exc: Exception) -> exceptions.APIException:
+    if isinstance(exc, services.UploadRefused):
+        refused = exceptions.APIException(exc.reason)
+        refused.status_code = exc.status
+        return refused
     if isinstance(exc, DjangoPermissionDenied):
         return exceptions.PermissionDenied(str(exc) or "Not allowed.")
     if isinstance(exc, DjangoValidationError):
@@ -63,6 +68,12 @@ class VideoListCreateView(ListAPIView):
                 f"The upload is {declared / 2**20:.0f} MB; "
                 f"the limit is {settings.MAX_UPLOAD_MB} MB."
             )
+        if user_is_creator(request.user):
+            # Per-account limits, judged before the body is read.
+            try:
+                services.upload_check(owner=request.user, size=declared)
+            except services.UploadRefused as exc:
+                raise _django_errors(exc) from exc
         data = VideoUploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data.pop("file")
@@ -72,7 +83,7 @@ class VideoListCreateView(ListAPIView):
             video = services.video_create(
                 owner=request.user, upload=upload, filename=upload.name, **data.validated_data
             )
-        except (DjangoPermissionDenied, DjangoValidationError) as exc:
+        except (DjangoPermissionDenied, DjangoValidationError, services.UploadRefused) as exc:
             raise _django_errors(exc) from exc
         return Response(
             VideoSerializer(video, context={"request": request}).data,

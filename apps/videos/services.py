@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from apps.users.models import User
 from apps.users.selectors import user_is_creator
-from apps.videos import events, search, storage
+from apps.videos import events, search, selectors, storage
 from apps.videos.models import PipelineTask, Video, VideoStatus, Visibility
 from media_pipeline.sniff import sniff_bytes
 
@@ -35,6 +35,39 @@ TRANSITIONS: dict[str, set[str]] = {
 
 class IllegalTransition(Exception):
     pass
+
+
+class UploadRefused(Exception):
+    """Over a per-account limit: 413 (bytes) or 429 (count), with the reason to show."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+def upload_check(*, owner: User, size: int, open_uploads: int = 0, open_bytes: int = 0) -> None:
+    """Refuse, before any byte is stored, an upload of `size` bytes that would take the owner
+    past DAILY_UPLOADS a day or USER_QUOTA_GB stored (`open_*`: unfinished resumable uploads
+    already promised). Staff are not limited."""
+    if owner.is_staff:
+        return
+    cap = settings.DAILY_UPLOADS
+    if cap:
+        today = selectors.uploads_last_day(owner=owner) + open_uploads
+        if today >= cap:
+            raise UploadRefused(
+                429, f"You have made {today} uploads in the last 24 hours; the limit is {cap}."
+            )
+    if settings.USER_QUOTA_GB:
+        quota = int(settings.USER_QUOTA_GB * 1024**3)
+        used = selectors.stored_bytes(owner=owner) + open_bytes
+        if used + size > quota:
+            raise UploadRefused(
+                413,
+                f"This upload ({size / 1024**2:.1f} MB) would take your storage past its quota "
+                f"of {settings.USER_QUOTA_GB:g} GB ({used / 1024**3:.2f} GB used).",
+            )
 
 
 def video_transition(video: Video, to: str) -> None:
@@ -93,6 +126,8 @@ def video_create(
     )
     video.full_clean(exclude=["source"])
     _refuse_obvious_non_video(upload)
+    if enforce_role:
+        upload_check(owner=owner, size=_size(upload))
     # The stored name never uses the client's file name or extension: nothing downstream may
     # guess the type from it.
     name = f"{video.storage_prefix}source/original"
@@ -101,14 +136,28 @@ def video_create(
     video.source_size = default_storage.size(stored)
     try:
         with transaction.atomic():
+            if enforce_role:
+                # The owner's row lock makes check and insert one step: two uploads at once
+                # cannot both pass the last free place.
+                User.objects.select_for_update().filter(pk=owner.pk).first()
+                upload_check(owner=owner, size=video.source_size)
             video.save(force_insert=True)
             _enqueue_processing(video)
-    except DatabaseError:
+    except (DatabaseError, UploadRefused):
         default_storage.delete(stored)
         raise
     search.video_reindex(video=video)
     logger.info("video uploaded", extra={"video": video.id, "bytes": video.source_size})
     return video
+
+
+def _size(upload: IO[bytes] | File) -> int:
+    size = getattr(upload, "size", None)
+    if size is None:
+        position = upload.tell()
+        size = upload.seek(0, os.SEEK_END)
+        upload.seek(position)
+    return int(size)
 
 
 def _refuse_obvious_non_video(upload: IO[bytes] | File) -> None:

@@ -35,7 +35,7 @@ from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
 
 from apps.users.selectors import user_is_creator
-from apps.videos.services import video_create
+from apps.videos.services import UploadRefused, upload_check, video_create
 from apps.videos.tus_store import (
     OFFSET_CONTENT_TYPE,
     READ_CHUNK,
@@ -50,7 +50,9 @@ from apps.videos.tus_store import (
     _message,
     _parse_metadata,
     _remove,
+    creation_lock,
     max_upload_bytes,
+    open_uploads,
 )
 
 logger = logging.getLogger(__name__)
@@ -105,6 +107,9 @@ def _finish(request: Request, upload: TusUpload) -> None:
         _remove(upload.id)
         status = 403 if isinstance(exc, DjangoPermissionDenied) else 400
         raise TusError(status, _message(exc)) from None
+    except UploadRefused as exc:
+        _remove(upload.id)
+        raise TusError(exc.status, exc.reason) from None
     # Receipt first, data second: after a crash in between, HEAD still reports the video.
     upload.video_id = video.id
     upload.save()
@@ -180,7 +185,33 @@ def _body_length(request: Request, required: bool) -> int:
         raise TusError(411, "Content-Length is required.")
     if (length or required) and request._request.content_type != OFFSET_CONTENT_TYPE:
         raise TusError(415, f"Content-Type must be {OFFSET_CONTENT_TYPE}.")
+    # Judged on the declared size, before a byte of the body is read.
+    if length and length > settings.TUS_MAX_CHUNK_MB * 1048576:
+        message = (
+            f"A request body may hold at most {settings.TUS_MAX_CHUNK_MB} MB; send smaller chunks."
+        )
+        raise TusError(413, message)
     return length or 0
+
+
+def _refuse_over_limits(user: Any, length: int) -> None:
+    """Per-account limits on a new upload (the caller holds creation_lock)."""
+    if user.is_staff:
+        return
+    pending = open_uploads(str(user.pk))
+    cap = settings.TUS_MAX_OPEN_UPLOADS
+    if cap and len(pending) >= cap:
+        message = f"You have {len(pending)} unfinished uploads; finish or cancel one first."
+        raise TusError(429, message)
+    try:
+        upload_check(
+            owner=user,
+            size=length,
+            open_uploads=len(pending),
+            open_bytes=sum(u.length for u in pending),
+        )
+    except UploadRefused as exc:
+        raise TusError(exc.status, exc.reason) from None
 
 
 class TusCreateView(_TusView):
@@ -198,7 +229,7 @@ class TusCreateView(_TusView):
             _header("Video-Id", response=[201], description="When the body completed it."),
         ],
         request=_BODY,
-        responses={201: None, 400: _ERROR, 401: _ERROR, 403: _ERROR, 413: _ERROR},
+        responses={201: None, 400: _ERROR, 401: _ERROR, 403: _ERROR, 413: _ERROR, 429: _ERROR},
     )
     def post(self, request: Request) -> Response:
         if not user_is_creator(request.user):
@@ -215,9 +246,11 @@ class TusCreateView(_TusView):
         count = _body_length(request, required=False)
         owner = str(request.user.pk)
         upload = TusUpload(secrets.token_urlsafe(24), owner, length, metadata, time.time())
-        # Data file before sidecar: a crash in between leaves an orphan that cleanup removes.
-        upload.data_path.open("xb").close()
-        upload.save()
+        with creation_lock():
+            _refuse_over_limits(request.user, length)
+            # Data file before sidecar: a crash in between leaves an orphan cleanup removes.
+            upload.data_path.open("xb").close()
+            upload.save()
         logger.info("tus upload created", extra={"upload": upload.id, "length": length})
         location = reverse("tus-upload", args=[upload.id])
         if count or length == 0:
