@@ -8,6 +8,8 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from streamsite.errors import LimitExceeded
+
 
 def _first_message(detail: Any) -> str:
     if isinstance(detail, list) and detail:
@@ -21,6 +23,10 @@ def _first_message(detail: Any) -> str:
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     """Every API error is `{"error": "reason", ...field errors}` with the DRF status."""
+    if isinstance(exc, LimitExceeded):
+        refused = exceptions.APIException(exc.reason)
+        refused.status_code = exc.status
+        exc = refused
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

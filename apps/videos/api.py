@@ -26,10 +26,6 @@ class PayloadTooLarge(exceptions.APIException):
 
 
 def _django_errors(exc: Exception) -> exceptions.APIException:
-    if isinstance(exc, services.UploadRefused):
-        refused = exceptions.APIException(exc.reason)
-        refused.status_code = exc.status
-        return refused
     if isinstance(exc, DjangoPermissionDenied):
         return exceptions.PermissionDenied(str(exc) or "Not allowed.")
     if isinstance(exc, DjangoValidationError):
@@ -69,11 +65,8 @@ class VideoListCreateView(ListAPIView):
                 f"the limit is {settings.MAX_UPLOAD_MB} MB."
             )
         if user_is_creator(request.user):
-            # Per-account limits, judged before the body is read.
-            try:
-                services.upload_check(owner=request.user, size=declared)
-            except services.UploadRefused as exc:
-                raise _django_errors(exc) from exc
+            # Per-account limits (413/429), judged before the body is read.
+            services.upload_check(owner=request.user, size=declared)
         data = VideoUploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data.pop("file")
@@ -83,7 +76,7 @@ class VideoListCreateView(ListAPIView):
             video = services.video_create(
                 owner=request.user, upload=upload, filename=upload.name, **data.validated_data
             )
-        except (DjangoPermissionDenied, DjangoValidationError, services.UploadRefused) as exc:
+        except (DjangoPermissionDenied, DjangoValidationError) as exc:
             raise _django_errors(exc) from exc
         return Response(
             VideoSerializer(video, context={"request": request}).data,

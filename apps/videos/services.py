@@ -21,6 +21,7 @@ from apps.users.selectors import user_is_creator
 from apps.videos import events, search, selectors, storage
 from apps.videos.models import PipelineTask, Video, VideoStatus, Visibility
 from media_pipeline.sniff import sniff_bytes
+from streamsite.errors import LimitExceeded
 
 logger = logging.getLogger(__name__)
 
@@ -37,15 +38,6 @@ class IllegalTransition(Exception):
     pass
 
 
-class UploadRefused(Exception):
-    """Over a per-account limit: 413 (bytes) or 429 (count), with the reason to show."""
-
-    def __init__(self, status: int, reason: str) -> None:
-        super().__init__(reason)
-        self.status = status
-        self.reason = reason
-
-
 def upload_check(*, owner: User, size: int, open_uploads: int = 0, open_bytes: int = 0) -> None:
     """Refuse, before any byte is stored, an upload of `size` bytes that would take the owner
     past DAILY_UPLOADS a day or USER_QUOTA_GB stored (`open_*`: unfinished resumable uploads
@@ -56,14 +48,14 @@ def upload_check(*, owner: User, size: int, open_uploads: int = 0, open_bytes: i
     if cap:
         today = selectors.uploads_last_day(owner=owner) + open_uploads
         if today >= cap:
-            raise UploadRefused(
+            raise LimitExceeded(
                 429, f"You have made {today} uploads in the last 24 hours; the limit is {cap}."
             )
     if settings.USER_QUOTA_GB:
         quota = int(settings.USER_QUOTA_GB * 1024**3)
         used = selectors.stored_bytes(owner=owner) + open_bytes
         if used + size > quota:
-            raise UploadRefused(
+            raise LimitExceeded(
                 413,
                 f"This upload ({size / 1024**2:.1f} MB) would take your storage past its quota "
                 f"of {settings.USER_QUOTA_GB:g} GB ({used / 1024**3:.2f} GB used).",
@@ -143,7 +135,7 @@ def video_create(
                 upload_check(owner=owner, size=video.source_size)
             video.save(force_insert=True)
             _enqueue_processing(video)
-    except (DatabaseError, UploadRefused):
+    except (DatabaseError, LimitExceeded):
         default_storage.delete(stored)
         raise
     search.video_reindex(video=video)

@@ -35,7 +35,7 @@ from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
 
 from apps.users.selectors import user_is_creator
-from apps.videos.services import UploadRefused, upload_check, video_create
+from apps.videos.services import upload_check, video_create
 from apps.videos.tus_store import (
     OFFSET_CONTENT_TYPE,
     READ_CHUNK,
@@ -54,6 +54,7 @@ from apps.videos.tus_store import (
     max_upload_bytes,
     open_uploads,
 )
+from streamsite.errors import LimitExceeded
 
 logger = logging.getLogger(__name__)
 
@@ -107,9 +108,9 @@ def _finish(request: Request, upload: TusUpload) -> None:
         _remove(upload.id)
         status = 403 if isinstance(exc, DjangoPermissionDenied) else 400
         raise TusError(status, _message(exc)) from None
-    except UploadRefused as exc:
+    except LimitExceeded:
         _remove(upload.id)
-        raise TusError(exc.status, exc.reason) from None
+        raise
     # Receipt first, data second: after a crash in between, HEAD still reports the video.
     upload.video_id = video.id
     upload.save()
@@ -203,15 +204,12 @@ def _refuse_over_limits(user: Any, length: int) -> None:
     if cap and len(pending) >= cap:
         message = f"You have {len(pending)} unfinished uploads; finish or cancel one first."
         raise TusError(429, message)
-    try:
-        upload_check(
-            owner=user,
-            size=length,
-            open_uploads=len(pending),
-            open_bytes=sum(u.length for u in pending),
-        )
-    except UploadRefused as exc:
-        raise TusError(exc.status, exc.reason) from None
+    upload_check(
+        owner=user,
+        size=length,
+        open_uploads=len(pending),
+        open_bytes=sum(u.length for u in pending),
+    )
 
 
 class TusCreateView(_TusView):
