@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, status
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import exceptions, serializers, status
 from rest_framework.generics import ListAPIView
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticatedOrReadOnly
@@ -127,7 +127,10 @@ class VideoViewBeaconView(APIView):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "views"
 
-    @extend_schema(request=None, responses={200: None})
+    @extend_schema(
+        request=None,
+        responses={200: inline_serializer("ViewCounted", {"counted": serializers.BooleanField()})},
+    )
     def post(self, request, video_id: str):
         video = selectors.video_get_for_viewer(video_id=video_id, user=request.user)
         user = request.user
