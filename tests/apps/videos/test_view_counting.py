@@ -23,6 +23,8 @@ def test_page_views_count_nothing_and_write_no_session(client):
     video = VideoFactory()
     for _ in range(3):
         assert Client().get(f"/watch/{video.id}/").status_code == 200
+    for page in ("/", "/search/?q=video", f"/c/{video.owner.username}/"):
+        assert Client().get(page).status_code == 200
     assert _views(video) == 0
     assert Session.objects.count() == 0
 
