@@ -3,6 +3,7 @@ decisions, and each bad value is a clear error naming the variable."""
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 from urllib.parse import parse_qsl, unquote, urlparse
@@ -54,6 +55,17 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return list(default)
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_networks(name: str, default: list[str]) -> list[str]:
+    """Addresses or networks (`10.0.0.0/8`), each checked now rather than at first use."""
+    networks = env_list(name, default)
+    for network in networks:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"{name}: {exc}") from exc
+    return networks
 
 
 def env_json_list(name: str) -> list | None:

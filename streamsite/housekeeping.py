@@ -17,7 +17,7 @@ _lock = threading.Lock()
 
 
 def _tus_cleanup() -> None:
-    from apps.videos.tus_store import tus_cleanup_expired
+    from apps.videos.uploads.tus_store import tus_cleanup_expired
 
     removed = tus_cleanup_expired()
     if removed:

@@ -1,12 +1,11 @@
 """Every app's websocket routes, gathered for the ASGI router."""
 
 import logging
-from importlib import import_module
-from importlib.util import find_spec
 
 from channels.generic.websocket import AsyncWebsocketConsumer
-from django.conf import settings
 from django.urls import re_path
+
+from streamsite.app_modules import app_modules
 
 logger = logging.getLogger(__name__)
 
@@ -24,8 +23,7 @@ class NoRouteConsumer(AsyncWebsocketConsumer):
 
 def websocket_urlpatterns() -> list:
     patterns: list = []
-    for app in settings.INSTALLED_APPS:
-        if app.startswith("apps.") and find_spec(f"{app}.routing") is not None:
-            patterns += import_module(f"{app}.routing").websocket_urlpatterns
+    for module in app_modules("routing"):
+        patterns += module.websocket_urlpatterns
     # Last: whatever no app claims.
     return [*patterns, re_path(r"", NoRouteConsumer.as_asgi())]

@@ -1,4 +1,4 @@
-"""Streamsite settings: one module, driven by the environment (see CONTRACT.md).
+"""Streamsite settings: one module, driven by the environment (see README.md).
 
 With nothing set, everything runs embedded in one process: SQLite, an in-memory channel layer,
 in-process Dramatiq workers, local files and a local-memory cache. Each service URL switches
@@ -7,7 +7,6 @@ its part to the production backend.
 
 from __future__ import annotations
 
-import ipaddress
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -21,6 +20,7 @@ from streamsite.env import (
     env_int,
     env_json_list,
     env_list,
+    env_networks,
     env_str,
 )
 
@@ -266,7 +266,10 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Streamsite API",
-    "DESCRIPTION": "Video on demand and live streaming. See CONTRACT.md.",
+    "DESCRIPTION": (
+        'Video on demand and live streaming. Errors are `{"error": "reason"}`; resumable '
+        "uploads speak tus 1.0.0. See README.md and docs/architecture.md in the repository."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # Served from our own static files: the strict CSP allows no third-party scripts.
@@ -385,12 +388,7 @@ if SIGNUP_MODE not in {"open", "approval", "closed"}:
 # A view counts once per viewer and video within this window, when playback starts.
 VIEW_WINDOW_S = env_int("VIEW_WINDOW_S", 6 * 3600)
 # /metrics: these addresses or networks, or `Authorization: Bearer $METRICS_TOKEN`.
-METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", ["127.0.0.1", "::1"])
-for _network in METRICS_ALLOWED_IPS:
-    try:
-        ipaddress.ip_network(_network, strict=False)
-    except ValueError as exc:
-        raise ImproperlyConfigured(f"METRICS_ALLOWED_IPS: {exc}") from exc
+METRICS_ALLOWED_IPS = env_networks("METRICS_ALLOWED_IPS", ["127.0.0.1", "::1"])
 METRICS_TOKEN = env_str("METRICS_TOKEN")
 # Uploads: per-user limits, refused before any byte is stored. Staff are not limited.
 DAILY_UPLOADS = env_int("DAILY_UPLOADS", 200)

@@ -18,8 +18,11 @@ from django.utils import timezone
 
 from apps.users.models import User
 from apps.users.selectors import user_is_creator
-from apps.videos import events, search, selectors, storage
+from apps.videos import search, selectors
+from apps.videos.delivery import events
 from apps.videos.models import PipelineTask, Video, VideoStatus, Visibility
+from apps.videos.pipeline import jobs, layout, storage
+from apps.videos.selectors import video_can_manage
 from media_pipeline.sniff import sniff_bytes
 from streamsite.errors import LimitExceeded
 
@@ -71,19 +74,6 @@ def video_transition(video: Video, to: str) -> None:
     video.status = to
 
 
-def _enqueue_processing(video: Video) -> None:
-    video_id, generation = video.id, video.generation
-
-    def send() -> None:
-        from apps.videos.actors import process_video
-
-        process_video.send(video_id, generation)
-
-    # robust: the upload is stored and committed whatever happens to the broker; a video left
-    # `uploaded` is picked up by the sweeper (`manage.py pipeline_sweep`, or the embedded one).
-    transaction.on_commit(send, robust=True)
-
-
 def video_create(
     *,
     owner: User,
@@ -122,7 +112,7 @@ def video_create(
         upload_check(owner=owner, size=_size(upload))
     # The stored name never uses the client's file name or extension: nothing downstream may
     # guess the type from it.
-    name = f"{video.storage_prefix}source/original"
+    name = layout.original_name(video.storage_prefix)
     stored = default_storage.save(name, upload if isinstance(upload, File) else File(upload))
     video.source = stored
     video.source_size = default_storage.size(stored)
@@ -134,7 +124,7 @@ def video_create(
                 User.objects.select_for_update().filter(pk=owner.pk).first()
                 upload_check(owner=owner, size=video.source_size)
             video.save(force_insert=True)
-            _enqueue_processing(video)
+            jobs.send_process(video.id, video.generation)
     except (DatabaseError, LimitExceeded):
         default_storage.delete(stored)
         raise
@@ -191,7 +181,7 @@ def video_delete(*, video: Video, by: User) -> None:
 
 def video_reprocess(*, video: Video, by: User) -> Video:
     """Start the pipeline again from the stored upload, in a new generation."""
-    if not by.is_staff and by != video.owner:
+    if not video_can_manage(video=video, user=by):
         raise PermissionDenied("Only the owner or staff may reprocess a video.")
     with transaction.atomic():
         video = Video.objects.select_for_update().get(pk=video.pk)
@@ -205,7 +195,7 @@ def video_reprocess(*, video: Video, by: User) -> Video:
         video.save()
         video.renditions.all().delete()
         PipelineTask.objects.filter(video=video).delete()
-        _enqueue_processing(video)
+        jobs.send_process(video.id, video.generation)
         transaction.on_commit(lambda: storage.delete_prefix(old_prefix))
         events.progress_changed(video)
     return video
@@ -240,5 +230,5 @@ def video_count_view(*, video: Video, viewer: str) -> bool:
 
 
 def _require_owner_or_staff(video: Video, user: User) -> None:
-    if not (user.is_authenticated and (user.is_staff or video.owner_id == user.pk)):
+    if not video_can_manage(video=video, user=user):
         raise PermissionDenied("Only the owner or staff may change this video.")

@@ -8,8 +8,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from apps.users.models import User
+from apps.videos import search as search_filters
 from apps.videos import selectors
-from apps.videos.serializers import media_url
+from apps.videos.delivery.links import media_url
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -61,12 +62,10 @@ def search(request: HttpRequest) -> HttpResponse:
             "uploaded": uploaded,
             "page": page,
             "videos": page.object_list,
-            "durations": [("", "Any length"), ("short", "Under 4 min"), ("medium", "4–20 min"),
-                          ("long", "Over 20 min")],
-            "uploads": [("", "Any time"), ("day", "Today"), ("week", "This week"),
-                        ("month", "This month"), ("year", "This year")],
+            "durations": search_filters.DURATION_CHOICES,
+            "uploads": search_filters.UPLOADED_CHOICES,
         },
-    )  # fmt: skip
+    )
 
 
 def channel(request: HttpRequest, username: str) -> HttpResponse:

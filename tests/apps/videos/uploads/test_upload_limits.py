@@ -8,7 +8,7 @@ import io
 import pytest
 
 from apps.videos.models import Video
-from tests.apps.videos.tus_protocol import MIB, TUS, _client, _create, _patch
+from tests.apps.videos.uploads.tus_protocol import MIB, TUS, _client, _create, _patch
 from tests.factories import CreatorFactory, VideoFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tus_dir")]
