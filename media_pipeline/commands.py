@@ -170,7 +170,6 @@ def chunk_encode_args(
         "x264-params": "open-gop=0",
         "video_track_timescale": 90000,
         **STRIP_OPTIONS,
-        **decode.output_tags(),
         "format": "mp4",
     }
     if threads > 0:

@@ -10,6 +10,7 @@ names; the graph is the same one the hand-written text described.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -17,6 +18,7 @@ from typing import Any
 import ffmpeg as ffpy
 
 from .ladder import Rung
+from .run import ffmpeg_filters
 
 # Stream types of ffmpeg-python's untyped graph API.
 Stream = Any
@@ -24,13 +26,6 @@ Output = Any
 
 # Transfer functions (ffprobe's names) of the HDR sources the ladder tone-maps.
 HDR_TRANSFERS = frozenset({"smpte2084", "arib-std-b67"})
-# What every tone-mapped rung is, and says it is.
-BT709_TAGS = {
-    "color_primaries": "bt709",
-    "color_trc": "bt709",
-    "colorspace": "bt709",
-    "color_range": "tv",
-}
 # Filters the tone map needs; Debian's ffmpeg 5.1 and the imageio-ffmpeg build both have them.
 TONE_MAP_FILTERS = frozenset({"zscale", "tonemap"})
 
@@ -42,29 +37,29 @@ class Decode:
     ``deinterlace`` is the field parity ("tff" or "bff") of interlaced content, None for
     progressive. ``hdr_transfer`` is the source's transfer when it is HDR (PQ ``smpte2084`` or
     HLG ``arib-std-b67``); ``tone_map`` says whether this ffmpeg can map it to SDR BT.709.
+    Without it, the rungs keep the source's pixels and the decoder's tags still say what
+    they are (HDR in 8 bits: poor, but not mislabelled).
+
+    The colour tags of every rung come from the frames: ffmpeg hands the last filter's frame
+    properties to the encoder (newer builds even prefer them to ``-color_*`` options), so the
+    tone map ends by stating BT.709 on the frames, and SDR sources, scaled but never
+    converted, keep the tags they came with.
     """
 
     deinterlace: str | None = None
     hdr_transfer: str | None = None
     tone_map: bool = True
-    # The source's own tags, written on rungs that keep its pixels (an HDR source that this
-    # ffmpeg cannot tone-map): (primaries, transfer, matrix).
-    source_tags: tuple[str | None, str | None, str | None] = (None, None, None)
 
     @property
     def tone_mapped(self) -> bool:
         return self.hdr_transfer in HDR_TRANSFERS and self.tone_map
 
-    def output_tags(self) -> dict[str, str]:
-        """Colour tags for every rung: what its pixels are, whatever the decoder forwards."""
-        if self.tone_mapped:
-            return dict(BT709_TAGS)
-        if self.hdr_transfer:
-            primaries, transfer, matrix = self.source_tags
-            tags = {"color_primaries": primaries, "color_trc": transfer, "colorspace": matrix}
-            return {key: value for key, value in tags.items() if value}
-        # SDR pixels are scaled, never converted: the decoder's tags pass through as they are.
-        return {}
+
+def for_ffmpeg(decode: Decode, ffmpeg: str) -> Decode:
+    """``decode`` as this ffmpeg build can run it: a build without zscale keeps HDR pixels."""
+    if not decode.hdr_transfer:
+        return decode
+    return dataclasses.replace(decode, tone_map=TONE_MAP_FILTERS <= ffmpeg_filters(ffmpeg))
 
 
 def frame_rate(fps: Fraction) -> str:
@@ -92,6 +87,9 @@ def tone_mapped(stream: Stream, transfer: str) -> Stream:
         .filter("tonemap", tonemap="hable", desat=0)
         .filter("zscale", t="bt709", m="bt709", r="tv")
         .filter("format", "yuv420p")
+        .filter(
+            "setparams", color_primaries="bt709", color_trc="bt709", colorspace="bt709", range="tv"
+        )
     )
 
 
@@ -148,8 +146,15 @@ def thumbnail_frames(source: Stream, *, rate: Fraction, width: int) -> Stream:
     return source.filter("fps", frame_rate(rate)).filter("scale", width, -2, flags="bicubic")
 
 
+# idet's default (1.04) calls the fine moving lines of a progressive test pattern combed
+# (testsrc2 at 320x180: 44 of 50 frames "TFF"); at 1.5 only clearly combed frames count, and
+# generated 50i clips still read TFF on 74 of 75 frames while every progressive sample reads
+# progressive or undetermined.
+IDET_THRESHOLD = 1.5
+
+
 def interlace_probe(source: Stream) -> Stream:
-    return source.filter("idet")
+    return source.filter("idet", intl_thres=IDET_THRESHOLD)
 
 
 def compile_outputs(*outputs: Output) -> list[str]:

@@ -85,6 +85,7 @@ def package_hls_args(
     out_dir: str,
     segment_s: float,
     kind: Literal["video", "audio"] = "video",
+    language: str | None = None,
 ) -> list[str]:
     """Cut one of our MP4s (or an ffconcat list of them) into fMP4 (CMAF) segments plus a VOD
     media playlist in ``out_dir``.
@@ -97,6 +98,8 @@ def package_hls_args(
     if not out_dir:
         raise ValueError("out_dir is required")
     stream = "0:v:0" if kind == "video" else "0:a:0"
+    # The strip below drops the stream's language too; a known one is written back (mdhd).
+    tags = [f"-metadata:s:{kind[0]}:0", f"language={language}"] if language else []
     # The segment name is a printf-style pattern; a literal % in the directory must be doubled.
     out_dir = abs_path(out_dir)
     pattern = os.path.join(out_dir.replace("%", "%%"), "seg_%05d.m4s")
@@ -110,6 +113,7 @@ def package_hls_args(
         "-c",
         "copy",
         *STRIP_METADATA,
+        *tags,
         "-f",
         "hls",
         "-hls_time",

@@ -20,6 +20,7 @@ from django.conf import settings
 
 from apps.videos import storage
 from media_pipeline import commands, manifests, thumbnails
+from media_pipeline.filters import Decode, for_ffmpeg
 from media_pipeline.ladder import Chunk, Rung, Segmenting
 from media_pipeline.probe import MediaInfo, ProbeLimits, probe
 from media_pipeline.run import find_ffmpeg, find_ffprobe, usable_cores
@@ -162,8 +163,10 @@ def encode_chunk(
     output_prefix: str,
     video_stream: int = 0,
     small_rungs: bool = False,
+    decode: Decode | None = None,
 ) -> None:
     """One decode of the chunk feeds every rung of its group; each result goes to storage."""
+    decode = for_ffmpeg(decode or Decode(), ffmpeg())
     with tempfile.TemporaryDirectory(dir=source.parent) as tmp:
         outputs = {r.name: str(Path(tmp) / f"{r.name}.mp4") for r in rungs}
         args = commands.chunk_encode_args(
@@ -178,6 +181,7 @@ def encode_chunk(
             threads=ffmpeg_threads(),
             video_stream=video_stream,
             small_rungs=small_rungs,
+            decode=decode,
         )
         pixels = sum(r.width * r.height for r in rungs)
         run_tool(
@@ -203,12 +207,14 @@ class Packaged:
 
 
 def _package(
-    src: Path, out_dir: Path, store_prefix: str, duration_s: float, segment_s: float, kind: str
-) -> Packaged:
+    src: Path, out_dir: Path, store_prefix: str, duration_s: float, segment_s: float, kind: str,
+    language: str | None = None,
+) -> Packaged:  # fmt: skip
     out_dir.mkdir(parents=True, exist_ok=True)
     args = commands.package_hls_args(
-        ffmpeg=ffmpeg(), source=str(src), out_dir=str(out_dir), segment_s=segment_s, kind=kind
-    )
+        ffmpeg=ffmpeg(), source=str(src), out_dir=str(out_dir), segment_s=segment_s, kind=kind,
+        language=language,
+    )  # fmt: skip
     run_tool(args, timeout=120 + duration_s, step=f"package {kind}", cwd=out_dir)
     playlist = manifests.parse_media_playlist((out_dir / "index.m3u8").read_text())
     sizes = [(out_dir / uri).stat().st_size for uri, _ in playlist.segments]
@@ -275,8 +281,10 @@ def package_rung(
 
 
 def encode_audio(
-    *, source: Path, demuxer: str, duration_s: float, output_prefix: str, segment_s: float
-) -> Packaged:
+    *, source: Path, demuxer: str, duration_s: float, output_prefix: str, segment_s: float,
+    audio_stream: int = 0, language: str | None = None,
+) -> Packaged:  # fmt: skip
+    """The source's default audio track, with its language tag, packaged for HLS and DASH."""
     base = Path(tempfile.mkdtemp(prefix="audio-", dir=source.parent))
     m4a = base / "audio.mp4"
     run_tool(
@@ -286,12 +294,16 @@ def encode_audio(
             demuxer=demuxer,
             out_path=str(m4a),
             duration_s=duration_s,
+            audio_stream=audio_stream,
+            language=language,
         ),
         timeout=120 + duration_s,
         step="audio",
         cwd=base,
     )
-    return _package(m4a, base / "hls", f"{output_prefix}a/", duration_s, segment_s, "audio")
+    return _package(
+        m4a, base / "hls", f"{output_prefix}a/", duration_s, segment_s, "audio", language
+    )
 
 
 @dataclass(frozen=True)

@@ -175,6 +175,7 @@ def chunk_step(video_id: str, generation: int, group: int, index: int) -> list[s
         output_prefix=video.output_prefix,
         video_stream=video.plan.get("video_stream", 0),
         small_rungs=_small_rungs_only(video, group),
+        decode=planning.decode(video.plan),
     )
     with transaction.atomic():
         video = load_video(video_id, generation, lock=True)
@@ -204,6 +205,8 @@ def audio_step(video_id: str, generation: int) -> None:
         duration_s=video.duration,
         output_prefix=video.output_prefix,
         segment_s=video.plan["segment_s"],
+        audio_stream=video.plan.get("audio_stream", 0),
+        language=video.plan.get("audio_language"),
     )
     with transaction.atomic():
         video = load_video(video_id, generation, lock=True)
@@ -214,6 +217,7 @@ def audio_step(video_id: str, generation: int) -> None:
             "codecs": packaged.codecs,
             "peak_bps": packaged.peak_bps,
             "average_bps": packaged.average_bps,
+            "language": video.plan.get("audio_language"),
         }
         video.save(update_fields=["plan"])
         if mark_done(video, lock_task(video, kind=TaskKind.AUDIO)):

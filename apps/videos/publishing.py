@@ -62,6 +62,7 @@ def _audio_track(audio: dict, prefix: str) -> manifests.AudioTrack:
         codecs=audio["codecs"],
         peak_bps=audio["peak_bps"],
         average_bps=audio["average_bps"],
+        language=audio.get("language") or "und",
     )
 
 
@@ -85,4 +86,5 @@ def _dash_audio(audio: dict, prefix: str) -> manifests.DashTrack:
         bandwidth=audio["peak_bps"],
         base=audio["playlist"].removeprefix(prefix).rsplit("/", 1)[0],
         segment_durations=[d for _, d, _ in audio["segments"]],
+        language=audio.get("language") or "und",
     )
