@@ -95,6 +95,7 @@ def local_source(*, video_id: str, generation: int, source_name: str) -> Path:
 def probe_source(path: Path) -> MediaInfo:
     limits = ProbeLimits(
         max_duration_s=settings.MAX_DURATION_S,
+        max_gigapixels=settings.MAX_SOURCE_GIGAPIXELS or None,
         max_file_bytes=settings.MAX_UPLOAD_MB * 1024 * 1024,
     )
     return probe(path, ffmpeg=ffmpeg(), ffprobe=ffprobe(), limits=limits)
