@@ -119,6 +119,17 @@ class MediaInfo:
     def decoded_fps(self) -> Fraction:
         return self.fps * 2 if self.interlace else self.fps
 
+    def alternate_audio(self, limit: int = 8) -> list[tuple[int, str]]:
+        """(ordinal, language) of one track per other language than the default track's.
+        Untagged tracks cannot be told apart from the default for a viewer: they are left out."""
+        seen = {self.audio_language}
+        found = []
+        for ordinal, language in enumerate(self.audio_languages):
+            if ordinal != self.audio_stream and language and language not in seen:
+                seen.add(language)
+                found.append((ordinal, language))
+        return found[:limit]
+
 
 def describe_format(name: str) -> tuple[str, str]:
     """(reason, code) for a demuxer ffmpeg found but we do not accept."""

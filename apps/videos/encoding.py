@@ -283,9 +283,10 @@ def package_rung(
 
 def encode_audio(
     *, source: Path, demuxer: str, duration_s: float, output_prefix: str, segment_s: float,
-    audio_stream: int = 0, language: str | None = None,
+    audio_stream: int = 0, language: str | None = None, folder: str = "a",
 ) -> Packaged:  # fmt: skip
-    """The source's default audio track, with its language tag, packaged for HLS and DASH."""
+    """One audio track of the source (the default one, or an alternate language), with its
+    language tag, packaged for HLS and DASH under ``<output_prefix><folder>/``."""
     base = Path(tempfile.mkdtemp(prefix="audio-", dir=source.parent))
     m4a = base / "audio.mp4"
     run_tool(
@@ -303,7 +304,7 @@ def encode_audio(
         cwd=base,
     )
     return _package(
-        m4a, base / "hls", f"{output_prefix}a/", duration_s, segment_s, "audio", language
+        m4a, base / "hls", f"{output_prefix}{folder}/", duration_s, segment_s, "audio", language
     )
 
 

@@ -199,29 +199,37 @@ def audio_step(video_id: str, generation: int) -> None:
     video = load_video(video_id, generation)
     if is_done(video, kind=TaskKind.AUDIO):
         return
-    packaged = encoding.encode_audio(
-        source=_source(video),
-        demuxer=video.demuxer,
-        duration_s=video.duration,
-        output_prefix=video.output_prefix,
-        segment_s=video.plan["segment_s"],
-        audio_stream=video.plan.get("audio_stream", 0),
-        language=video.plan.get("audio_language"),
-    )
+    # The default track first, then each other language as an alternate rendition.
+    tracks = [(video.plan.get("audio_stream", 0), video.plan.get("audio_language"), "a")]
+    tracks += [(a["stream"], a["language"], f"a/{a['language']}") for a in _alternates(video)]
+    encoded = []
+    for stream, language, folder in tracks:
+        packaged = encoding.encode_audio(
+            source=_source(video), demuxer=video.demuxer, duration_s=video.duration,
+            output_prefix=video.output_prefix, segment_s=video.plan["segment_s"],
+            audio_stream=stream, language=language, folder=folder,
+        )  # fmt: skip
+        encoded.append(
+            {
+                "playlist": packaged.playlist,
+                "init": packaged.init_segment,
+                "segments": packaged.segments,
+                "codecs": packaged.codecs,
+                "peak_bps": packaged.peak_bps,
+                "average_bps": packaged.average_bps,
+                "language": language,
+            }
+        )
     with transaction.atomic():
         video = load_video(video_id, generation, lock=True)
-        video.plan["audio"] = {
-            "playlist": packaged.playlist,
-            "init": packaged.init_segment,
-            "segments": packaged.segments,
-            "codecs": packaged.codecs,
-            "peak_bps": packaged.peak_bps,
-            "average_bps": packaged.average_bps,
-            "language": video.plan.get("audio_language"),
-        }
+        video.plan["audio"] = {**encoded[0], "alternates": encoded[1:]}
         video.save(update_fields=["plan"])
         if mark_done(video, lock_task(video, kind=TaskKind.AUDIO)):
             _publish(video)
+
+
+def _alternates(video: Video) -> list[dict]:
+    return video.plan.get("audio_alternates", [])
 
 
 def package_step(video_id: str, generation: int, rung_name: str) -> None:

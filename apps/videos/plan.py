@@ -62,6 +62,9 @@ def make_plan(info: MediaInfo, keyframes: list[float] | None = None) -> dict:
         "hdr_transfer": info.color_transfer if info.hdr else None,
         "audio_stream": info.audio_stream,
         "audio_language": info.audio_language,
+        "audio_alternates": [
+            {"stream": stream, "language": language} for stream, language in info.alternate_audio()
+        ],
         "segment_s": seg.segment_us / 1e6,
         "rungs": [
             {

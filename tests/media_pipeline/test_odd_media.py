@@ -93,6 +93,7 @@ def test_default_audio_track_and_languages(samples, tools) -> None:
     # The second track is the default one: a player plays it, so the ladder carries it.
     assert (info.audio_stream, info.audio_language) == (1, "fra")
     assert info.audio_languages == ("eng", "fra")
+    assert info.alternate_audio() == [(0, "eng")]
     # "und" is no language.
     assert _probe(samples["tiny_360p_4s.mp4"], tools).audio_language is None
 

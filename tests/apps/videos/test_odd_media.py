@@ -77,10 +77,17 @@ def test_default_audio_track_keeps_its_language(samples, pipeline_worker, tmp_pa
     assert video.status == "ready", video.error
     out = _fetch_outputs(video, tmp_path / "out")
     master = (out / "master.m3u8").read_text()
-    assert re.search(r'#EXT-X-MEDIA:TYPE=AUDIO,.*LANGUAGE="fra"', master), master
-    assert 'lang="fra"' in (out / "manifest.mpd").read_text()
+    assert re.search(r'#EXT-X-MEDIA:TYPE=AUDIO,.*DEFAULT=YES,.*LANGUAGE="fra"', master), master
+    # The other language is offered as an alternate rendition of the same group.
+    assert re.search(r'#EXT-X-MEDIA:TYPE=AUDIO,.*DEFAULT=NO,.*LANGUAGE="eng"', master), master
+    mpd = (out / "manifest.mpd").read_text()
+    assert 'lang="fra"' in mpd and 'lang="eng"' in mpd
+    assert (out / "a" / "eng" / "index.m3u8").exists()
     if FFPROBE:
         assert _stream(out / "a" / "init.mp4", "a")["tags"]["language"] == "fra"
+        assert _stream(out / "a" / "eng" / "init.mp4", "a")["tags"]["language"] == "eng"
+        # A real client reads the master playlist with both renditions.
+        _stream(out / "master.m3u8", "a")
 
 
 def test_rotated_phone_clip_without_ffprobe(samples, pipeline_worker, monkeypatch):
