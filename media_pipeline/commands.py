@@ -1,6 +1,7 @@
 """ffmpeg argument lists, built as plain data so tests can check them without running anything.
 
-Reading an untrusted source always forces the demuxer found by the probe (``-f``), restricts
+Commands with a filter graph are built with ffmpeg-python (``filters``) and compiled to the
+same kind of list. Reading an untrusted source always forces the demuxer found by the probe (``-f``), restricts
 protocols to local files and puts ``-ss`` before ``-i`` (an input seek). Commands that read only
 files this pipeline wrote (chunks, renditions) still restrict protocols, as a matter of habit.
 """
@@ -37,7 +38,7 @@ def _untrusted_options(demuxer: str) -> dict[str, object]:
     return {"protocol_whitelist": "file,pipe", "format": demuxer}
 
 
-def _filterseconds(value: Fraction) -> str:
+def _filter_seconds(value: Fraction) -> str:
     """Seconds for the fps filter's start_time, which truncates to whole microseconds: writing
     the exact microsecond plus half a microsecond makes that truncation land on it."""
     micros = round(value * 1_000_000)
@@ -96,9 +97,9 @@ def chunk_seek(chunk: Chunk, demuxer: str | None = None) -> tuple[str | None, st
     first = Fraction(chunk.start_frame) / chunk.fps
     if chunk.start_frame <= 0 or (demuxer is not None and needs_remux(demuxer)):
         # Without a trustworthy seek, decoding from the start is slow but still exact.
-        return None, _filterseconds(first)
+        return None, _filter_seconds(first)
     seek = max(Fraction(0), first - seek_margin(chunk.fps))
-    return seconds(seek), _filterseconds(first)
+    return seconds(seek), _filter_seconds(first)
 
 
 def chunk_encode_args(
