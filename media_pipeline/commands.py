@@ -1,9 +1,10 @@
 """ffmpeg argument lists, built as plain data so tests can check them without running anything.
 
 Commands with a filter graph are built with ffmpeg-python (``filters``) and compiled to the
-same kind of list. Reading an untrusted source always forces the demuxer found by the probe (``-f``), restricts
-protocols to local files and puts ``-ss`` before ``-i`` (an input seek). Commands that read only
-files this pipeline wrote (chunks, renditions) still restrict protocols, as a matter of habit.
+same kind of list. Reading an untrusted source always forces the demuxer found by the probe
+(``-f``), restricts protocols to local files and puts ``-ss`` before ``-i`` (an input seek).
+Commands that read only files this pipeline wrote (``renditions``) still restrict protocols,
+as a matter of habit.
 """
 
 from __future__ import annotations
