@@ -7,6 +7,7 @@ from fractions import Fraction
 import pytest
 
 from media_pipeline import commands
+from media_pipeline.filters import Decode
 from media_pipeline.ladder import Chunk, Rung, plan_segmenting
 from tests.media_pipeline.helpers import filter_chain
 
@@ -236,3 +237,33 @@ def test_a_thread_budget_covers_decoder_filters_and_encoders():
     assert args.count("-threads") == 1 + len(RUNGS)  # and every encoder
     unbounded = _chunk_args(Chunk(0, 0, 360, Fraction(30)))
     assert "-threads" not in unbounded and "-filter_complex_threads" not in unbounded
+
+
+def test_deinterlace_and_tone_map_run_once_in_the_decode() -> None:
+    chunk = Chunk(1, 360, 360, Fraction(30))
+    decode = Decode(deinterlace="bff", hdr_transfer="arib-std-b67")
+    args = commands.chunk_encode_args(
+        ffmpeg="ffmpeg", source="/up/source", demuxer="mov", chunk=chunk, seg=SEG, rungs=RUNGS,
+        outputs=OUTS, decode=decode,
+    )  # fmt: skip
+    graph = _value(args, "-filter_complex")
+    # Once for every rung, before the rungs are scaled: the cascade shares it.
+    assert graph.count("]bwdif=") == 1 and graph.count("]tonemap=") == 1
+    source, chain = filter_chain(args, _value(args, "-map", 0))
+    assert source == "0:v:0"
+    assert chain[0] == "bwdif=deint=all:mode=send_field:parity=bff"
+    assert chain[1].startswith("fps=")
+    assert chain[3].startswith("zscale=") and "tin=arib-std-b67" in chain[3]
+    assert "tonemap=desat=0:tonemap=hable" in chain
+    last_of_decode = chain.index("scale=640:360:flags=bicubic") - 1
+    assert chain[last_of_decode] == (
+        "setparams=color_primaries=bt709:color_trc=bt709:colorspace=bt709:range=tv"
+    )
+    # A build without zscale keeps the HDR pixels (and their own tags) rather than failing.
+    kept = commands.chunk_encode_args(
+        ffmpeg="ffmpeg", source="/up/source", demuxer="mov", chunk=chunk, seg=SEG, rungs=RUNGS,
+        outputs=OUTS, decode=Decode(hdr_transfer="smpte2084", tone_map=False),
+    )  # fmt: skip
+    assert "zscale" not in _value(kept, "-filter_complex")
+    # SDR is never converted.
+    assert "zscale" not in _value(_chunk_args(chunk), "-filter_complex")

@@ -99,3 +99,12 @@ def test_rotated_phone_clip_without_ffprobe(samples, pipeline_worker, monkeypatc
     assert (video.width, video.height) == (360, 640)
     top = video.renditions.order_by("-height").first()
     assert (top.width, top.height) == (360, 640)
+
+
+def test_pixel_budget_refuses_with_a_reason(samples, pipeline_worker, settings):
+    # 640x360 at 30 fps for 4 s is 0.028 gigapixels.
+    settings.MAX_SOURCE_GIGAPIXELS = 0.01
+    video = wait_for_video(_import(samples["tiny_360p_4s.mp4"]), timeout=60)
+    assert video.status == "failed"
+    assert "640x360 at 30 fps for 4 s" in video.error and "gigapixels" in video.error
+    assert not video.renditions.exists()
