@@ -198,6 +198,10 @@ def _odd_media(clip: Callable[[str, list[str]], None]) -> None:
     # is combed. Only looking at the frames finds it.
     woven = ["-vf", "tinterlace=mode=interleave_top,setfield=prog"]
     clip("combed_flagged_progressive_2s.mkv", [*_video_src(640, 360, 50, 2), *woven, *_FAST_X264])
+    # Bottom field first, but x264 flags every interlaced stream top first: the flag names the
+    # wrong field, and deinterlacing in its order would play each pair of fields backwards.
+    bottom = ["-vf", "tinterlace=mode=interleave_bottom,setfield=bff", "-flags", "+ildct+ilme"]
+    clip("interlaced_bff_flagged_tff_2s.mp4", [*_video_src(640, 360, 50, 2), *bottom, *_FAST_X264])
     # HDR: 10-bit BT.2020 with the PQ (and HLG) transfer. setparams tags the frames, which
     # every ffmpeg carries into the stream (newer ones ignore -color_trc on the output).
     for transfer, name in (("smpte2084", "hdr_pq_2s.mp4"), ("arib-std-b67", "hdr_hlg_2s.mkv")):

@@ -51,6 +51,9 @@ def test_interlaced_sources_are_found(samples: dict[str, Path], tools) -> None:
     # The flag says progressive; the frames are combed, and that is what counts.
     lying = _probe(samples["combed_flagged_progressive_2s.mkv"], tools)
     assert lying.field_order in (None, "progressive") and lying.interlace == "tff"
+    # Flagged top first, shot bottom first: the frames name the field to start from.
+    backwards = _probe(samples["interlaced_bff_flagged_tff_2s.mp4"], tools)
+    assert (backwards.field_order, backwards.interlace) == ("tt", "bff")
 
 
 @pytest.mark.parametrize("name", sorted(GOOD))
