@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from apps.videos import encoding
+from apps.videos.pipeline import encoding
 from media_pipeline import interlace
 from media_pipeline.probe_parse import StreamInfo, parse_ffmpeg_banner
 from media_pipeline.run import ToolFailed, run_tool
-from tests.apps.videos.test_pipeline import _fetch_outputs, _import
+from tests.apps.videos.pipeline.test_pipeline import _fetch_outputs, _import
 from tests.fixtures.pipeline import wait_for_video
 
 pytestmark = pytest.mark.pipeline
