@@ -282,6 +282,8 @@ SPECTACULAR_SETTINGS = {
 FFMPEG_BINARY = env_str("FFMPEG_BINARY") or None
 MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 4096)
 MAX_DURATION_S = env_int("MAX_DURATION_S", 14400)
+# width x height x fps x duration an upload may declare (2000: 4 h of 1080p60); 0: no budget.
+MAX_SOURCE_GIGAPIXELS = env_float("MAX_SOURCE_GIGAPIXELS", 2000)
 RTMP_PORT = env_int("RTMP_PORT", 1935)
 PIPELINE_PRESET = env_str("PIPELINE_PRESET", "veryfast")
 PIPELINE_WORK_DIR = Path(env_str("PIPELINE_WORK_DIR") or "/tmp/streamsite-work")
