@@ -16,14 +16,19 @@ $(VENV)/.installed: requirements.txt
 
 venv: $(VENV)/.installed
 
+# The embedded default is for development: DEBUG is off unless set (production refuses to
+# start without SECRET_KEY), so these targets turn it on unless DEBUG is given.
+run migrate worker: export DEBUG ?= 1
+
 migrate: venv
 	$(PY) manage.py migrate --noinput
 
 run: venv migrate
 	$(PY) manage.py seed_demo
+	# Served directly: no proxy in front, so no proxy headers are believed (PROXY_COUNT=0).
 	# The RTMP ingest (RTMP_PORT, 1935) runs beside the site and stops with it.
 	$(PY) manage.py live_ingest & ingest=$$!; trap 'kill $$ingest 2>/dev/null' EXIT INT TERM; \
-	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) --proxy-headers streamsite.asgi:application
+	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) streamsite.asgi:application
 
 worker: venv
 	$(PY) manage.py worker
