@@ -284,21 +284,6 @@ MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 4096)
 MAX_DURATION_S = env_int("MAX_DURATION_S", 14400)
 # width x height x fps x duration an upload may declare (2000: 4 h of 1080p60); 0: no budget.
 MAX_SOURCE_GIGAPIXELS = env_float("MAX_SOURCE_GIGAPIXELS", 2000)
-RTMP_PORT = env_int("RTMP_PORT", 1935)
-# --- Live (apps.live) ---
-RTMP_HOST = env_str("RTMP_HOST", "0.0.0.0")  # where `manage.py live_ingest` listens
-RTMP_PUBLIC_HOST = env_str("RTMP_PUBLIC_HOST", "")  # shown to creators; default: the site's host
-LIVE_SEGMENT_S = min(2.0, max(0.5, env_float("LIVE_SEGMENT_S", 1.0)))  # contract: <= 2 s
-LIVE_WINDOW_SEGMENTS = env_int("LIVE_WINDOW_SEGMENTS", 6)  # the sliding window, in segments
-LIVE_DVR_WINDOW_S = env_int("LIVE_DVR_WINDOW_S", 120)  # 0: no DVR, only the sliding window
-LIVE_MAX_RUNGS = env_int("LIVE_MAX_RUNGS", 3)
-LIVE_KEYFRAME_TIMEOUT_S = env_float("LIVE_KEYFRAME_TIMEOUT_S", 10.0)
-# A recording file quiet this long in the ingest's work dir was left by a dead ingest.
-LIVE_RECOVERY_QUIET_S = env_float("LIVE_RECOVERY_QUIET_S", 60.0)
-# How long an ended stream's live window stays in storage once its recording is a video.
-LIVE_WINDOW_KEEP_S = env_float("LIVE_WINDOW_KEEP_S", 600.0)
-LIVE_HOOK_TOKEN = env_str("LIVE_HOOK_TOKEN", "")
-LIVE_HOOK_ALLOWED_IPS = env_list("LIVE_HOOK_ALLOWED_IPS", ["127.0.0.1", "::1"])
 PIPELINE_PRESET = env_str("PIPELINE_PRESET", "veryfast")
 PIPELINE_WORK_DIR = Path(env_str("PIPELINE_WORK_DIR") or "/tmp/streamsite-work")
 PIPELINE_SEGMENT_S = env_float("PIPELINE_SEGMENT_S", 4.0)
@@ -412,3 +397,4 @@ USER_QUOTA_GB = env_float("USER_QUOTA_GB", 0)  # 0: no byte quota
 TUS_MAX_OPEN_UPLOADS = env_int("TUS_MAX_OPEN_UPLOADS", 5)
 TUS_MAX_CHUNK_MB = env_int("TUS_MAX_CHUNK_MB", 64)
 TUS_CLEANUP_INTERVAL_S = env_int("TUS_CLEANUP_INTERVAL_S", 3600)
+from streamsite.settings_live import *  # noqa: E402, F403 - live streaming (apps.live)
