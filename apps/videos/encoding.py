@@ -322,7 +322,7 @@ def make_pictures(*, rung: RungFiles, duration_s: float, output_prefix: str) -> 
         step="sprite frames",
         cwd=base,
     )
-    frames = sorted(frames_dir.glob("f_*.jpg"))
+    frames = sorted(frames_dir.glob("f_*.jpg")) or _first_frame(rung, frames_dir)
     prefix = f"{output_prefix}img/"
     poster_at = frames.index(thumbnails.pick_poster(frames)) * every_s
     poster, stored_sizes = make_poster(rung=rung, at_s=poster_at, output_prefix=output_prefix)
@@ -338,6 +338,21 @@ def make_pictures(*, rung: RungFiles, duration_s: float, output_prefix: str) -> 
         )
     vtt = storage.upload_text(manifests.thumbnails_vtt(tiles=tiles), f"{prefix}thumbnails.vtt")
     return Pictures(poster=poster, sizes=stored_sizes, sprite_vtt=vtt, poster_at=poster_at)
+
+
+def _first_frame(rung: RungFiles, frames_dir: Path) -> list[Path]:
+    """A clip of one frame, or shorter than the sampling step, leaves the sampler nothing:
+    take its first frame, so it still gets a poster and a one-tile sprite."""
+    out = frames_dir / "f_00000.png"
+    run_tool(
+        commands.poster_args(
+            ffmpeg=ffmpeg(), source=str(rung.chunks[0]), at_s=0.0, out_path=str(out)
+        ),
+        timeout=60,
+        step="first frame",
+        cwd=frames_dir,
+    )
+    return [out]
 
 
 def make_poster(*, rung: RungFiles, at_s: float, output_prefix: str) -> tuple[str, dict[str, str]]:
