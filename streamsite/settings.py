@@ -187,7 +187,7 @@ def _storage_from_env() -> dict:
         default_acl=None,
         file_overwrite=True,
         querystring_auth=env_bool("AWS_QUERYSTRING_AUTH", True),
-        querystring_expire=env_int("AWS_QUERYSTRING_EXPIRE", 6 * 3600),
+        querystring_expire=env_int("MEDIA_URL_EXPIRE_S", 300),  # see MEDIA_URL_EXPIRE_S
     )
     return {
         "BACKEND": "storages.backends.s3.S3Storage",
@@ -206,6 +206,38 @@ STORAGES = {
 MEDIA_IS_LOCAL = STORAGES["default"]["BACKEND"].endswith("FileSystemStorage")
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# --- Media access and the pipeline watchdog (see apps/videos/recovery.py) --------------------
+# Presigned media URLs (S3) expire this fast: a link kept after the video turned private, or
+# copied out of a page, stops working within minutes.
+MEDIA_URL_EXPIRE_S = env_int("MEDIA_URL_EXPIRE_S", 300)
+# Work of a video with no progress and nothing queued or running for this long is re-queued;
+# after this many re-queues without progress it fails with a reason. Checked every interval by
+# the embedded server and by `manage.py worker`.
+PIPELINE_STALL_S = env_int("PIPELINE_STALL_S", 600)
+PIPELINE_STALL_REQUEUES = env_int("PIPELINE_STALL_REQUEUES", 2)
+PIPELINE_WATCHDOG_INTERVAL_S = env_float("PIPELINE_WATCHDOG_INTERVAL_S", 15.0)
+
+
+def _signed_media_only(storage: dict) -> None:
+    """Private segments and untouched originals live in the bucket: a URL that needs no
+    signature (a plain custom domain, or query-string auth turned off) would serve them to
+    anyone, so such a configuration is refused unless a signing CDN (CloudFront keys) signs."""
+    options = storage["OPTIONS"]
+    if env_str("AWS_CLOUDFRONT_KEY_ID") and env_str("AWS_CLOUDFRONT_KEY"):
+        options["cloudfront_key_id"] = env_str("AWS_CLOUDFRONT_KEY_ID")
+        options["cloudfront_key"] = env_str("AWS_CLOUDFRONT_KEY").encode()
+        return
+    if options.get("custom_domain") or not options.get("querystring_auth", True):
+        raise ImproperlyConfigured(
+            "Media would be served unsigned: remove custom_domain and keep "
+            "AWS_QUERYSTRING_AUTH on, or sign with a CDN (AWS_CLOUDFRONT_KEY_ID and "
+            "AWS_CLOUDFRONT_KEY)."
+        )
+
+
+if not MEDIA_IS_LOCAL:
+    _signed_media_only(STORAGES["default"])
 
 # --- Auth, API --------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

@@ -21,9 +21,18 @@ CLIPS = {
     # name: ffmpeg input arguments (tiny lavfi sources; x264 ultrafast)
     "one_frame.mp4": ["-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25", "-frames:v", "1"],
     "half_second.mp4": [
-        "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30:duration=0.5",
-        "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=0.5",
-        "-c:a", "aac", "-b:a", "64k",
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=size=640x360:rate=30:duration=0.5",
+        "-f",
+        "lavfi",
+        "-i",
+        "sine=frequency=440:sample_rate=48000:duration=0.5",
+        "-c:a",
+        "aac",
+        "-b:a",
+        "64k",
     ],  # fmt: skip
 }
 
