@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("upload/", upload_views.upload_page, name="upload"),
     path("studio/", views.studio, name="studio"),
+    path("studio/<str:video_id>/retry/", views.studio_retry, name="studio-retry"),
     path("watch/<str:video_id>/", views.watch, name="watch"),
     path("search/", views.search, name="search"),
     path("c/<str:username>/", views.channel, name="channel"),

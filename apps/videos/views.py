@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from apps.users.models import User
 from apps.videos import selectors, services
@@ -26,6 +29,21 @@ def studio(request: HttpRequest) -> HttpResponse:
         "videos/studio.html",
         {"videos": videos, "highlight": request.GET.get("highlight", "")},
     )
+
+
+@login_required
+@require_POST
+def studio_retry(request: HttpRequest, video_id: str) -> HttpResponse:
+    """The studio's retry button: what failed is made again (services.video_retry)."""
+    video = selectors.video_get_for_viewer(video_id=video_id, user=request.user)
+    if not selectors.video_can_manage(video=video, user=request.user):
+        raise PermissionDenied("Only the owner or staff may retry this video.")
+    try:
+        services.video_retry(video=video, by=request.user)
+        messages.success(request, f"“{video.title}” is being processed again.")
+    except ValidationError as refused:
+        messages.error(request, " ".join(refused.messages))
+    return redirect("studio")
 
 
 def watch(request: HttpRequest, video_id: str) -> HttpResponse:
