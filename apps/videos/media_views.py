@@ -1,4 +1,5 @@
-"""/media/videos/<id>/…: playlists, segments and pictures, with the video's visibility checked.
+"""/media/<key>/videos/<id>/g<n>/…: playlists, segments and pictures, with the video's
+visibility checked.
 
 Local storage (the embedded default): Django streams the file, answering `Range` with 206
 (Django's FileResponse ignores Range, and players need it). Other storage (S3): playlists are
@@ -63,19 +64,30 @@ async def _file_chunks(fh, start: int, length: int) -> AsyncIterator[bytes]:
 
 
 @require_safe
-def serve_media(request: HttpRequest, name: str) -> HttpResponse:
+def serve_media(request: HttpRequest, key: str, name: str) -> HttpResponse:
+    # Only outputs (under a generation's prefix) match: the untouched upload under `source/`
+    # is kept but never served.
     match = _NAME.match(name)
     if match is None or ".." in name.split("/"):
         raise Http404("No such file.")
-    video = Video.objects.filter(pk=match["video_id"]).only("visibility", "owner_id").first()
-    if video is None or not video_can_watch(video=video, user=request.user):
+    video = (
+        Video.objects.filter(pk=match["video_id"])
+        .only("visibility", "owner_id", "media_key")
+        .first()
+    )
+    # The key changes with every visibility change: a link handed out (and cached as
+    # immutable) while the video was public stops working when it turns private.
+    if video is None or key != video.media_key:
+        raise Http404("No such file.")
+    if not video_can_watch(video=video, user=request.user):
         raise Http404("No such file.")
     if not default_storage.exists(name):
         raise Http404("No such file.")
     public = video.visibility != "private"
     if not settings.MEDIA_IS_LOCAL and not name.endswith(PLAYLISTS):
         response: HttpResponse = HttpResponseRedirect(default_storage.url(name))
-        response["Cache-Control"] = "private, max-age=60"
+        # The signed URL lives MEDIA_URL_EXPIRE_S: the redirect must not outlive it.
+        response["Cache-Control"] = f"private, max-age={min(60, settings.MEDIA_URL_EXPIRE_S // 2)}"
         return response
 
     size = default_storage.size(name)

@@ -98,10 +98,13 @@ class Video(models.Model):
 
     @property
     def thumbnail_url(self) -> str:
+        return self.media_url(self.thumbnails.get("640") or self.poster) or ""
+
+    def media_url(self, name: str) -> str | None:
+        """The URL of one of this video's outputs; it changes with every visibility change."""
         from django.urls import reverse
 
-        name = self.thumbnails.get("640") or self.poster
-        return reverse("media", kwargs={"name": name}) if name else ""
+        return reverse("media", kwargs={"key": self.media_key, "name": name}) if name else None
 
     @property
     def duration_label(self) -> str:

@@ -7,8 +7,8 @@ from apps.videos.models import Video, Visibility
 from apps.videos.selectors import video_renditions
 
 
-def media_url(name: str) -> str | None:
-    return reverse("media", kwargs={"name": name}) if name else None
+def media_url(video: Video, name: str) -> str | None:
+    return video.media_url(name)
 
 
 class RenditionSerializer(serializers.Serializer):
@@ -65,13 +65,13 @@ class VideoSerializer(serializers.ModelSerializer):
         return [{**r, "bandwidth": r["bandwidth"] + audio_peak} for r in rungs]
 
     def get_hls_url(self, video: Video) -> str | None:
-        return media_url(video.master_playlist)
+        return media_url(video, video.master_playlist)
 
     def get_dash_url(self, video: Video) -> str | None:
-        return media_url(video.dash_manifest)
+        return media_url(video, video.dash_manifest)
 
     def get_thumbnail_url(self, video: Video) -> str | None:
-        return media_url(video.thumbnails.get("640") or video.poster)
+        return media_url(video, video.thumbnails.get("640") or video.poster)
 
     def get_watch_url(self, video: Video) -> str:
         return reverse("watch", kwargs={"video_id": video.id})

@@ -15,7 +15,7 @@ from django.utils import timezone
 from apps.users.models import User
 from apps.users.selectors import user_is_creator
 from apps.videos import events, failures, search, storage, tasks
-from apps.videos.models import PipelineTask, Video, VideoStatus, Visibility
+from apps.videos.models import PipelineTask, Video, VideoStatus, Visibility, new_video_id
 from media_pipeline.sniff import sniff_bytes
 
 logger = logging.getLogger(__name__)
@@ -124,10 +124,16 @@ def video_update(*, video: Video, by: User, **fields) -> Video:
     unknown = set(fields) - allowed
     if unknown:
         raise ValidationError({f: "This field cannot be changed." for f in unknown})
+    update = [*fields, "updated_at"]
+    if "visibility" in fields and fields["visibility"] != video.visibility:
+        # Public outputs are cached as immutable for a year: every visibility change moves
+        # them to new URLs, and the old ones answer 404.
+        video.media_key = new_video_id()
+        update.append("media_key")
     for key, value in fields.items():
         setattr(video, key, value.strip() if isinstance(value, str) and key == "title" else value)
     video.full_clean()
-    video.save(update_fields=[*fields, "updated_at"])
+    video.save(update_fields=update)
     search.video_reindex(video=video)
     return video
 

@@ -10,5 +10,9 @@ urlpatterns = [
     path("watch/<str:video_id>/", views.watch, name="watch"),
     path("search/", views.search, name="search"),
     path("c/<str:username>/", views.channel, name="channel"),
-    re_path(r"^media/(?P<name>videos/.+)$", media_views.serve_media, name="media"),
+    re_path(
+        r"^media/(?P<key>[A-Za-z0-9_-]{1,16})/(?P<name>videos/.+)$",
+        media_views.serve_media,
+        name="media",
+    ),
 ]

@@ -60,9 +60,9 @@ def watch(request: HttpRequest, video_id: str) -> HttpResponse:
         "videos/watch.html",
         {
             "video": video,
-            "hls_url": media_url(video.master_playlist),
-            "poster_url": media_url(video.poster),
-            "sprite_vtt_url": media_url(video.sprite_vtt),
+            "hls_url": media_url(video, video.master_playlist),
+            "poster_url": media_url(video, video.poster),
+            "sprite_vtt_url": media_url(video, video.sprite_vtt),
             "renditions": selectors.video_renditions(video=video),
             "can_manage": selectors.video_can_manage(video=video, user=request.user),
         },

@@ -21,7 +21,7 @@ def _body(response) -> bytes:
 def _store(video, name: str, data: bytes = PAYLOAD) -> str:
     full = f"videos/{video.id}/g1/{name}"
     default_storage.save(full, io.BytesIO(data))
-    return f"/media/{full}"
+    return video.media_url(full)
 
 
 def test_range_request_answers_206_with_the_bytes_asked(client):
@@ -73,5 +73,49 @@ def test_private_video_segments_are_refused_to_others(client):
 def test_the_source_upload_is_never_served(client):
     video = VideoFactory()
     default_storage.save(f"videos/{video.id}/source/original", io.BytesIO(b"secret"))
-    assert client.get(f"/media/videos/{video.id}/source/original").status_code == 404
-    assert client.get(f"/media/videos/{video.id}/g1/../source/original").status_code == 404
+    for path in ("source/original", "g1/../source/original", "g1/%2E%2E/source/original"):
+        for key in (video.media_key, "x"):
+            assert client.get(f"/media/{key}/videos/{video.id}/{path}").status_code == 404
+        assert client.get(f"/media/videos/{video.id}/{path}").status_code == 404
+
+
+def test_a_public_link_stops_working_when_the_video_turns_private(client):
+    """Public segments are cached as immutable for a year: once the video is private (or
+    public again), the URLs handed out before answer 404, for everyone."""
+    from apps.videos import services
+
+    video = VideoFactory(visibility="public")
+    name = f"videos/{video.id}/g1/v/360p/seg_00000.m4s"
+    public_url = _store(video, "v/360p/seg_00000.m4s")
+    response = client.get(public_url)
+    assert response.status_code == 200 and "public" in response["Cache-Control"]
+    assert "immutable" in response["Cache-Control"]
+
+    services.video_update(video=video, by=video.owner, visibility="private")
+    assert client.get(public_url).status_code == 404
+    client.force_login(video.owner)
+    assert client.get(public_url).status_code == 404
+    private_url = video.media_url(name)
+    assert private_url != public_url
+    response = client.get(private_url)
+    assert response.status_code == 200 and response["Cache-Control"].startswith("private")
+
+    services.video_update(video=video, by=video.owner, visibility="public")
+    assert client.get(private_url).status_code == 404
+    assert client.get(public_url).status_code == 404
+    assert client.get(video.media_url(name)).status_code == 200
+    # Editing anything else keeps the links.
+    services.video_update(video=video, by=video.owner, title="Renamed")
+    assert client.get(video.media_url(name)).status_code == 200
+
+
+def test_a_deleted_video_s_links_stop_working(client, django_capture_on_commit_callbacks):
+    from apps.videos import services
+
+    video = VideoFactory(visibility="public")
+    url = _store(video, "v/360p/seg_00000.m4s")
+    assert client.get(url).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        services.video_delete(video=video, by=video.owner)
+    assert client.get(url).status_code == 404
+    assert not default_storage.exists(f"videos/{video.id}/g1/v/360p/seg_00000.m4s")
