@@ -4,17 +4,22 @@ PIPELINE_STALL_REQUEUES tries fails the video with a reason. No operator's cron 
 
 from __future__ import annotations
 
+import os
+import signal
 from datetime import timedelta
 
 import dramatiq
 import pytest
 from django.core.files import File
+from django.db import connection
 from django.utils import timezone
 
 from apps.videos import pipeline, recovery, services
 from apps.videos.models import Video
 from streamsite.broker import stop_worker
-from tests.factories import CreatorFactory
+from tests.apps.videos.test_recovery import _start_worker
+from tests.conftest import require
+from tests.factories import CreatorFactory, stored_upload
 from tests.fixtures.pipeline import wait_for_video
 
 pytestmark = pytest.mark.pipeline
@@ -67,3 +72,30 @@ def test_requeued_work_finishes_the_video(samples, no_workers, settings):
         stop_worker(worker)
     assert video.status == "ready" and video.progress == 100, video.error
     assert video.stall_requeues == 0  # progress resets the count
+
+
+def test_manage_py_worker_sweeps_by_itself(samples, transactional_db, settings, tmp_path):
+    """With Redis, nothing but `manage.py worker` runs: an upload stored by another process
+    and never queued (seed_demo, import_video, a lost enqueue) is found and processed."""
+    require(bool(settings.REDIS_URL), "Redis (REDIS_URL)")
+    require(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
+    dramatiq.get_broker().flush_all()
+    video = stored_upload(samples["tiny_360p_4s.mp4"])
+    Video.objects.filter(pk=video.pk).update(updated_at=timezone.now() - timedelta(minutes=5))
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "streamsite.test_settings",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "STORAGE_URL": f"file://{settings.MEDIA_ROOT}",
+        "PIPELINE_WORK_DIR": str(tmp_path / "work"),
+        "PIPELINE_WATCHDOG_INTERVAL_S": "0.5",
+    }
+    worker = _start_worker(env)
+    try:
+        video = wait_for_video(video.id, timeout=180)
+    finally:
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait(timeout=10)
+        dramatiq.get_broker().flush_all()
+    assert video.status == "ready" and video.progress == 100, video.error
