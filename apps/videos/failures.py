@@ -113,13 +113,19 @@ def fail_part(video: Video, part: Part | None, reason: str) -> None:
     """Mark ``part`` and what depends on it failed. Caller holds the video row lock."""
     now = timezone.now()
     left = unfinished(video)
-    if part is not None and part.kind != PLAN:
-        left.filter(**part.lookup()).update(failed_at=now, error=reason)
-        left.filter(_blocked_by(video, part)).update(
-            failed_at=now, error=f"Not made: {part.label(video).lower()} failed."
-        )
-    else:
+    if part is None or part.kind == PLAN:
         left.update(failed_at=now, error=reason)
+        return
+    left.filter(**part.lookup()).update(failed_at=now, error=reason)
+    not_made = f"Not made: {part.label(video).lower()} failed."
+    left.filter(_blocked_by(video, part)).update(failed_at=now, error=not_made)
+    # One step further: a chunk of the first group takes the lowest rung, and with it the
+    # poster's instant and the sprite.
+    rungs = video.plan.get("rungs") or []
+    lowest = Part(TaskKind.PACKAGE, rung=rungs[0]["name"]) if rungs else None
+    failed = PipelineTask.objects.filter(video=video, generation=video.generation)
+    if lowest is not None and failed.filter(**lowest.lookup()).exclude(failed_at=None).exists():
+        left.filter(_blocked_by(video, lowest)).update(failed_at=now, error=not_made)
 
 
 def can_become_ready(video: Video) -> bool:

@@ -115,6 +115,20 @@ def test_a_chunk_of_the_top_rung_fails_for_good_then_retry_completes(
     assert not _failed_parts(video)
 
 
+def test_a_chunk_of_the_first_rungs_fails_for_good(samples, pipeline_worker, monkeypatch):
+    """The larger rung still makes the video watchable; the lowest rung's poster and sprite
+    are not made, and processing ends instead of waiting for them."""
+    first_group = lambda **kw: any(r.name == "144p" for r in kw["rungs"])  # noqa: E731
+    _fail_when(monkeypatch, encoding, "encode_chunk", first_group)
+    video = _process(samples)
+    assert video.status == "ready" and video.progress == 100
+    assert [r.name for r in video.renditions.all()] == ["360p"]
+    assert set(_failed_parts(video)) >= {
+        "chunk:0", "package:144p", "package:240p", "thumbnails:0", "poster:0"
+    }  # fmt: skip
+    assert video.error.startswith("Encoding 144p+240p (chunk ")
+
+
 def test_audio_fails_for_good(samples, pipeline_worker, monkeypatch):
     _fail_when(monkeypatch, encoding, "encode_audio")
     video = _process(samples)
