@@ -30,7 +30,8 @@ class Part:
 
     def label(self, video: Video) -> str:
         if self.kind == TaskKind.CHUNK:
-            names = "+".join(r.name for r in planning.rungs(video.plan, self.group))
+            rungs = planning.rungs(video.plan, self.group) if video.plan.get("rungs") else []
+            names = "+".join(r.name for r in rungs) or "video"
             return f"Encoding {names} (chunk {self.index + 1})"
         return {
             PLAN: "Probe and plan",
