@@ -6,12 +6,11 @@ import logging
 import os
 import threading
 import time
-from importlib import import_module
-from importlib.util import find_spec
 
 from django.conf import settings
 
 from streamsite import broker
+from streamsite.app_modules import app_modules
 
 logger = logging.getLogger(__name__)
 
@@ -41,21 +40,18 @@ def _sweep_forever() -> None:
 def sweep_once() -> None:
     from django.db import close_old_connections
 
-    for app in settings.INSTALLED_APPS:
-        if app.startswith("apps.") and find_spec(f"{app}.recovery") is not None:
-            module = import_module(f"{app}.recovery")
-            if hasattr(module, "sweep"):
-                try:
-                    module.sweep()
-                except Exception:
-                    # The next round tries again; one app's trouble must not stop the others'.
-                    logger.exception("sweep failed", extra={"app": app})
-                finally:
-                    close_old_connections()
+    for module in app_modules("recovery"):
+        if hasattr(module, "sweep"):
+            try:
+                module.sweep()
+            except Exception:
+                # The next round tries again; one app's trouble must not stop the others'.
+                logger.exception("sweep failed", extra={"module": module.__name__})
+            finally:
+                close_old_connections()
 
 
 def resume_unfinished_work() -> None:
     """In-memory queues die with the process: each app re-sends what it had in flight."""
-    for app in settings.INSTALLED_APPS:
-        if app.startswith("apps.") and find_spec(f"{app}.recovery") is not None:
-            import_module(f"{app}.recovery").resume_unfinished()
+    for module in app_modules("recovery"):
+        module.resume_unfinished()

@@ -3,12 +3,9 @@ from __future__ import annotations
 from django.urls import reverse
 from rest_framework import serializers
 
+from apps.videos.delivery.links import media_url
 from apps.videos.models import Video, Visibility
 from apps.videos.selectors import video_renditions
-
-
-def media_url(video: Video, name: str) -> str | None:
-    return video.media_url(name)
 
 
 class RenditionSerializer(serializers.Serializer):
@@ -65,13 +62,13 @@ class VideoSerializer(serializers.ModelSerializer):
         return [{**r, "bandwidth": r["bandwidth"] + audio_peak} for r in rungs]
 
     def get_hls_url(self, video: Video) -> str | None:
-        return media_url(video, video.master_playlist)
+        return media_url(video.master_playlist, video.media_key)
 
     def get_dash_url(self, video: Video) -> str | None:
-        return media_url(video, video.dash_manifest)
+        return media_url(video.dash_manifest, video.media_key)
 
     def get_thumbnail_url(self, video: Video) -> str | None:
-        return media_url(video, video.thumbnails.get("640") or video.poster)
+        return video.thumbnail_url or None
 
     def get_watch_url(self, video: Video) -> str:
         return reverse("watch", kwargs={"video_id": video.id})

@@ -1,10 +1,12 @@
 from django.urls import path, re_path
 
-from apps.videos import media_views, upload_views, views
+from apps.videos import views
+from apps.videos.delivery import media
+from apps.videos.uploads.views import upload_page
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("upload/", upload_views.upload_page, name="upload"),
+    path("upload/", upload_page, name="upload"),
     path("studio/", views.studio, name="studio"),
     path("studio/<str:video_id>/retry/", views.studio_retry, name="studio-retry"),
     path("watch/<str:video_id>/", views.watch, name="watch"),
@@ -12,7 +14,7 @@ urlpatterns = [
     path("c/<str:username>/", views.channel, name="channel"),
     re_path(
         r"^media/(?P<key>[A-Za-z0-9_-]{1,16})/(?P<name>videos/.+)$",
-        media_views.serve_media,
+        media.serve_media,
         name="media",
     ),
 ]

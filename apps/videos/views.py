@@ -11,8 +11,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from apps.users.models import User
+from apps.videos import search as search_filters
 from apps.videos import selectors, services
-from apps.videos.serializers import media_url
+from apps.videos.delivery.links import media_url
+from apps.videos.models import VideoStatus
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -50,7 +52,7 @@ def watch(request: HttpRequest, video_id: str) -> HttpResponse:
     video = selectors.video_get_for_viewer(video_id=video_id, user=request.user)
     # One view per viewer session, not per reload.
     seen = request.session.setdefault("seen_videos", [])
-    if video.id not in seen and video.status == "ready":
+    if video.id not in seen and video.status == VideoStatus.READY:
         services.video_count_view(video=video)
         seen.append(video.id)
         request.session["seen_videos"] = seen[-500:]
@@ -60,9 +62,9 @@ def watch(request: HttpRequest, video_id: str) -> HttpResponse:
         "videos/watch.html",
         {
             "video": video,
-            "hls_url": media_url(video, video.master_playlist),
-            "poster_url": media_url(video, video.poster),
-            "sprite_vtt_url": media_url(video, video.sprite_vtt),
+            "hls_url": media_url(video.master_playlist, video.media_key),
+            "poster_url": media_url(video.poster, video.media_key),
+            "sprite_vtt_url": media_url(video.sprite_vtt, video.media_key),
             "renditions": selectors.video_renditions(video=video),
             "can_manage": selectors.video_can_manage(video=video, user=request.user),
         },
@@ -84,12 +86,10 @@ def search(request: HttpRequest) -> HttpResponse:
             "uploaded": uploaded,
             "page": page,
             "videos": page.object_list,
-            "durations": [("", "Any length"), ("short", "Under 4 min"), ("medium", "4–20 min"),
-                          ("long", "Over 20 min")],
-            "uploads": [("", "Any time"), ("day", "Today"), ("week", "This week"),
-                        ("month", "This month"), ("year", "This year")],
+            "durations": search_filters.DURATION_CHOICES,
+            "uploads": search_filters.UPLOADED_CHOICES,
         },
-    )  # fmt: skip
+    )
 
 
 def channel(request: HttpRequest, username: str) -> HttpResponse:

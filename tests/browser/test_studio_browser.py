@@ -7,7 +7,7 @@ import threading
 import pytest
 from playwright.sync_api import expect
 
-from apps.videos.actors import process_video
+from apps.videos.pipeline.actors import process_video
 from tests.browser.accounts import log_in
 from tests.factories import CreatorFactory, stored_upload
 
@@ -55,8 +55,9 @@ def test_watch_page_starts_the_video_once_it_is_ready(page, pipeline_worker, sam
 def test_a_failed_part_shows_live_with_a_retry_that_makes_it(page, pipeline_worker, samples):
     """A ready video whose top rung failed for good: the owner sees which part and why, over
     the socket, and the retry button makes it."""
-    from apps.videos import failures, services
+    from apps.videos import services
     from apps.videos.models import TaskKind, Video
+    from apps.videos.pipeline import failures
     from tests.fixtures.pipeline import wait_for_video
 
     creator = CreatorFactory()

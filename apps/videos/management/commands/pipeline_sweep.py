@@ -4,7 +4,7 @@ operator who wants it now."""
 
 from django.core.management.base import BaseCommand
 
-from apps.videos import recovery
+from apps.videos.pipeline import recovery
 
 
 class Command(BaseCommand):

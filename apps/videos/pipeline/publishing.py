@@ -1,0 +1,89 @@
+"""Publishing: the master playlist and DASH manifest list the rungs finished so far."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from django.utils import timezone
+
+from apps.videos.delivery import events
+from apps.videos.models import Rendition, Video, VideoStatus
+from apps.videos.pipeline import layout, storage
+from apps.videos.services import video_transition
+from media_pipeline import manifests
+
+
+def publish(video: Video) -> None:
+    """Rewrite the master playlist and MPD from the rungs done so far. Caller holds the lock.
+
+    The first time there is something to play (a rung, and the audio if the video has sound),
+    the video becomes ready.
+    """
+    renditions = list(video.renditions.filter(generation=video.generation).order_by("height"))
+    audio = video.plan.get("audio")
+    if not renditions or (video.has_audio and not audio):
+        return
+    prefix = video.output_prefix
+    fps = Fraction(video.plan["fps"])
+    master = manifests.master_playlist(
+        [
+            manifests.Variant(
+                name=r.name,
+                width=r.width,
+                height=r.height,
+                fps=fps,
+                codecs=r.codecs,
+                peak_bps=r.bandwidth,
+                average_bps=r.average_bandwidth,
+                uri=r.playlist.removeprefix(prefix),
+            )
+            for r in renditions
+        ],
+        _audio_track(audio, prefix) if audio else None,
+    )
+    mpd = manifests.dash_mpd(
+        duration_s=video.duration,
+        video=[_dash_video(r, fps, prefix) for r in renditions],
+        audio=_dash_audio(audio, prefix) if audio else None,
+    )
+    video.master_playlist = storage.upload_text(master, f"{prefix}{layout.MASTER_PLAYLIST}")
+    video.dash_manifest = storage.upload_text(mpd, f"{prefix}{layout.DASH_MANIFEST}")
+    fields = ["master_playlist", "dash_manifest", "updated_at"]
+    if video.status == VideoStatus.PROCESSING:
+        video_transition(video, VideoStatus.READY)
+        video.published_at = video.published_at or timezone.now()
+        fields += ["status", "published_at"]
+    video.save(update_fields=fields)
+    events.progress_changed(video, error=video.error)
+
+
+def _audio_track(audio: dict, prefix: str) -> manifests.AudioTrack:
+    return manifests.AudioTrack(
+        uri=audio["playlist"].removeprefix(prefix),
+        codecs=audio["codecs"],
+        peak_bps=audio["peak_bps"],
+        average_bps=audio["average_bps"],
+    )
+
+
+def _dash_video(r: Rendition, fps: Fraction, prefix: str) -> manifests.DashTrack:
+    return manifests.DashTrack(
+        id=r.name,
+        codecs=r.codecs,
+        bandwidth=r.bandwidth,
+        base=r.playlist.removeprefix(prefix).rsplit("/", 1)[0],
+        segment_durations=[d for _, d, _ in r.segments],
+        width=r.width,
+        height=r.height,
+        fps=fps,
+    )
+
+
+def _dash_audio(audio: dict, prefix: str) -> manifests.DashTrack:
+    return manifests.DashTrack(
+        id="audio",
+        codecs=audio["codecs"],
+        bandwidth=audio["peak_bps"],
+        base=audio["playlist"].removeprefix(prefix).rsplit("/", 1)[0],
+        segment_durations=[d for _, d, _ in audio["segments"]],
+    )

@@ -1,0 +1,275 @@
+"""tus 1.0.0 uploads at /api/v1/uploads/ (core, creation, creation-with-upload, termination,
+expiration). State survives restarts on disk under TUS_UPLOAD_DIR: `<id>.bin` holds the bytes
+received (its size *is* the offset) and `<id>.json` what was fixed at creation. Processes on one
+host share it; several hosts need a shared volume or sticky routing. The whole file becomes a
+video through `video_create` only; the sidecar then stays as a receipt naming the video until
+it expires, so a client that lost the completing answer learns the id from HEAD.
+
+Daphne passes a request on only once its whole body has arrived, so there a PATCH cut off
+mid-body is lost whole (tus-js-client's chunkSize bounds the loss); servers that stream bodies
+keep the bytes that arrived.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.files import File
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.permissions import BasePermission
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import UserRateThrottle
+from rest_framework.views import APIView
+
+from apps.users.selectors import user_is_creator
+from apps.videos.services import video_create
+from apps.videos.uploads.tus_store import (
+    OFFSET_CONTENT_TYPE,
+    READ_CHUNK,
+    TUS_EXTENSIONS,
+    TUS_VERSION,
+    TusError,
+    TusUpload,
+    encode_metadata,
+    header_number,
+    load_upload,
+    locked_data,
+    max_upload_bytes,
+    parse_metadata,
+    remove_upload,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def _append(request: Request, upload: TusUpload, offset: int, count: int) -> None:
+    """Write the body at `offset` under the upload's lock and finish the upload if it is whole."""
+    with locked_data(upload) as fh:
+        current = os.fstat(fh.fileno()).st_size
+        if offset != current:
+            message = f"Upload-Offset is {offset} but the server has {current} bytes."
+            raise TusError(409, message, {"Upload-Offset": str(current)})
+        if current + count > upload.length:
+            raise TusError(413, f"The body goes past Upload-Length ({upload.length} bytes).")
+        fh.seek(current)
+        received = 0
+        try:
+            while received < count:
+                # The Django request, read as a stream: DRF must never parse or buffer it.
+                chunk = request._request.read(min(READ_CHUNK, count - received))
+                if not chunk:
+                    break
+                fh.write(chunk)
+                received += len(chunk)
+        except OSError:
+            logger.info("tus body cut short", extra={"upload": upload.id, "bytes": received})
+        finally:
+            # Whatever arrived is kept and made durable: the client resumes from there.
+            fh.flush()
+            os.fsync(fh.fileno())
+        if received < count:
+            message = "The request body ended early; resume from Upload-Offset."
+            raise TusError(400, message, {"Upload-Offset": str(current + received)})
+        if current + received == upload.length:
+            _finish(request, upload)
+
+
+def _finish(request: Request, upload: TusUpload) -> None:
+    meta = upload.metadata
+    fields = {key: meta.get(key, "") for key in ("title", "description", "content_warning", "tags")}
+    try:
+        with open(upload.data_path, "rb") as source:
+            video = video_create(
+                owner=request.user,
+                upload=File(source, name=meta["filename"]),
+                filename=meta["filename"],
+                visibility=meta["visibility"],
+                **fields,
+            )
+    except (DjangoValidationError, DjangoPermissionDenied):
+        # It can never become a video: keeping it would only invite endless retries. The API's
+        # exception handler answers the refusal (400 or 403 with its reason).
+        remove_upload(upload.id)
+        raise
+    # Receipt first, data second: after a crash in between, HEAD still reports the video.
+    upload.video_id = video.id
+    upload.save()
+    upload.data_path.unlink(missing_ok=True)
+    logger.info("tus upload complete", extra={"upload": upload.id, "video": video.id})
+
+
+class _SignedInOrOptions(BasePermission):
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return request.method == "OPTIONS" or bool(request.user and request.user.is_authenticated)
+
+
+class _TusCreateThrottle(UserRateThrottle):
+    # The site's upload rate, counted apart from the multipart endpoint's (per endpoint).
+    scope = "uploads"
+    cache_format = "throttle_tus_%(scope)s_%(ident)s"
+
+
+class _TusView(APIView):
+    # Token first so an anonymous request gets 401 with WWW-Authenticate, not 403. Session auth
+    # makes DRF demand the X-CSRFToken header from browsers.
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    permission_classes = [_SignedInOrOptions]
+    renderer_classes = [JSONRenderer]
+    parser_classes: list = []  # the body is a byte stream copied by hand, never parsed
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        if request.method != "OPTIONS" and request.headers.get("Tus-Resumable") != TUS_VERSION:
+            raise TusError(412, "Only tus 1.0.0 is supported.", {"Tus-Version": TUS_VERSION})
+        super().initial(request, *args, **kwargs)
+
+    def handle_exception(self, exc: Exception) -> Response:
+        response = super().handle_exception(exc)
+        for name, value in getattr(exc, "tus_headers", {}).items():
+            response[name] = value
+        return response
+
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        response["Tus-Resumable"] = TUS_VERSION
+        response["Cache-Control"] = "no-store"
+        return response
+
+    def options(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        limit = str(max_upload_bytes())
+        headers = {"Tus-Version": TUS_VERSION, "Tus-Extension": TUS_EXTENSIONS}
+        return Response(status=204, headers={**headers, "Tus-Max-Size": limit})
+
+    def _owned(self, request: Request, upload_id: str) -> TusUpload:
+        upload = load_upload(upload_id)
+        # Another user's upload answers like a missing one: ids cannot be probed.
+        if upload is None or upload.owner != str(request.user.pk):
+            raise exceptions.NotFound("No such upload (it may have expired).")
+        return upload
+
+
+def _header(
+    name: str, kind: type = str, response: bool | list[int] = False, **kw: Any
+) -> OpenApiParameter:
+    return OpenApiParameter(name, kind, OpenApiParameter.HEADER, response=response, **kw)
+
+
+_ERROR = OpenApiResponse(description='`{"error": "reason"}`')
+_TUS = _header("Tus-Resumable", required=True, enum=[TUS_VERSION])
+_OFFSET_OUT = _header("Upload-Offset", int, response=[201, 204])
+_BODY = {OFFSET_CONTENT_TYPE: OpenApiTypes.BINARY}
+
+
+def _body_length(request: Request, required: bool) -> int:
+    length = header_number(request, "Content-Length")
+    if length is None and "Transfer-Encoding" in request.headers:
+        # A chunked body's size is unknown until it ends: it could not be refused up front.
+        raise TusError(411, "Content-Length is required.")
+    if (length or required) and request._request.content_type != OFFSET_CONTENT_TYPE:
+        raise TusError(415, f"Content-Type must be {OFFSET_CONTENT_TYPE}.")
+    return length or 0
+
+
+class TusCreateView(_TusView):
+    def get_throttles(self) -> list:
+        return [_TusCreateThrottle()] if self.request.method == "POST" else []
+
+    @extend_schema(
+        summary="Create a resumable upload (tus creation; the body may carry the first bytes)",
+        parameters=[
+            _TUS,
+            _header("Upload-Length", int, required=True),
+            _header("Upload-Metadata", required=True, description="filename, title required"),
+            _header("Location", response=[201]),
+            _OFFSET_OUT,
+            _header("Video-Id", response=[201], description="When the body completed it."),
+        ],
+        request=_BODY,
+        responses={201: None, 400: _ERROR, 401: _ERROR, 403: _ERROR, 413: _ERROR},
+    )
+    def post(self, request: Request) -> Response:
+        if not user_is_creator(request.user):
+            raise exceptions.PermissionDenied("Only creators may upload videos. Start a channel.")
+        length = header_number(request, "Upload-Length")
+        if length is None:
+            raise TusError(400, "Upload-Length is required (deferred length is not supported).")
+        limit = max_upload_bytes()
+        if length > limit:
+            size = f"The file is {length / 1048576:.1f} MB"
+            message = f"{size}; the limit is {settings.MAX_UPLOAD_MB} MB."
+            raise TusError(413, message, {"Tus-Max-Size": str(limit)})
+        metadata = parse_metadata(request.headers.get("Upload-Metadata", ""))
+        count = _body_length(request, required=False)
+        owner = str(request.user.pk)
+        upload = TusUpload(secrets.token_urlsafe(24), owner, length, metadata, time.time())
+        # Data file before sidecar: a crash in between leaves an orphan that cleanup removes.
+        upload.data_path.open("xb").close()
+        upload.save()
+        logger.info("tus upload created", extra={"upload": upload.id, "length": length})
+        location = reverse("tus-upload", args=[upload.id])
+        if count or length == 0:
+            try:
+                _append(request, upload, 0, count)
+            except TusError as exc:
+                # The upload exists: a client retrying after a refused body still needs it.
+                exc.tus_headers.setdefault("Location", location)
+                raise
+        return Response(status=201, headers={"Location": location, **upload.headers()})
+
+
+class TusUploadView(_TusView):
+    def head(self, request: Request, upload_id: str) -> Response:
+        upload = self._owned(request, upload_id)
+        headers = upload.headers()
+        headers["Upload-Metadata"] = encode_metadata(upload.metadata)
+        return Response(status=200, headers=headers)
+
+    @extend_schema(
+        summary="Append bytes at Upload-Offset; the completing PATCH answers with Video-Id",
+        parameters=[
+            _TUS,
+            _header("Upload-Offset", int, required=True),
+            _OFFSET_OUT,
+            _header("Video-Id", response=[204]),
+        ],
+        request=_BODY,
+        responses={204: None, 400: _ERROR, 404: _ERROR, 409: _ERROR, 413: _ERROR},
+    )
+    def patch(self, request: Request, upload_id: str) -> Response:
+        upload = self._owned(request, upload_id)
+        count = _body_length(request, required=True)
+        offset = header_number(request, "Upload-Offset")
+        if offset is None:
+            raise TusError(400, "Upload-Offset is required.")
+        if upload.video_id:
+            # A retry of the completing PATCH whose answer was lost: answer it again.
+            if offset == upload.length and count == 0:
+                return Response(status=204, headers=upload.headers())
+            raise TusError(409, "This upload is already complete.", upload.headers())
+        _append(request, upload, offset, count)
+        return Response(status=204, headers=upload.headers())
+
+    @extend_schema(
+        summary="Terminate an upload", parameters=[_TUS], request=None, responses={204: None}
+    )
+    def delete(self, request: Request, upload_id: str) -> Response:
+        upload = self._owned(request, upload_id)
+        if upload.video_id:
+            remove_upload(upload.id)
+        else:
+            with locked_data(upload):
+                remove_upload(upload.id)
+        logger.info("tus upload terminated", extra={"upload": upload.id})
+        return Response(status=204)
