@@ -60,6 +60,30 @@ def test_stalled_work_is_requeued_then_failed_with_a_reason(samples, no_workers,
     assert video.processing_finished_at is not None
 
 
+def test_a_ready_video_whose_work_stopped_stays_ready_and_ends(samples, no_workers, settings):
+    """Watchable already, its larger rungs lost for good: it stays playable with the rungs it
+    has, its progress ends, and what was never made says why."""
+    from apps.videos.pipeline import plan as planning
+
+    settings.PIPELINE_STALL_REQUEUES = 0
+    video_id = _planned_then_lost(samples)
+    video = Video.objects.get(pk=video_id)
+    for chunk in planning.chunks(video.plan, 0)[1:]:
+        steps.chunk_step(video_id, 1, 0, chunk.index)
+    steps.audio_step(video_id, 1)
+    steps.package_step(video_id, 1, "144p")
+    dramatiq.get_broker().flush_all()
+    assert Video.objects.get(pk=video_id).status == "ready"
+    assert recovery.watchdog(now=_later(settings)) == 1
+    video = Video.objects.get(pk=video_id)
+    assert video.status == "ready" and video.progress == 100
+    assert video.error.startswith("Processing stopped: nothing moved for")
+    assert [r.name for r in video.renditions.all()] == ["144p"]
+    never_made = video.tasks.exclude(failed_at=None)
+    assert never_made.filter(kind="package", rung="360p").exists()
+    assert not video.tasks.filter(done_at=None, failed_at=None).exists()
+
+
 def test_requeued_work_finishes_the_video(samples, no_workers, settings):
     video_id = _planned_then_lost(samples)
     broker = dramatiq.get_broker()
