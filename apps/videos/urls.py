@@ -17,4 +17,5 @@ urlpatterns = [
         media.serve_media,
         name="media",
     ),
+    re_path(r"^media/(?P<name>videos/.+)$", media.serve_current, name="media"),
 ]

@@ -25,6 +25,7 @@ from django.http import (
 )
 from django.views.decorators.http import require_safe
 
+from apps.videos.delivery.links import media_url
 from apps.videos.models import Video, Visibility
 from apps.videos.pipeline import layout
 from apps.videos.pipeline.storage import content_type_for
@@ -64,10 +65,10 @@ async def _file_chunks(fh, start: int, length: int) -> AsyncIterator[bytes]:
         await sync_to_async(fh.close, thread_sensitive=False)()
 
 
-@require_safe
-def serve_media(request: HttpRequest, key: str, name: str) -> HttpResponse:
-    # Only outputs (under a generation's prefix) match: the untouched upload under `source/`
-    # is kept but never served.
+def _watchable_video(request: HttpRequest, name: str) -> Video:
+    """The video whose output ``name`` is, if this user may watch it; else 404. Only outputs
+    (under a generation's prefix) match: the untouched upload under `source/` is kept but
+    never served."""
     match = _NAME.match(name)
     if match is None or ".." in name.split("/"):
         raise Http404("No such file.")
@@ -76,11 +77,27 @@ def serve_media(request: HttpRequest, key: str, name: str) -> HttpResponse:
         .only("visibility", "owner_id", "media_key")
         .first()
     )
+    if video is None or not video_can_watch(video=video, user=request.user):
+        raise Http404("No such file.")
+    return video
+
+
+@require_safe
+def serve_current(request: HttpRequest, name: str) -> HttpResponse:
+    """`/media/<name>` without a key (links made before keys, or by code that has only the
+    name): a redirect, never cached, to the current keyed URL, after the same checks."""
+    video = _watchable_video(request, name)
+    response = HttpResponseRedirect(media_url(name, video.media_key))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_safe
+def serve_media(request: HttpRequest, key: str, name: str) -> HttpResponse:
+    video = _watchable_video(request, name)
     # The key changes with every visibility change: a link handed out (and cached as
     # immutable) while the video was public stops working when it turns private.
-    if video is None or key != video.media_key:
-        raise Http404("No such file.")
-    if not video_can_watch(video=video, user=request.user):
+    if key != video.media_key:
         raise Http404("No such file.")
     if not default_storage.exists(name):
         raise Http404("No such file.")

@@ -120,3 +120,20 @@ def test_a_deleted_video_s_links_stop_working(client, django_capture_on_commit_c
         services.video_delete(video=video, by=video.owner)
     assert client.get(url).status_code == 404
     assert not default_storage.exists(f"videos/{video.id}/g1/v/360p/seg_00000.m4s")
+
+
+def test_a_link_without_key_redirects_to_the_current_one_after_the_checks(client):
+    """`/media/<name>` (links made with the name only) is never cached and leads to the
+    current keyed URL, for those who may watch."""
+    from apps.videos import services
+
+    video = VideoFactory(visibility="public")
+    name = f"videos/{video.id}/g1/v/360p/seg_00000.m4s"
+    _store(video, "v/360p/seg_00000.m4s")
+    response = client.get(f"/media/{name}")
+    assert response.status_code == 302 and response["Cache-Control"] == "no-store"
+    assert response["Location"] == media_url(name, video.media_key)
+    services.video_update(video=video, by=video.owner, visibility="private")
+    assert client.get(f"/media/{name}").status_code == 404
+    client.force_login(video.owner)
+    assert client.get(f"/media/{name}")["Location"] == media_url(name, video.media_key)
