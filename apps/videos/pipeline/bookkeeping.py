@@ -50,7 +50,9 @@ def mark_done(video: Video, task: PipelineTask) -> bool:
     if task.done_at is not None:
         return False
     task.done_at = timezone.now()
-    task.save(update_fields=["done_at"])
+    # Given up on as "not made" (it needed a part that failed) yet made after all: it is done.
+    task.failed_at, task.error = None, ""
+    task.save(update_fields=["done_at", "failed_at", "error"])
     record_progress(video)
     return True
 
