@@ -142,8 +142,9 @@ def make_poster(video_id: str, generation: int) -> None:
 
 @dramatiq.actor(queue_name=FAST_QUEUE, max_retries=5, time_limit=MINUTE)
 def pipeline_job_failed(message_data: dict, retry_info: dict) -> None:
-    """Called by the Retries middleware when a job has used up its retries: the video (or, once
-    it is ready, the part this job made) ends as failed with a reason."""
+    """Called by the Retries middleware when a job has used up its retries: the part this job
+    makes ends as failed with a reason (`services.video_fail` decides whether the video stays
+    playable with the rest or fails as a whole). Never raises on the video's state."""
     args = message_data.get("args") or []
     if len(args) < 2:
         return
