@@ -72,10 +72,6 @@ class BroadcastAdmin(IssuerOnly, admin.ModelAdmin):
         obj.pk = saved.pk
         obj.__dict__.update(saved.__dict__)
 
-    def save_related(self, request, form, formsets, change) -> None:
-        # The log is written by the services, never through the inline.
-        return
-
     @admin.action(description="End the selected broadcasts now")
     def end_broadcasts(self, request, queryset) -> None:
         ended = 0

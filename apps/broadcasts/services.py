@@ -197,7 +197,9 @@ def disclaimer_set(*, video: Video, text: str, by: User, link: str = "") -> Vide
     if not text:
         VideoDisclaimer.objects.filter(video=video).delete()
         return None
-    VideoDisclaimer(video=video, text=text, link=link or "").full_clean(exclude=["video"])
+    VideoDisclaimer(video=video, text=text, link=link or "").full_clean(
+        exclude=["video", "updated_by"]
+    )
     disclaimer, _ = VideoDisclaimer.objects.update_or_create(
         video=video, defaults={"text": text, "link": link or "", "updated_by": by}
     )
