@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 
 from apps.broadcasts import selectors, services
 from apps.broadcasts.models import Broadcast, BroadcastLogEntry, VideoDisclaimer
@@ -42,6 +43,7 @@ class BroadcastAdmin(IssuerOnly, admin.ModelAdmin):
               "expires_at", "ended_at", "ended_by", "created_by")  # fmt: skip
     readonly_fields = ("ended_at", "ended_by", "created_by")
     inlines = [LogInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = ["end_broadcasts"]
 
     def has_add_permission(self, request) -> bool:
@@ -106,6 +108,7 @@ class VideoDisclaimerAdmin(admin.ModelAdmin):
     list_display = ("video", "text", "updated_by", "updated_at")
     raw_id_fields = ("video",)
     fields = ("video", "text", "link")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def save_model(self, request, obj, form, change) -> None:
         saved = services.disclaimer_set(
