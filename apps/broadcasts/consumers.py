@@ -23,6 +23,9 @@ def _may_watch(video_id: str, user) -> bool:
 
 
 class SiteConsumer(AsyncJsonWebsocketConsumer):
+    # Pub/Sub: one publish per broadcast, fanned out in each server process (events.LAYER).
+    channel_layer_alias = events.LAYER
+
     async def connect(self) -> None:
         query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
         video_id = (query.get("video") or [""])[0]
@@ -50,6 +53,10 @@ class SiteConsumer(AsyncJsonWebsocketConsumer):
     async def receive_json(self, content, **kwargs) -> None:
         # Nothing to say to the server: the socket is one-way.
         return
+
+    async def layer_lost(self, event: dict) -> None:
+        # Deaf until Redis is back: close, so the page reconnects then and catches up.
+        await self.close(code=4503)
 
     async def broadcast_message(self, event: dict) -> None:
         await self.send_json({**event, "type": "broadcast"})

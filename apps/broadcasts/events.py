@@ -14,6 +14,8 @@ from apps.broadcasts.models import Broadcast
 logger = logging.getLogger(__name__)
 
 SITE_GROUP = "site.all"
+# The channel layer alias of /ws/site/ (settings.CHANNEL_LAYERS["site"]: Redis Pub/Sub).
+LAYER = "site"
 
 
 def video_group(video_id: str) -> str:
@@ -25,7 +27,7 @@ def live_group(live_stream_id: str) -> str:
 
 
 def user_group(user_id: int) -> str:
-    """Every socket of one signed-in user (notifications from the followers app use it)."""
+    """Every /ws/site/ socket of one signed-in user (see `notify_user`)."""
     return f"site.user.{user_id}"
 
 
@@ -59,7 +61,7 @@ def to_message(broadcast: Broadcast) -> dict:
 
 
 def send(group: str, event: dict) -> None:
-    layer = get_channel_layer()
+    layer = get_channel_layer(LAYER)
     if layer is None:
         return
     try:
@@ -78,3 +80,10 @@ def shown(broadcast: Broadcast) -> None:
 def ended(broadcast_id: int, group: str) -> None:
     event = {"type": "broadcast.ended", "id": broadcast_id}
     transaction.on_commit(lambda: send(group, event))
+
+
+def notify_user(user_id: int, *, notification_id: int, kind: str, video: str | None) -> None:
+    """`{"type": "notification", "id", "kind", "video"}` to every open page of one user, once
+    the transaction that made the notification has committed (for the followers app)."""
+    event = {"type": "site.notification", "id": notification_id, "kind": kind, "video": video}
+    transaction.on_commit(lambda: send(user_group(user_id), event))

@@ -63,11 +63,16 @@ def own_redis(settings, tmp_path):
     redis.start()
     # Channels drops its cached layers when this setting changes; the live server's next
     # sockets and sends use this Redis.
+    url = f"redis://127.0.0.1:{redis.port}/0"
     settings.CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [f"redis://127.0.0.1:{redis.port}/0"], "prefix": "reconnect"},
-        }
+            "CONFIG": {"hosts": [url], "prefix": "reconnect"},
+        },
+        "site": {
+            "BACKEND": "apps.broadcasts.layers.SitePubSubChannelLayer",
+            "CONFIG": {"hosts": [url], "prefix": "reconnect.site"},
+        },
     }
     yield redis
     redis.stop()

@@ -8,7 +8,6 @@ from datetime import timedelta
 
 import pytest
 from asgiref.sync import sync_to_async
-from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.utils import timezone
 
@@ -94,9 +93,8 @@ def test_a_users_sockets_share_a_group_for_notifications(transactional_db):
         tab1, tab2, anon = _socket(user=user), _socket(user=user), _socket()
         for sock in (tab1, tab2, anon):
             assert (await sock.connect())[0]
-        await get_channel_layer().group_send(
-            events.user_group(user.pk),
-            {"type": "site.notification", "id": 7, "kind": "video_published", "video": "abc"},
+        await sync_to_async(events.notify_user)(
+            user.pk, notification_id=7, kind="video_published", video="abc"
         )
         for sock in (tab1, tab2):
             assert await sock.receive_json_from(timeout=5) == {
