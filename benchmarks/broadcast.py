@@ -187,7 +187,7 @@ class Clients:
 
 
 async def one_round(clients, layer, kind: str, n: int, base: str, token: str) -> list[float]:
-    from apps.broadcasts.events import SITE_GROUP
+    from apps.broadcasts.events import SITE_GROUP, shown_event
 
     message = f"{kind} round {n} {secrets.token_hex(4)}"
     clients.expect(message)
@@ -201,8 +201,8 @@ async def one_round(clients, layer, kind: str, n: int, base: str, token: str) ->
     else:
         await layer.group_send(
             SITE_GROUP,
-            {"type": "broadcast.message", "id": -(n + 1), "severity": "info",
-             "message": message, "video": None, "expires_at": None},
+            shown_event({"type": "broadcast", "id": -(n + 1), "severity": "info",
+                         "message": message, "video": None, "expires_at": None}),
         )  # fmt: skip
     try:
         await asyncio.wait_for(clients.done.wait(), timeout=60)

@@ -24,5 +24,5 @@ def announce_broadcast(broadcast_id: int) -> None:
         return  # the start was moved later: the edit that moved it queued its own job
     if broadcast.expires_at is None or broadcast.expires_at > timezone.now():
         # A second early at most: pages hold it back until its `starts_at` themselves.
-        message = {**events.to_message(broadcast), "type": "broadcast.message"}
-        events.send(events.scope_group(broadcast), message)
+        event = events.shown_event(events.to_message(broadcast))
+        events.send(events.scope_group(broadcast), event)

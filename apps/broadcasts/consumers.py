@@ -59,7 +59,7 @@ class SiteConsumer(AsyncJsonWebsocketConsumer):
         await self.close(code=4503)
 
     async def broadcast_message(self, event: dict) -> None:
-        await self.send_json({**event, "type": "broadcast"})
+        await self.send(text_data=event["text"])  # encoded once by events.shown_event
 
     async def broadcast_ended(self, event: dict) -> None:
         await self.send_json({"type": "broadcast.ended", "id": event["id"]})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 from asgiref.sync import async_to_sync
@@ -60,6 +61,12 @@ def to_message(broadcast: Broadcast) -> dict:
     }
 
 
+def shown_event(message: dict) -> dict:
+    """The layer event for a `broadcast` message: its JSON encoded once here, not once per
+    socket (a broadcast goes to every open page)."""
+    return {"type": "broadcast.message", "id": message["id"], "text": json.dumps(message)}
+
+
 def send(group: str, event: dict) -> None:
     layer = get_channel_layer(LAYER)
     if layer is None:
@@ -73,8 +80,8 @@ def send(group: str, event: dict) -> None:
 
 def shown(broadcast: Broadcast) -> None:
     """Push the broadcast (new or edited) to its scope's sockets once committed."""
-    group, message = scope_group(broadcast), to_message(broadcast)
-    transaction.on_commit(lambda: send(group, {**message, "type": "broadcast.message"}))
+    group, event = scope_group(broadcast), shown_event(to_message(broadcast))
+    transaction.on_commit(lambda: send(group, event))
 
 
 def ended(broadcast_id: int, group: str) -> None:
