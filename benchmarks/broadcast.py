@@ -119,6 +119,12 @@ class Server:
                 time.sleep(0.2)
         raise SystemExit(f"Daphne did not start; see {workdir / f'daphne-{name}.log'}")
 
+    def cpu_ms(self) -> float:
+        """CPU time the server process has used so far (Linux /proc): unlike wall time, it
+        hardly depends on what else the shared machine runs."""
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
     def stop(self) -> None:
         self.proc.terminate()
         try:
@@ -186,12 +192,14 @@ class Clients:
         await asyncio.gather(*(ws.close() for ws in self.sockets), return_exceptions=True)
 
 
-async def one_round(clients, layer, kind: str, n: int, base: str, token: str) -> list[float]:
+async def one_round(clients, layer, kind: str, n: int, server, token: str) -> tuple[list, float]:
     from apps.broadcasts.events import SITE_GROUP, shown_event
 
     message = f"{kind} round {n} {secrets.token_hex(4)}"
     clients.expect(message)
     created = None
+    base = server.base
+    cpu0 = server.cpu_ms()
     t0 = time.perf_counter()
     if kind == "api":
         created = await asyncio.to_thread(
@@ -209,16 +217,17 @@ async def one_round(clients, layer, kind: str, n: int, base: str, token: str) ->
     except TimeoutError:
         print(f"  round {n} {kind}: only {len(clients.received)} receipts in 60 s")
     latencies = [(t - t0) * 1000 for t in clients.received]
+    cpu = server.cpu_ms() - cpu0
     if created is not None:
         await asyncio.to_thread(api, base, token, "DELETE", f"/api/v1/broadcasts/{created['id']}/")
         deadline = time.monotonic() + 30
         while clients.ended < clients.count and time.monotonic() < deadline:
             await asyncio.sleep(0.05)
     await asyncio.sleep(0.5)
-    return latencies
+    return latencies, cpu
 
 
-async def run(args, servers: dict, token: str) -> dict[tuple[str, str], list[list[float]]]:
+async def run(args, servers: dict, token: str) -> tuple[dict, dict]:
     from channels.layers import get_channel_layer
 
     clients = {}
@@ -232,19 +241,21 @@ async def run(args, servers: dict, token: str) -> dict[tuple[str, str], list[lis
     rounds: dict[tuple[str, str], list[list[float]]] = {
         (name, kind): [] for name in servers for kind in ("api", "baseline")
     }
+    cpu: dict[tuple[str, str], list[float]] = {key: [] for key in rounds}
     names = list(servers)
     for n in range(args.rounds):
         # Alternate the order, so neither layer nor path always goes first.
         for name in names if n % 2 == 0 else names[::-1]:
             for kind in ("api", "baseline") if n % 4 < 2 else ("baseline", "api"):
                 layer = get_channel_layer(LAYERS[name])
-                latencies = await one_round(
-                    clients[name], layer, kind, n, servers[name].base, token
+                latencies, used = await one_round(
+                    clients[name], layer, kind, n, servers[name], token
                 )
                 rounds[(name, kind)].append(latencies)
+                cpu[(name, kind)].append(used)
     for group in clients.values():
         await group.close()
-    return rounds
+    return rounds, cpu
 
 
 def main() -> None:
@@ -266,7 +277,7 @@ def main() -> None:
     try:
         for name in args.layers:
             servers[name] = Server(env, workdir, name)
-        rounds = asyncio.run(run(args, servers, token))
+        rounds, cpu = asyncio.run(run(args, servers, token))
     finally:
         for server in servers.values():
             server.stop()
@@ -283,7 +294,7 @@ def main() -> None:
         print(
             f"{name:6s} {kind:8s}  p50 {pct(every, 50):7.1f} ms   p99 {pct(every, 99):7.1f} ms   "
             f"median of round p99s {statistics.median(p99s):7.1f} ms   max {max(every):7.1f} ms"
-            f"   missing {missing}"
+            f"   missing {missing}   server CPU {statistics.median(cpu[(name, kind)]):6.0f} ms"
         )
     for name in args.layers:
         via, bare = figures[(name, "api")], figures[(name, "baseline")]

@@ -147,3 +147,16 @@ def test_expiry_removes_the_banner_without_a_request(page, live_site):
     expect(banner).to_have_count(0, timeout=15_000)
     assert page.evaluate(STILL_SAME_PAGE)
     assert not [u for u in requests if "/broadcasts/" in u], requests
+
+
+def test_a_page_without_websockets_polls_the_active_list(page, live_site):
+    moderator = ModeratorFactory()
+    page.add_init_script("delete window.WebSocket;")
+    page.goto("/")
+    page.evaluate(MARK)
+    _, body = _api(live_site, "POST", "/api/v1/broadcasts/", moderator,
+                   {"message": "Seen by polling", "severity": "info"})  # fmt: skip
+    expect(page.get_by_text("Seen by polling")).to_be_visible(timeout=25_000)
+    _api(live_site, "DELETE", f"/api/v1/broadcasts/{body['id']}/", moderator)
+    expect(page.get_by_text("Seen by polling")).to_have_count(0, timeout=25_000)
+    assert page.evaluate(STILL_SAME_PAGE)
