@@ -97,12 +97,13 @@ def moderator_token() -> str:
 
 
 class Server:
-    def __init__(self, env: dict[str, str], workdir: Path, name: str) -> None:
+    def __init__(self, env: dict[str, str], workdir: Path, name: str, index: int = 0) -> None:
         env = {**env, "DJANGO_SETTINGS_MODULE": f"bench_{name}"}
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
-        self.log = open(workdir / f"daphne-{name}.log", "wb")  # closed in stop()
+        log = workdir / f"daphne-{name}-{index}.log"
+        self.log = open(log, "wb")  # closed in stop()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port),
              "streamsite.asgi:application"],
@@ -117,7 +118,7 @@ class Server:
                         return
             except OSError:
                 time.sleep(0.2)
-        raise SystemExit(f"Daphne did not start; see {workdir / f'daphne-{name}.log'}")
+        raise SystemExit(f"Daphne did not start; see {log}")
 
     def cpu_ms(self) -> float:
         """CPU time the server process has used so far (Linux /proc): unlike wall time, it
@@ -150,9 +151,8 @@ class Clients:
     """N sockets; each records when it receives the broadcast with the awaited message (the
     id of the API's broadcast is known only after the POST returns, often after the push)."""
 
-    def __init__(self, port: int, count: int) -> None:
-        self.url = f"ws://127.0.0.1:{port}/ws/site/"
-        self.origin = f"http://127.0.0.1:{port}"
+    def __init__(self, ports: list[int], count: int) -> None:
+        self.ports = ports
         self.count = count
         self.sockets: list = []
         self.awaited: object = None
@@ -163,12 +163,17 @@ class Clients:
     async def connect(self, batch: int = 50) -> None:
         import websockets
 
-        async def one():
-            ws = await websockets.connect(self.url, origin=self.origin, max_queue=None)
+        async def one(i: int):
+            # Spread over the server processes, as a load balancer would.
+            port = self.ports[i % len(self.ports)]
+            ws = await websockets.connect(
+                f"ws://127.0.0.1:{port}/ws/site/", origin=f"http://127.0.0.1:{port}",
+                max_queue=None,
+            )  # fmt: skip
             self.sockets.append(ws)
 
         for start in range(0, self.count, batch):
-            await asyncio.gather(*(one() for _ in range(min(batch, self.count - start))))
+            await asyncio.gather(*(one(start + i) for i in range(min(batch, self.count - start))))
         self.readers = [asyncio.create_task(self.read(ws)) for ws in self.sockets]
 
     async def read(self, ws) -> None:
@@ -190,6 +195,24 @@ class Clients:
         for task in self.readers:
             task.cancel()
         await asyncio.gather(*(ws.close() for ws in self.sockets), return_exceptions=True)
+
+
+class Servers:
+    """One or more Daphne processes with the same settings (replicas behind a balancer)."""
+
+    def __init__(self, env: dict[str, str], workdir: Path, name: str, count: int) -> None:
+        self.all: list[Server] = []
+        for i in range(count):
+            self.all.append(Server(env, workdir, name, i))
+        self.base = self.all[0].base
+        self.ports = [server.port for server in self.all]
+
+    def cpu_ms(self) -> float:
+        return sum(server.cpu_ms() for server in self.all)
+
+    def stop(self) -> None:
+        for server in self.all:
+            server.stop()
 
 
 async def one_round(clients, layer, kind: str, n: int, server, token: str) -> tuple[list, float]:
@@ -232,7 +255,7 @@ async def run(args, servers: dict, token: str) -> tuple[dict, dict]:
 
     clients = {}
     for name, server in servers.items():
-        clients[name] = Clients(server.port, args.clients)
+        clients[name] = Clients(server.ports, args.clients)
         started = time.perf_counter()
         await clients[name].connect()
         took = time.perf_counter() - started
@@ -269,6 +292,9 @@ def main() -> None:
         default=list(LAYERS),
         help="servers to compare: /ws/site/ on Redis Pub/Sub (shipped) and on the core layer",
     )
+    parser.add_argument(
+        "--processes", type=int, default=1, help="Daphne processes per layer (clients spread)"
+    )
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="bench-broadcast-"))
     env = setup(workdir)
@@ -276,14 +302,15 @@ def main() -> None:
     servers = {}
     try:
         for name in args.layers:
-            servers[name] = Server(env, workdir, name)
+            servers[name] = Servers(env, workdir, name, args.processes)
         rounds, cpu = asyncio.run(run(args, servers, token))
     finally:
         for server in servers.values():
             server.stop()
     print(
         f"\n{args.clients} clients per server, {args.rounds} rounds each "
-        f"(one Daphne process per layer, Redis; latency = POST or group_send -> receipt)"
+        f"({args.processes} Daphne process(es) per layer, Redis; "
+        "latency = POST or group_send -> receipt)"
     )
     figures = {}
     for (name, kind), per_round in rounds.items():
