@@ -19,13 +19,13 @@ class BroadcastForm(forms.Form):
     starts_at = forms.DateTimeField(
         required=False,
         label="Starts (UTC, optional)",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text="Empty: now.",
     )
     expires_at = forms.DateTimeField(
         required=False,
         label="Expires (UTC, optional)",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text="Empty: until ended.",
     )
 
