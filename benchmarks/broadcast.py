@@ -216,7 +216,7 @@ class Servers:
 
 
 async def one_round(clients, layer, kind: str, n: int, server, token: str) -> tuple[list, float]:
-    from apps.broadcasts.events import SITE_GROUP, shown_event
+    from apps.broadcasts.push.events import SITE_GROUP, shown_event
 
     message = f"{kind} round {n} {secrets.token_hex(4)}"
     clients.expect(message)

@@ -140,10 +140,10 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "streamsite.layers.ThreadSafeInMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # /ws/site/ (broadcasts, notifications): one message to every page, so Redis Pub/Sub fans out
-# once per server process (see apps/broadcasts/layers.py and docs/benchmarks.md).
+# once per server process (see apps/broadcasts/push/layers.py and docs/benchmarks.md).
 CHANNEL_LAYERS["site"] = (
     {
-        "BACKEND": "apps.broadcasts.layers.SitePubSubChannelLayer",
+        "BACKEND": "apps.broadcasts.push.layers.SitePubSubChannelLayer",
         "CONFIG": {
             "hosts": [REDIS_URL],
             "prefix": env_str("CHANNELS_PREFIX", "streamsite") + ".site",

@@ -7,8 +7,8 @@ from datetime import timedelta
 import dramatiq
 from django.utils import timezone
 
-from apps.broadcasts import events
 from apps.broadcasts.models import Broadcast
+from apps.broadcasts.push import events
 
 QUEUE = "broadcasts"
 

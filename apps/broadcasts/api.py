@@ -14,8 +14,8 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from apps.broadcasts import selectors, services
-from apps.broadcasts.events import to_message
 from apps.broadcasts.models import Broadcast
+from apps.broadcasts.push.events import to_message
 from apps.broadcasts.serializers import (
     ActiveBroadcastsSerializer,
     BroadcastCreateSerializer,

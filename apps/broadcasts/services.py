@@ -1,5 +1,5 @@
 """Writes: issue, edit and end broadcasts (each logged), dismissals, content warnings and
-disclaimers. Pushes to `/ws/site/` happen on commit (apps.broadcasts.events)."""
+disclaimers. Pushes to `/ws/site/` happen on commit (apps.broadcasts.push.events)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from apps.broadcasts import events, jobs
+from apps.broadcasts import jobs
 from apps.broadcasts.models import (
     Broadcast,
     BroadcastAction,
@@ -20,6 +20,7 @@ from apps.broadcasts.models import (
     Severity,
     VideoDisclaimer,
 )
+from apps.broadcasts.push import events
 from apps.broadcasts.selectors import SESSION_DISMISSED, broadcast_can_issue
 from apps.users.models import User
 from apps.videos.models import Video

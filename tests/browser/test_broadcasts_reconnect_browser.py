@@ -70,7 +70,7 @@ def own_redis(settings, tmp_path):
             "CONFIG": {"hosts": [url], "prefix": "reconnect"},
         },
         "site": {
-            "BACKEND": "apps.broadcasts.layers.SitePubSubChannelLayer",
+            "BACKEND": "apps.broadcasts.push.layers.SitePubSubChannelLayer",
             "CONFIG": {"hosts": [url], "prefix": "reconnect.site"},
         },
     }

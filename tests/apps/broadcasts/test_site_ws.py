@@ -11,9 +11,10 @@ from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.utils import timezone
 
-from apps.broadcasts import events, services
+from apps.broadcasts import services
 from apps.broadcasts.actors import announce_broadcast
 from apps.broadcasts.models import Broadcast
+from apps.broadcasts.push import events
 from streamsite.asgi import application
 from tests.factories import ModeratorFactory, UserFactory, VideoFactory
 

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from apps.broadcasts import events
+from apps.broadcasts.push import events
 from apps.videos.models import Video
 from apps.videos.selectors import video_can_watch
 
