@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, status
@@ -30,18 +28,6 @@ class CanIssue(BasePermission):
 
     def has_permission(self, request, view) -> bool:
         return selectors.broadcast_can_issue(request.user)
-
-
-def _api_error(exc: Exception) -> exceptions.APIException:
-    if isinstance(exc, DjangoPermissionDenied):
-        return exceptions.PermissionDenied(str(exc) or "Not allowed.")
-    if isinstance(exc, DjangoValidationError):
-        return exceptions.ValidationError(
-            exc.message_dict if hasattr(exc, "error_dict") else exc.messages
-        )
-    if isinstance(exc, Broadcast.DoesNotExist):
-        return exceptions.NotFound("No such broadcast.")
-    raise exc
 
 
 class ActiveBroadcastsView(APIView):
@@ -114,15 +100,10 @@ class BroadcastListCreateView(ListAPIView):
             video = Video.objects.filter(pk=video_id).first()
             if video is None:
                 raise exceptions.ValidationError({"video": "No such video."})
-        try:
-            broadcast = services.broadcast_issue(
-                by=request.user,
-                video=video,
-                live_stream_id=fields.pop("live_stream"),
-                **fields,
-            )
-        except (DjangoPermissionDenied, DjangoValidationError) as exc:
-            raise _api_error(exc) from exc
+        # Django's PermissionDenied and ValidationError become 403/400 in streamsite.api.
+        broadcast = services.broadcast_issue(
+            by=request.user, video=video, live_stream_id=fields.pop("live_stream"), **fields
+        )
         return Response(_out(broadcast), status=status.HTTP_201_CREATED)
 
 
@@ -146,21 +127,15 @@ class BroadcastDetailView(APIView):
         self._get(broadcast_id)
         data = BroadcastUpdateSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        try:
-            broadcast = services.broadcast_edit(
-                broadcast_id=broadcast_id, by=request.user, **data.validated_data
-            )
-        except (DjangoPermissionDenied, DjangoValidationError) as exc:
-            raise _api_error(exc) from exc
+        broadcast = services.broadcast_edit(
+            broadcast_id=broadcast_id, by=request.user, **data.validated_data
+        )
         return Response(_out(broadcast))
 
     @extend_schema(responses={204: None})
     def delete(self, request, broadcast_id: int):
         self._get(broadcast_id)
-        try:
-            services.broadcast_end(broadcast_id=broadcast_id, by=request.user)
-        except (DjangoPermissionDenied, DjangoValidationError) as exc:
-            raise _api_error(exc) from exc
+        services.broadcast_end(broadcast_id=broadcast_id, by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -175,6 +150,6 @@ class DismissView(APIView):
             services.broadcast_dismiss(
                 broadcast_id=broadcast_id, user=request.user, session=request.session
             )
-        except (DjangoValidationError, Broadcast.DoesNotExist) as exc:
-            raise _api_error(exc) from exc
+        except Broadcast.DoesNotExist as exc:
+            raise exceptions.NotFound("No such broadcast.") from exc
         return Response(status=status.HTTP_204_NO_CONTENT)
