@@ -3,9 +3,11 @@ they are pushed and logged); ending replaces deleting, which would lose the log.
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 from apps.broadcasts import selectors, services
 from apps.broadcasts.models import Broadcast, BroadcastLogEntry, VideoDisclaimer
@@ -32,8 +34,30 @@ class LogInline(admin.TabularInline):
         return False
 
 
+class BroadcastAdminForm(forms.ModelForm):
+    link = forms.URLField(max_length=500, required=False, assume_scheme="https")
+
+    class Meta:
+        model = Broadcast
+        fields = ("message", "link", "severity", "display", "video", "live_stream_id",
+                  "starts_at", "expires_at")  # fmt: skip
+
+    def clean(self):
+        data = super().clean()
+        # What the services would refuse, refused here as form errors rather than a 500.
+        if not (data.get("message") or "").strip():
+            self.add_error("message", "A broadcast needs a message.")
+        expires = data.get("expires_at")
+        if self.instance.pk is None and expires is not None and expires <= timezone.now():
+            self.add_error("expires_at", "The expiry is already past.")
+        if self.instance.ended_at is not None:
+            raise ValidationError("This broadcast has ended; issue a new one.")
+        return data
+
+
 @admin.register(Broadcast)
 class BroadcastAdmin(IssuerOnly, admin.ModelAdmin):
+    form = BroadcastAdminForm
     list_display = ("message", "severity", "display", "video", "starts_at", "expires_at",
                     "ended_at", "created_by")  # fmt: skip
     list_filter = ("severity", "display", ("ended_at", admin.EmptyFieldListFilter))

@@ -167,4 +167,12 @@ def test_staff_issue_edit_and_end_in_the_admin_through_the_services(client):
     actions = list(BroadcastLogEntry.objects.order_by("at", "id").values_list("action", flat=True))
     assert actions == ["issued", "ended"]
     assert client.get(f"/admin/broadcasts/broadcast/{broadcast.id}/change/").status_code == 200
+    past = client.post(
+        "/admin/broadcasts/broadcast/add/",
+        {"message": "Too late", "severity": "info", "display": "banner",
+         "starts_at_0": "2020-01-01", "starts_at_1": "00:00:00",
+         "expires_at_0": "2020-01-02", "expires_at_1": "00:00:00", "live_stream_id": "",
+         "log-TOTAL_FORMS": "0", "log-INITIAL_FORMS": "0"},
+    )  # fmt: skip
+    assert past.status_code == 200 and "already past" in past.content.decode()
     assert client.get("/admin/broadcasts/broadcastlogentry/").status_code == 200
