@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
@@ -22,9 +23,25 @@ def _may_watch(video_id: str, user) -> bool:
     return video is not None and video_can_watch(video=video, user=user)
 
 
+# Layer events whose handlers never touch the database.
+_NO_DATABASE = frozenset(
+    {"broadcast.message", "broadcast.ended", "site.notification", "layer.lost"}
+)
+
+
 class SiteConsumer(AsyncJsonWebsocketConsumer):
     # Pub/Sub: one publish per broadcast, fanned out in each server process (events.LAYER).
     channel_layer_alias = events.LAYER
+
+    async def dispatch(self, message: dict) -> None:
+        """Channels closes stale database connections before every message, a hop through
+        the one shared sync thread; for a broadcast to every open page that queue was most of
+        the fan-out's cost (docs/benchmarks.md). These handlers use no database, so they skip
+        it; the handshake still goes through Channels (and database_sync_to_async)."""
+        if message["type"] in _NO_DATABASE:
+            await getattr(self, get_handler_name(message))(message)
+            return
+        await super().dispatch(message)
 
     async def connect(self) -> None:
         query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))

@@ -54,11 +54,16 @@ class _LoopLayer(RedisPubSubLoopLayer):
 
 
 class SitePubSubChannelLayer(RedisPubSubChannelLayer):
+    _last: tuple = (None, None)  # (loop, its layer): the server's loop asks for every message
+
     def _get_layer(self):
         loop = asyncio.get_running_loop()
+        if self._last[0] is loop:
+            return self._last[1]
         layer = self._layers.get(loop)
         if layer is None:
             layer = _LoopLayer(*self._args, **self._kwargs, channel_layer=self)
             self._layers[loop] = layer
             _wrap_close(self, loop)
+        self._last = (loop, layer)
         return layer
