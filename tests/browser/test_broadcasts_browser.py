@@ -68,7 +68,8 @@ def test_two_open_pages_show_a_broadcast_without_reload_and_lose_it_when_ended(
         assert status == 201
         for p in (page, other):
             banner = p.locator(f'{BANNERS} [data-broadcast-id="{body["id"]}"]')
-            # Escaped: the tags are text, not markup.
+            # Escaped: the tags are text, not markup. (The issue asks for a second; the timeout
+            # leaves room for the shared machine's load: benchmarks/broadcast.py measures it.)
             expect(banner).to_contain_text("Storm <b>warning</b>: stay indoors", timeout=5_000)
             assert p.evaluate(STILL_SAME_PAGE)
         assert _api(live_site, "DELETE", f"/api/v1/broadcasts/{body['id']}/", moderator)[0] == 204
