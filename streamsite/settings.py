@@ -152,19 +152,6 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "streamsite.layers.ThreadSafeInMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# /ws/site/ (broadcasts, notifications): one message to every page, so Redis Pub/Sub fans out
-# once per server process (see apps/broadcasts/push/layers.py and docs/benchmarks.md).
-CHANNEL_LAYERS["site"] = (
-    {
-        "BACKEND": "apps.broadcasts.push.layers.SitePubSubChannelLayer",
-        "CONFIG": {
-            "hosts": [REDIS_URL],
-            "prefix": env_str("CHANNELS_PREFIX", "streamsite") + ".site",
-        },
-    }
-    if REDIS_URL
-    else {"BACKEND": "streamsite.layers.ThreadSafeInMemoryChannelLayer"}
-)
 
 DRAMATIQ_NAMESPACE = env_str("DRAMATIQ_NAMESPACE", "streamsite")
 # Embedded mode runs this many worker threads inside the server process.

@@ -67,3 +67,15 @@ class SitePubSubChannelLayer(RedisPubSubChannelLayer):
             _wrap_close(self, loop)
         self._last = (loop, layer)
         return layer
+
+
+def site_layer_setting(default: dict) -> dict:
+    """`CHANNEL_LAYERS["site"]` when settings name none: Pub/Sub on the default layer's Redis
+    (own prefix), or, embedded, another layer of the default's kind."""
+    config = default.get("CONFIG", {})
+    if default.get("BACKEND") != "channels_redis.core.RedisChannelLayer":
+        return {"BACKEND": default["BACKEND"], "CONFIG": config}
+    return {
+        "BACKEND": f"{__name__}.SitePubSubChannelLayer",
+        "CONFIG": {"hosts": config.get("hosts"), "prefix": config.get("prefix", "asgi") + ".site"},
+    }
