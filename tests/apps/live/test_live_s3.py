@@ -20,7 +20,7 @@ BUCKET = "streamsite-live"
 def s3(settings, monkeypatch):
     boto3 = pytest.importorskip("boto3")
     server_module = pytest.importorskip("moto.server")
-    from streamsite.settings import _storage_from_env
+    from streamsite.storage_env import storage_from_env
 
     server = server_module.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
@@ -33,7 +33,7 @@ def s3(settings, monkeypatch):
     client.create_bucket(
         Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"}
     )
-    settings.STORAGES = {**settings.STORAGES, "default": _storage_from_env()}
+    settings.STORAGES = {**settings.STORAGES, "default": storage_from_env()[0]}
     settings.MEDIA_IS_LOCAL = False
     yield client
     server.stop()
