@@ -348,3 +348,9 @@ USE_I18N = True
 USE_TZ = True
 
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo-pass-123")
+
+# --- Ads (apps.ads) ---------------------------------------------------------------------------
+# The inactive account that owns pre-roll videos; must not be a name a person could have.
+ADS_SYSTEM_USERNAME = env_str("ADS_SYSTEM_USERNAME", "streamsite-ads")
+# How long the running-campaign snapshot is cached (admin edits clear it at once).
+ADS_CAMPAIGN_CACHE_S = env_int("ADS_CAMPAIGN_CACHE_S", 5)
