@@ -112,6 +112,16 @@ else:
     _db["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 60)
     _db["CONN_HEALTH_CHECKS"] = True
     _db.setdefault("OPTIONS", {})["connect_timeout"] = env_int("DB_CONNECT_TIMEOUT", 5)
+    # Daphne runs each request's sync code in a thread of its own: under N concurrent requests
+    # that is N connections, past PostgreSQL's max_connections. DB_POOL_MAX bounds them with
+    # psycopg's pool (requests wait for a connection instead of failing).
+    if env_int("DB_POOL_MAX", 0):
+        _db["CONN_MAX_AGE"] = 0
+        _db["OPTIONS"]["pool"] = {
+            "min_size": min(4, env_int("DB_POOL_MAX", 0)),
+            "max_size": env_int("DB_POOL_MAX", 0),
+            "timeout": env_int("DB_POOL_TIMEOUT", 30),
+        }
 IS_POSTGRES = "postgresql" in _db["ENGINE"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

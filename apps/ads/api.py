@@ -143,9 +143,9 @@ def vast(request: HttpRequest) -> HttpResponse:
     urls = _urls(request, decision) if decision else None
     response = HttpResponse(vast_document(decision, urls=urls), content_type="application/xml")
     response["Cache-Control"] = "no-store"
-    # VAST is fetched by players on other origins (IAB: VAST responses need CORS).
-    response["Access-Control-Allow-Origin"] = request.headers.get("Origin") or "*"
-    response["Access-Control-Allow-Credentials"] = "true"
+    # VAST is fetched by players on other origins (IAB: VAST responses need CORS). Without
+    # credentials: another site's player gets the anonymous decision, never a viewer's own.
+    response["Access-Control-Allow-Origin"] = "*"
     _remember_viewer(response, fresh)
     return response
 
