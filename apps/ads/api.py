@@ -66,11 +66,11 @@ def _urls(request: HttpRequest, decision: Decision) -> dict[str, str]:
     }
 
 
-def _remember_viewer(response: HttpResponse, fresh: str | None) -> None:
+def _remember_viewer(request: HttpRequest, response: HttpResponse, fresh: str | None) -> None:
     if fresh:
         response.set_signed_cookie(
             VIEWER_COOKIE, fresh, salt=VIEWER_SALT, max_age=VIEWER_MAX_AGE, httponly=True,
-            samesite="Lax", secure=False,
+            samesite="Lax", secure=request.is_secure(),
         )  # fmt: skip
 
 
@@ -126,7 +126,7 @@ class DecisionView(APIView):
                 }
             )
         response["Cache-Control"] = "no-store"
-        _remember_viewer(response, fresh)
+        _remember_viewer(request, response, fresh)
         return response
 
 
@@ -146,7 +146,7 @@ def vast(request: HttpRequest) -> HttpResponse:
     # VAST is fetched by players on other origins (IAB: VAST responses need CORS). Without
     # credentials: another site's player gets the anonymous decision, never a viewer's own.
     response["Access-Control-Allow-Origin"] = "*"
-    _remember_viewer(response, fresh)
+    _remember_viewer(request, response, fresh)
     return response
 
 

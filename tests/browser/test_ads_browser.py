@@ -4,6 +4,7 @@ reload; a broken creative or decision never stops the video."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -26,11 +27,11 @@ AD = "[data-ad-preroll]"
 AD_VIDEO = "document.querySelector('[data-ad-video]')"
 
 
-def _content(path: Path) -> Video:
+def _content(path: Path, **fields) -> Video:
     with open(path, "rb") as fh:
         video = services.video_create(
             owner=CreatorFactory(), title="Content", upload=File(fh, name=path.name),
-            filename=path.name,
+            filename=path.name, **fields,
         )  # fmt: skip
     video = wait_for_video(video.id, timeout=120)
     assert video.status == "ready", video.error
@@ -119,6 +120,51 @@ def test_counts_once_across_reloads_and_frequency_cap(page: Page, content, sampl
     assert page.locator(AD).count() == 0
     assert _counts(campaign) == (1, 1)
     assert CampaignDay.objects.get(campaign=campaign).served == 1
+
+
+def test_preroll_waits_for_the_content_warning(page: Page, samples, pipeline_worker):
+    content = _content(samples["tiny_360p_4s.mp4"], content_warning="Flashing lights")
+    campaign = _campaign_with_preroll(samples)
+    decisions: list[str] = []
+    page.on("request", lambda r: decisions.append(r.url) if "kind=preroll" in r.url else None)
+    page.add_init_script(EVENT_LOG)
+    page.goto(f"/watch/{content.id}/")
+    watch_anyway = page.get_by_role("button", name="Watch anyway")
+    expect(watch_anyway).to_be_visible()
+    page.wait_for_timeout(500)
+    # Nothing is decided (no impression reserved) for a view that may not happen.
+    assert decisions == [] and page.locator(AD).count() == 0
+    watch_anyway.click()
+    expect(page.locator(AD)).to_be_visible()
+    assert not page.evaluate("() => window.__media.playing")
+    page.get_by_role("button", name="Skip ad").click(timeout=15_000)
+    _content_playing(page)
+    _wait_counts(campaign, (1, 0), page)
+
+
+def test_banner_beside_the_player(page: Page, content):
+    import io
+
+    from PIL import Image
+
+    image = io.BytesIO()
+    Image.new("RGB", (300, 250), (30, 60, 200)).save(image, format="PNG")
+    image.seek(0)
+    campaign = CampaignFactory()
+    creatives.creative_create_banner(
+        campaign=campaign, name="Banner", click_url="https://shop.example/b", upload=image
+    )
+    running_campaigns_forget()
+    page.add_init_script(EVENT_LOG)
+    page.goto(f"/watch/{content.id}/")
+    banner = page.get_by_role("complementary", name="Advertisement")
+    expect(banner.get_by_role("img")).to_be_visible()
+    assert page.evaluate("() => document.querySelector('[data-ad-banner] img').naturalWidth") == 300
+    expect(banner.get_by_role("link")).to_have_attribute(
+        "href", re.compile(r"/api/v1/ads/click/\?t=")
+    )
+    _content_playing(page)  # no pre-roll in this campaign: the content starts at once
+    _wait_counts(campaign, (1, 0), page)
 
 
 def test_broken_creative_does_not_stop_the_video(page: Page, content):
