@@ -155,3 +155,43 @@ def test_seed_demo_campaign_is_made_once_and_shown_to_anonymous_viewers(
     assert api_client.get(url + "&kind=banner").json()["kind"] == "banner"
     api_client.force_authenticate(UserFactory())
     assert api_client.get(url).status_code == 204
+
+
+def test_admin_pages_render(staff_client):
+    creative = CampaignFactory()
+    for url in (
+        "/admin/ads/advertiser/", "/admin/ads/campaign/", "/admin/ads/campaign/add/",
+        f"/admin/ads/campaign/{creative.pk}/change/", "/admin/ads/creative/",
+        "/admin/ads/creative/add/", "/admin/ads/adfreesubscription/add/",
+    ):  # fmt: skip
+        assert staff_client.get(url).status_code == 200, url
+
+
+def test_admin_campaign_edit_is_live_at_once(staff_client, api_client):
+    """Saving in the admin drops the decision's cached snapshot: a pause stops serving now."""
+    from tests.apps.ads.factories import banner
+    from tests.factories import VideoFactory
+
+    creative = banner()
+    campaign = creative.campaign
+    video = VideoFactory()
+    url = f"/api/v1/ads/decision/?video={video.id}"
+    assert api_client.get(url).status_code == 200  # the snapshot is cached now
+    page = staff_client.get(f"/admin/ads/campaign/{campaign.pk}/change/")
+    form = page.context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and k != "served"}
+    data.update(
+        status="paused", advertiser=campaign.advertiser_id,
+        starts_at_0=campaign.starts_at.strftime("%Y-%m-%d"),
+        starts_at_1=campaign.starts_at.strftime("%H:%M:%S"),
+        target_channels=[], excluded_videos=[],
+        **{"creatives-TOTAL_FORMS": 1, "creatives-INITIAL_FORMS": 1,
+           "creatives-MIN_NUM_FORMS": 0, "creatives-MAX_NUM_FORMS": 1000,
+           "creatives-0-id": creative.pk, "creatives-0-campaign": campaign.pk,
+           "creatives-0-name": creative.name, "creatives-0-click_url": creative.click_url,
+           "creatives-0-active": "on", "creatives-0-skip_after_s": 5},
+    )  # fmt: skip
+    data = {k: v for k, v in data.items() if k not in ("ends_at",)}
+    response = staff_client.post(f"/admin/ads/campaign/{campaign.pk}/change/", data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert api_client.get(url).status_code == 204
