@@ -195,3 +195,15 @@ def test_admin_campaign_edit_is_live_at_once(staff_client, api_client):
     response = staff_client.post(f"/admin/ads/campaign/{campaign.pk}/change/", data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert api_client.get(url).status_code == 204
+
+
+def test_ad_managers_role_runs_the_ads_admin(client):
+    from django.contrib.auth.models import Group
+
+    manager = UserFactory(is_staff=True)
+    manager.groups.add(Group.objects.get(name="Ad managers"))
+    client.force_login(manager)
+    assert client.get("/admin/ads/campaign/add/").status_code == 200
+    assert client.get("/admin/ads/adfreesubscription/").status_code == 200
+    assert client.get("/admin/ads/adfreesubscription/add/").status_code == 403
+    assert client.get("/admin/videos/video/").status_code == 403
