@@ -42,6 +42,8 @@ def vast_document(decision=None, *, urls: dict[str, str] | None = None) -> bytes
     _text(inline, "Impression", urls["impression"], id=decision.view.view)
     creatives = ET.SubElement(inline, "Creatives")
     element = ET.SubElement(creatives, "Creative", {"id": str(creative.id), "sequence": "1"})
+    # Required by VAST 4; with no registry the IAB asks for "unknown" in both places.
+    _text(element, "UniversalAdId", "unknown", idRegistry="unknown")
     if creative.kind == CreativeKind.PREROLL:
         linear = ET.SubElement(element, "Linear", {"skipoffset": _clock(creative.skip_after_s)})
         _text(linear, "Duration", _clock(creative.duration or 0))

@@ -107,7 +107,9 @@ def test_vast_document_parses_and_carries_the_decision(api_client, client):
     inline = root.find(f"{VAST}Ad/{VAST}InLine")
     assert inline.findtext(f"{VAST}AdSystem") == "Streamsite"
     assert inline.findtext(f"{VAST}Advertiser") == creative.campaign.advertiser.name
-    linear = inline.find(f"{VAST}Creatives/{VAST}Creative/{VAST}Linear")
+    creative_el = inline.find(f"{VAST}Creatives/{VAST}Creative")
+    assert creative_el.find(f"{VAST}UniversalAdId").get("idRegistry") == "unknown"
+    linear = creative_el.find(f"{VAST}Linear")
     assert linear.get("skipoffset") == "00:00:04.000"
     assert linear.findtext(f"{VAST}Duration") == "00:00:06.000"
     media = linear.find(f"{VAST}MediaFiles/{VAST}MediaFile")

@@ -200,6 +200,9 @@ def test_admin_campaign_edit_is_live_at_once(staff_client, api_client):
 def test_ad_managers_role_runs_the_ads_admin(client):
     from django.contrib.auth.models import Group
 
+    from apps.users.services import roles_ensure
+
+    roles_ensure()  # a transactional test's flush empties the groups the migration made
     manager = UserFactory(is_staff=True)
     manager.groups.add(Group.objects.get(name="Ad managers"))
     client.force_login(manager)
