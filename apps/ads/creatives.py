@@ -10,7 +10,7 @@ from typing import IO
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
 from apps.ads import selectors
 from apps.ads.images import banner_reencode
@@ -79,8 +79,8 @@ def creative_create_banner(
     creative.image, creative.width, creative.height = stored, width, height
     try:
         creative.save()
-    except Exception:
-        default_storage.delete(stored)
+    except DatabaseError:
+        default_storage.delete(stored)  # no row points at it: leave no orphan file
         raise
     transaction.on_commit(selectors.running_campaigns_forget)
     return creative

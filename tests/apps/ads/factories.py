@@ -10,7 +10,7 @@ import factory
 from django.utils import timezone
 
 from apps.ads.models import Advertiser, Campaign, CampaignStatus, Creative, CreativeKind
-from tests.factories import UserFactory, VideoFactory
+from tests.factories import VideoFactory
 
 
 class AdvertiserFactory(factory.django.DjangoModelFactory):
@@ -62,6 +62,3 @@ def preroll(campaign=None, **fields) -> Creative:
 
 def banner(campaign=None, **fields) -> Creative:
     return CreativeFactory(campaign=campaign or CampaignFactory(), **fields)
-
-
-__all__ = ["UserFactory", "VideoFactory", "banner", "preroll", "CampaignFactory"]
