@@ -6,7 +6,7 @@ from __future__ import annotations
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from apps.videos import events
+from apps.videos.delivery import events
 from apps.videos.models import Video
 from apps.videos.selectors import video_can_manage, video_can_watch
 
