@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from apps.ads import creatives, reports, selectors
-from apps.ads.images import banner_reencode
+from apps.ads.creatives import banner_reencode
 from apps.ads.models import (
     AdFreeSubscription,
     Advertiser,

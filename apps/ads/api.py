@@ -1,14 +1,24 @@
-"""Ads API: the decision (JSON and VAST 4), beacons and the click redirect. Thin: the
-services decide and count."""
+"""Ads over HTTP: the decision (JSON and VAST 4), beacons, the click redirect and banner
+images. Thin: the services decide and count."""
 
 from __future__ import annotations
 
+import re
 import secrets
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.permissions import AllowAny
@@ -195,4 +205,22 @@ def click(request: HttpRequest) -> HttpResponse:
     response = HttpResponseRedirect(creative.click_url)
     response["Cache-Control"] = "no-store"
     response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+# Banner images from storage (a page URL under /media/, not the API): streamed locally, a
+# redirect to the storage's (signed) URL on S3.
+_BANNER_NAME = re.compile(r"^ads/banners/[0-9a-f]{24}\.webp$")
+
+
+@require_safe
+def serve_banner(request: HttpRequest, name: str) -> HttpResponse:
+    if not _BANNER_NAME.match(name) or not default_storage.exists(name):
+        raise Http404("No such image.")
+    if not settings.MEDIA_IS_LOCAL:
+        return HttpResponseRedirect(default_storage.url(name))
+    response = FileResponse(default_storage.open(name, "rb"), content_type="image/webp")
+    # Each re-encode gets a new random name, so a stored banner never changes.
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -1,23 +1,33 @@
 """Writes for creatives: a pre-roll becomes a Video of the ads system account sent through
-the VOD pipeline; a banner is re-encoded with Pillow. Both are stored through the storage API."""
+the VOD pipeline; a banner is re-encoded with Pillow (`banner_reencode`). Both are stored
+through the storage API."""
 
 from __future__ import annotations
 
+import io
 import os
 import secrets
 from typing import IO
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, transaction
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from apps.ads import selectors
-from apps.ads.images import banner_reencode
 from apps.ads.models import Campaign, Creative, CreativeKind
 from apps.users.models import User
 from apps.videos import services as video_services
 from apps.videos.models import Visibility
+
+# Banner limits. A banner is decoded with Pillow within them and re-encoded from pixels alone,
+# so no metadata (EXIF, GPS, ICC, comments) and nothing but an image ever reaches a viewer.
+MAX_BYTES = 5 * 1024 * 1024
+MAX_PIXELS = 16_000_000  # decoded size: refuses decompression bombs before decoding
+MAX_SIDE = 1200  # stored banners are scaled down to fit this box
+FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 
 
 class SystemAccountTaken(Exception):
@@ -84,3 +94,30 @@ def creative_create_banner(
         raise
     transaction.on_commit(selectors.running_campaigns_forget)
     return creative
+
+
+def banner_reencode(upload: IO[bytes]) -> tuple[bytes, int, int]:
+    """WebP bytes, width and height of a clean copy of the upload; ValidationError otherwise."""
+    data = upload.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise ValidationError(f"The image is larger than {MAX_BYTES // (1024 * 1024)} MB.")
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            if probe.format not in FORMATS:
+                raise ValidationError("Upload a JPEG, PNG, WebP or GIF image.")
+            if probe.width * probe.height > MAX_PIXELS:
+                raise ValidationError("The image has too many pixels.")
+            probe.verify()
+        with Image.open(io.BytesIO(data)) as image:
+            image.seek(0)  # an animated GIF/WebP keeps its first frame only
+            image = ImageOps.exif_transpose(image)
+            image.thumbnail((MAX_SIDE, MAX_SIDE))
+            image = image.convert("RGBA" if "A" in image.getbands() else "RGB")
+            # A fresh image from the pixels: nothing of the original's info dict survives.
+            clean = Image.new(image.mode, image.size)
+            clean.paste(image)
+    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as exc:
+        raise ValidationError("This file is not a decodable image.") from exc
+    out = io.BytesIO()
+    clean.save(out, format="WEBP", quality=85, method=4)
+    return out.getvalue(), clean.width, clean.height

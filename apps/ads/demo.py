@@ -14,7 +14,7 @@ from PIL import Image, ImageDraw
 
 from apps.ads import creatives, selectors
 from apps.ads.models import Advertiser, Audience, Campaign, CampaignStatus, Creative, CreativeKind
-from apps.videos.encoding import ffmpeg
+from apps.videos.pipeline.encoding import ffmpeg
 from media_pipeline.run import run_tool
 
 ADVERTISER = "Streamsite demo advertiser"

@@ -12,7 +12,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from apps.ads.images import banner_reencode
+from apps.ads.creatives import banner_reencode
 from apps.ads.models import Campaign, Creative, validate_click_url
 from tests.apps.ads.factories import CampaignFactory
 from tests.factories import UserFactory
