@@ -8,14 +8,14 @@ import io
 import tempfile
 from pathlib import Path
 
+from django.conf import settings
 from django.core.files import File
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from apps.ads import creatives, selectors
 from apps.ads.models import Advertiser, Audience, Campaign, CampaignStatus, Creative, CreativeKind
-from apps.videos.pipeline.encoding import ffmpeg
-from media_pipeline.run import run_tool
+from media_pipeline.run import find_ffmpeg, run_tool
 
 ADVERTISER = "Streamsite demo advertiser"
 CAMPAIGN = "Demo campaign"
@@ -25,7 +25,7 @@ CLICK_URL = "https://example.com/"
 def _preroll(out: Path) -> None:
     run_tool(
         [
-            ffmpeg(), "-hide_banner", "-nostdin", "-v", "error", "-y",
+            find_ffmpeg(settings.FFMPEG_BINARY), "-hide_banner", "-nostdin", "-v", "error", "-y",
             "-f", "lavfi", "-i", "smptebars=size=640x360:rate=25:duration=8",
             "-f", "lavfi", "-i", "sine=frequency=880:duration=8:sample_rate=48000",
             "-vf", "drawbox=x=0:y=300:w=640:h=60:color=black@0.6:t=fill",
