@@ -37,7 +37,9 @@ VIEWER_MAX_AGE = 365 * 24 * 3600
 
 
 class BadRequest(Exception):
-    pass
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def _viewer_key(request: HttpRequest) -> tuple[str, str | None]:
@@ -55,10 +57,10 @@ def _viewer_key(request: HttpRequest) -> tuple[str, str | None]:
 def _decide(request: HttpRequest) -> tuple[Decision | None, str | None]:
     video_id = request.GET.get("video", "").strip()
     if not video_id:
-        raise BadRequest("The video parameter is required.")
+        raise BadRequest("video", "The video parameter is required.")
     kind = request.GET.get("kind") or None
     if kind is not None and kind not in CreativeKind.values:
-        raise BadRequest(f"kind must be one of: {', '.join(CreativeKind.values)}.")
+        raise BadRequest("kind", f"kind must be one of: {', '.join(CreativeKind.values)}.")
     video = video_get_for_viewer(video_id=video_id, user=request.user)  # 404 if not watchable
     viewer, fresh = _viewer_key(request)
     return services.ad_decide(video=video, user=request.user, viewer=viewer, kind=kind), fresh
@@ -115,7 +117,7 @@ class DecisionView(APIView):
         try:
             decision, fresh = _decide(request)
         except BadRequest as exc:
-            raise exceptions.ValidationError({"video": str(exc)}) from exc
+            raise exceptions.ValidationError({exc.field: str(exc)}) from exc
         except Http404 as exc:
             raise exceptions.NotFound("No such video.") from exc
         if decision is None:
