@@ -9,7 +9,6 @@ import os
 import secrets
 from typing import IO
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -17,7 +16,7 @@ from django.db import DatabaseError, transaction
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from apps.ads import selectors
-from apps.ads.models import Campaign, Creative, CreativeKind
+from apps.ads.models import Campaign, Creative, CreativeKind, ads_system_username
 from apps.users.models import User
 from apps.videos import services as video_services
 from apps.videos.models import Visibility
@@ -41,7 +40,7 @@ def ads_system_user() -> User:
     videos only), yet playable by any viewer's ad player, down to the segment.
     """
     user, created = User.objects.get_or_create(
-        username=settings.ADS_SYSTEM_USERNAME,
+        username=ads_system_username(),
         defaults={"is_active": False, "display_name": "Advertising"},
     )
     if created:

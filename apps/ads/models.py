@@ -13,6 +13,14 @@ from django.core.validators import MaxValueValidator, MinValueValidator, URLVali
 from django.db import models
 
 
+def ads_system_username() -> str:
+    """The inactive account that owns pre-roll videos: never a name a person could have.
+
+    A Django setting (not an environment variable: settings.py is full), like
+    ADS_CAMPAIGN_CACHE_S."""
+    return getattr(settings, "ADS_SYSTEM_USERNAME", "streamsite-ads")
+
+
 def validate_click_url(value: str) -> None:
     """http/https only: a javascript: or data: click-through would run in our origin's tab."""
     URLValidator(schemes=["http", "https"])(value)

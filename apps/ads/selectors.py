@@ -118,7 +118,8 @@ def _load_running(now: datetime) -> list[CampaignSnap]:
 
 
 def running_campaigns() -> list[CampaignSnap]:
-    """Active campaigns with servable creatives, cached for ADS_CAMPAIGN_CACHE_S seconds.
+    """Active campaigns with servable creatives, cached for the setting ADS_CAMPAIGN_CACHE_S
+    (5) seconds.
 
     Staleness is bounded and harmless for money: the schedule is checked again per request
     against this snapshot, and caps are enforced by the reservation in the database, never
@@ -127,7 +128,7 @@ def running_campaigns() -> list[CampaignSnap]:
     snaps = cache.get(CACHE_KEY)
     if snaps is None:
         snaps = _load_running(timezone.now())
-        cache.set(CACHE_KEY, snaps, settings.ADS_CAMPAIGN_CACHE_S)
+        cache.set(CACHE_KEY, snaps, getattr(settings, "ADS_CAMPAIGN_CACHE_S", 5))
     return snaps
 
 

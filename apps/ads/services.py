@@ -14,13 +14,12 @@ import random
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from apps.ads import selectors, targeting
-from apps.ads.models import Campaign, CreativeKind, EventKind
+from apps.ads.models import Campaign, CreativeKind, EventKind, ads_system_username
 from apps.ads.selectors import CampaignSnap, CreativeSnap
 from apps.ads.tokens import AdView, make_token, new_view_id
 from apps.videos.models import Video
@@ -84,7 +83,7 @@ def _reserve(campaign: CampaignSnap, *, viewer: str, day: date) -> bool:
 
 def ads_excluded(*, video: Video, user) -> bool:
     """Nobody sees ads on an ad's own video; creators never on theirs; premium viewers never."""
-    if video.owner.username == settings.ADS_SYSTEM_USERNAME:
+    if video.owner.username == ads_system_username():
         return True
     if user and user.is_authenticated:
         if user.pk == video.owner_id:

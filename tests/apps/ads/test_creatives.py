@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from apps.ads.creatives import banner_reencode
-from apps.ads.models import Campaign, Creative, validate_click_url
+from apps.ads.models import Campaign, Creative, ads_system_username, validate_click_url
 from tests.apps.ads.factories import CampaignFactory
 from tests.factories import UserFactory
 
@@ -112,7 +112,7 @@ def test_admin_refuses_bad_uploads_and_urls(staff_client):
     assert not Creative.objects.exists()
 
 
-def test_admin_preroll_becomes_an_unlisted_ad_video(staff_client, samples, client, settings):
+def test_admin_preroll_becomes_an_unlisted_ad_video(staff_client, samples, client):
     campaign = CampaignFactory()
     with open(samples["tiny_360p_4s.mp4"], "rb") as fh:
         upload = SimpleUploadedFile("ad.mp4", fh.read(), content_type="video/mp4")
@@ -120,7 +120,7 @@ def test_admin_preroll_becomes_an_unlisted_ad_video(staff_client, samples, clien
     assert response.status_code == 302
     creative = Creative.objects.get(campaign=campaign)
     video = creative.video
-    assert video.owner.username == settings.ADS_SYSTEM_USERNAME
+    assert video.owner.username == ads_system_username() == "streamsite-ads"
     assert not video.owner.is_active and not video.owner.has_usable_password()
     assert video.visibility == "unlisted" and video.status == "uploaded"
     # Out of every listing, even once processed.
