@@ -92,11 +92,18 @@ def test_preroll_first_skip_after_n_seconds_then_the_video(page: Page, content, 
     expect(ad.locator("[data-ad-skip-wait]")).to_contain_text("You can skip in")
     expect(skip).to_be_visible(timeout=15_000)
     assert page.evaluate(f"() => {AD_VIDEO}.currentTime") >= 2
+    # The ad's playback is not a view of the content.
+    assert Video.objects.get(pk=content.id).views == 0
     skip.click()
     expect(ad).to_have_count(0)
     _content_playing(page)
-    # Skipped: an impression, no completion.
+    # Skipped: an impression, no completion; the content's own playback counts its view.
     _wait_counts(campaign, (1, 0), page)
+    for _ in range(100):
+        if Video.objects.get(pk=content.id).views == 1:
+            break
+        page.wait_for_timeout(100)
+    assert Video.objects.get(pk=content.id).views == 1
 
 
 def test_counts_once_across_reloads_and_frequency_cap(page: Page, content, samples):
