@@ -122,7 +122,7 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     _db["ENGINE"] = "django_prometheus.db.backends.postgresql"
-    _db["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 60)
+    _db["CONN_MAX_AGE"] = 0 if "pool" in _db["OPTIONS"] else env_int("DB_CONN_MAX_AGE", 60)
     _db["CONN_HEALTH_CHECKS"] = True
     _db.setdefault("OPTIONS", {})["connect_timeout"] = env_int("DB_CONNECT_TIMEOUT", 5)
 IS_POSTGRES = "postgresql" in _db["ENGINE"]
