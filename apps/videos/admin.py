@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from apps.videos import services
-from apps.videos.models import PipelineTask, Rendition, Video
+from apps.videos import search, services
+from apps.videos.models import PipelineTask, Rendition, Video, Visibility
 
 
 class RenditionInline(admin.TabularInline):
@@ -101,6 +101,12 @@ class VideoAdmin(admin.ModelAdmin):
     def failed_parts(self, video: Video) -> str:
         failed = video.tasks.filter(generation=video.generation).exclude(failed_at=None)
         return "; ".join(f"{t}: {t.error}" for t in failed) or "—"
+
+    def save_model(self, request: HttpRequest, obj: Video, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        # Edited here rather than through the API: the search index must still follow.
+        was_public = form.initial.get("visibility") == Visibility.PUBLIC
+        search.video_reindex(video=obj, was_public=was_public)
 
     def delete_model(self, request: HttpRequest, obj: Video) -> None:
         services.video_delete(video=obj, by=request.user)

@@ -29,7 +29,7 @@ def s3(settings, monkeypatch):
     """A bucket on a moto server, selected the way an operator does: STORAGE_URL=s3://…"""
     boto3 = pytest.importorskip("boto3")
     server_module = pytest.importorskip("moto.server")
-    from streamsite.settings import _storage_from_env
+    from streamsite.storage_env import storage_from_env
 
     server = server_module.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
@@ -44,7 +44,7 @@ def s3(settings, monkeypatch):
     client.create_bucket(
         Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"}
     )
-    settings.STORAGES = {**settings.STORAGES, "default": _storage_from_env()}
+    settings.STORAGES = {**settings.STORAGES, "default": storage_from_env()}
     settings.MEDIA_IS_LOCAL = False
     yield client
     server.stop()
