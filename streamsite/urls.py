@@ -8,6 +8,7 @@ api_v1 = [
     path("", include("apps.users.api_urls")),
     path("", include("apps.videos.api_urls")),
     path("", include("apps.broadcasts.api_urls")),
+    path("", include("apps.ads.api_urls")),
 ]
 
 urlpatterns = [
@@ -21,5 +22,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("apps.broadcasts.urls")),
+    path("", include("apps.ads.urls")),
     path("", include("apps.videos.urls")),
 ]
