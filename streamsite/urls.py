@@ -9,6 +9,7 @@ api_v1 = [
     path("", include("apps.videos.api_urls")),
     path("", include("apps.live.api_urls")),
     path("", include("apps.broadcasts.api_urls")),
+    path("", include("apps.ads.api_urls")),
 ]
 
 urlpatterns = [
@@ -23,5 +24,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("apps.live.urls")),
     path("", include("apps.broadcasts.urls")),
+    path("", include("apps.ads.urls")),
     path("", include("apps.videos.urls")),
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 CREATORS = "Creators"
 MODERATORS = "Moderators"
+AD_MANAGERS = "Ad managers"
 
 # Permissions each role's group carries, as "app_label.codename". Apps that define a
 # permission add it here, so one migration or `roles_ensure()` can attach it.
@@ -15,6 +16,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "broadcasts.delete_broadcast",
         "broadcasts.view_broadcast",
     ],
+    # Staff who run advertising in the admin (they also need is_staff to sign in there).
+    AD_MANAGERS: [
+        f"ads.{action}_{model}"
+        for model in ("advertiser", "campaign", "creative")
+        for action in ("add", "change", "delete", "view")
+    ]
+    + ["ads.view_adfreesubscription"],
 }
 
 
