@@ -1,0 +1,160 @@
+"""Live counts for a video's sockets, coalesced: however many reactions, votes and viewers
+change in a window (REACTIONS_WINDOW_S, 0.3 s), each process sends at most one message of
+each kind per video per window. A thousand viewers pressing 🔥 make a few messages a second
+for each viewer, not a million.
+
+The coalescer runs in a thread of its own with its own event loop, so it works the same when
+called from a consumer (the server's loop), a request thread, or a WSGI process. Reactions
+that arrive by socket are stored by it too, in one insert per window; a process that dies
+loses at most its last window of them (the API stores its reactions before answering).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+
+from channels.db import database_sync_to_async
+from django.conf import settings
+from django.core.cache import cache
+
+from apps.videos import socket
+
+logger = logging.getLogger(__name__)
+
+PRESENCE_TTL_S = 6 * 3600
+
+
+def _presence_key(video_id: str) -> str:
+    return f"viewers:{video_id}"
+
+
+async def viewers_join(video_id: str) -> int:
+    key = _presence_key(video_id)
+    await cache.aadd(key, 0, PRESENCE_TTL_S)
+    count = await cache.aincr(key)
+    await cache.atouch(key, PRESENCE_TTL_S)
+    coalescer.touch(video_id, viewers=True)
+    return int(count)
+
+
+async def viewers_leave(video_id: str) -> None:
+    key = _presence_key(video_id)
+    # A key that expired (ValueError) already counts nobody.
+    if await cache.ahas_key(key):
+        try:
+            left = await cache.adecr(key)
+        except ValueError:
+            left = 0
+        if left < 0:
+            await cache.aset(key, 0, PRESENCE_TTL_S)
+    coalescer.touch(video_id, viewers=True)
+
+
+def viewers_count(video_id: str) -> int:
+    return max(int(cache.get(_presence_key(video_id)) or 0), 0)
+
+
+@dataclass
+class _Pending:
+    burst: Counter = field(default_factory=Counter)
+    to_store: list[tuple[int | None, str, float]] = field(default_factory=list)
+    likes: bool = False
+    viewers: bool = False
+
+
+class Coalescer:
+    def __init__(self, window_s: float) -> None:
+        self.window_s = window_s
+        self._lock = threading.Lock()
+        self._pending: dict[str, _Pending] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._wake: asyncio.Event | None = None
+        self._ready = threading.Event()
+        self._viewers_sent: dict[str, int] = {}
+
+    def add_reaction(
+        self,
+        video_id: str,
+        emoji: str,
+        *,
+        stored: bool,
+        user_id: int | None = None,
+        video_time: float = 0.0,
+    ) -> None:
+        with self._lock:
+            pending = self._pending.setdefault(video_id, _Pending())
+            pending.burst[emoji] += 1
+            if not stored:
+                pending.to_store.append((user_id, emoji, video_time))
+        self._kick()
+
+    def touch(self, video_id: str, *, likes: bool = False, viewers: bool = False) -> None:
+        with self._lock:
+            pending = self._pending.setdefault(video_id, _Pending())
+            pending.likes |= likes
+            pending.viewers |= viewers
+        self._kick()
+
+    def _kick(self) -> None:
+        if not self._ready.is_set():
+            with self._lock:
+                if self._loop is None:
+                    self._loop = asyncio.new_event_loop()
+                    threading.Thread(target=self._serve, name="coalescer", daemon=True).start()
+            self._ready.wait()
+        self._loop.call_soon_threadsafe(self._wake.set)
+
+    def _serve(self) -> None:
+        asyncio.set_event_loop(self._loop)
+        self._wake = asyncio.Event()
+        self._ready.set()
+        self._loop.run_until_complete(self._run())
+
+    async def _run(self) -> None:
+        while True:
+            await self._wake.wait()
+            await asyncio.sleep(self.window_s)
+            self._wake.clear()
+            with self._lock:
+                batch, self._pending = self._pending, {}
+            for video_id, pending in batch.items():
+                try:
+                    for message in await self._messages(video_id, pending):
+                        await socket.apush(video_id, message)
+                except Exception:  # one video's failure must not stop the rest
+                    logger.exception("live counts not sent", extra={"video": video_id})
+
+    @database_sync_to_async
+    def _messages(self, video_id: str, pending: _Pending) -> list[dict]:
+        from apps.reactions import selectors, services
+
+        messages = []
+        if pending.to_store:
+            services.reactions_store(video_id=video_id, reactions=pending.to_store)
+        if pending.burst:
+            top = pending.burst.most_common(1)[0][0]
+            messages.append(
+                {
+                    "type": "reaction",
+                    "emoji": top,
+                    "counts": selectors.reaction_counts(video_id=video_id),
+                    # Every emoji sent in this window and how many times: pages float them all.
+                    "burst": dict(pending.burst),
+                }
+            )
+        if pending.likes:
+            likes, dislikes = selectors.vote_counts(video_id=video_id)
+            messages.append({"type": "likes", "likes": likes, "dislikes": dislikes})
+        if pending.viewers:
+            count = viewers_count(video_id)
+            if self._viewers_sent.get(video_id) != count:
+                self._viewers_sent[video_id] = count
+                messages.append({"type": "viewers", "count": count})
+        return messages
+
+
+coalescer = Coalescer(getattr(settings, "REACTIONS_WINDOW_S", 0.3))
