@@ -31,11 +31,19 @@ def _api_error(exc: Exception) -> exceptions.APIException:
 SERVICE_ERRORS = (DjangoPermissionDenied, DjangoValidationError, Comment.DoesNotExist)
 
 
+class PerEndpointThrottle(ScopedRateThrottle):
+    """The "comments" rate per user and endpoint: posting does not use up editing's allowance."""
+
+    def get_cache_key(self, request, view):
+        key = super().get_cache_key(request, view)
+        return f"{key}:{type(view).__name__}:{request.method}" if key else None
+
+
 class Throttled:
     def get_throttles(self):
         if self.request.method in ("POST", "PUT", "PATCH", "DELETE"):
             self.throttle_scope = "comments"
-            return [ScopedRateThrottle()]
+            return [PerEndpointThrottle()]
         return []
 
 
