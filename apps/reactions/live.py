@@ -1,6 +1,7 @@
 """Live counts for a video's sockets, coalesced: however many reactions, votes and viewers
 change in a window (REACTIONS_WINDOW_S, 0.3 s), each process sends at most one message of
-each kind per video per window. A thousand viewers pressing 🔥 make a few messages a second
+each kind per video per window (FIELD-NOTES: Channels fans out a few thousand messages a
+second per process). A thousand viewers pressing 🔥 make a few messages a second
 for each viewer, not a million.
 
 The coalescer runs in a thread of its own with its own event loop, so it works the same when
@@ -75,6 +76,8 @@ class Coalescer:
         self._wake: asyncio.Event | None = None
         self._ready = threading.Event()
         self._viewers_sent: dict[str, int] = {}
+        self._last: dict[str, float] = {}  # loop time each video was last sent
+        self._timer: asyncio.TimerHandle | None = None
 
     def add_reaction(
         self,
@@ -115,18 +118,32 @@ class Coalescer:
         self._loop.run_until_complete(self._run())
 
     async def _run(self) -> None:
+        """Leading and trailing edge: a video quiet for a window is sent at once (a lone
+        reaction shows in milliseconds); after that, whatever arrives within the window waits
+        for its end and goes out as one message."""
+        loop = asyncio.get_running_loop()
         while True:
             await self._wake.wait()
-            await asyncio.sleep(self.window_s)
             self._wake.clear()
+            now = loop.time()
             with self._lock:
-                batch, self._pending = self._pending, {}
+                due = [v for v in self._pending if now - self._last.get(v, -1e9) >= self.window_s]
+                batch = {video_id: self._pending.pop(video_id) for video_id in due}
             for video_id, pending in batch.items():
+                self._last[video_id] = now
                 try:
                     for message in await self._messages(video_id, pending):
                         await socket.apush(video_id, message)
                 except Exception:  # one video's failure must not stop the rest
                     logger.exception("live counts not sent", extra={"video": video_id})
+            with self._lock:
+                waiting = [self._last.get(v, -1e9) + self.window_s for v in self._pending]
+            if waiting and self._timer is None:
+                self._timer = loop.call_later(max(min(waiting) - loop.time(), 0), self._tick)
+
+    def _tick(self) -> None:
+        self._timer = None
+        self._wake.set()
 
     @database_sync_to_async
     def _messages(self, video_id: str, pending: _Pending) -> list[dict]:

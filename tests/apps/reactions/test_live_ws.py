@@ -27,10 +27,11 @@ def _socket(video, user=None, origin=b"http://127.0.0.1") -> WebsocketCommunicat
     return comm
 
 
-async def _until(comm, kind: str, timeout: float = 10) -> dict:
+async def _until(comm, kind: str, timeout: float = 10, **fields) -> dict:
+    """The next message of this type (with these field values), skipping others."""
     while True:
         message = await comm.receive_json_from(timeout=timeout)
-        if message["type"] == kind:
+        if message["type"] == kind and all(message.get(k) == v for k, v in fields.items()):
             return message
 
 
@@ -73,9 +74,9 @@ def test_viewer_count_follows_sockets(transactional_db):
         assert (await _until(first, "counts"))["viewers"] == 1
         second = _socket(video)
         assert (await second.connect())[0]
-        assert (await _until(first, "viewers"))["count"] == 2
+        await _until(first, "viewers", count=2)
         await second.disconnect()
-        assert (await _until(first, "viewers"))["count"] == 1
+        await _until(first, "viewers", count=1)
         await first.disconnect()
 
     asyncio.run(scenario())
