@@ -300,7 +300,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # --- Social: likes, comments, live reactions ------------------------------------------------
 # Reactions, vote counts and viewer counts go to a video's sockets at most once per window.
-REACTIONS_WINDOW_S = env_float("REACTIONS_WINDOW_S", 0.3)
+REACTIONS_WINDOW_S = env_float("REACTIONS_WINDOW_S", 0.25)
 COMMENT_MAX_LENGTH = env_int("COMMENT_MAX_LENGTH", 2000)
 # Links in comments become clickable only for accounts at least this old (spam).
 COMMENT_LINKS_MIN_ACCOUNT_DAYS = env_int("COMMENT_LINKS_MIN_ACCOUNT_DAYS", 7)

@@ -1,5 +1,5 @@
 """Live counts for a video's sockets, coalesced: however many reactions, votes and viewers
-change in a window (REACTIONS_WINDOW_S, 0.3 s), each process sends at most one message of
+change in a window (REACTIONS_WINDOW_S, 0.25 s), each process sends at most one message of
 each kind per video per window (FIELD-NOTES: Channels fans out a few thousand messages a
 second per process). A thousand viewers pressing 🔥 make a few messages a second
 for each viewer, not a million.
@@ -18,6 +18,7 @@ import threading
 from collections import Counter
 from dataclasses import dataclass, field
 
+from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from django.conf import settings
 from django.core.cache import cache
@@ -27,6 +28,7 @@ from apps.videos import socket
 logger = logging.getLogger(__name__)
 
 PRESENCE_TTL_S = 6 * 3600
+COUNTS_REFRESH_S = 5.0
 
 
 def _presence_key(video_id: str) -> str:
@@ -77,6 +79,8 @@ class Coalescer:
         self._ready = threading.Event()
         self._viewers_sent: dict[str, int] = {}
         self._last: dict[str, float] = {}  # loop time each video was last sent
+        self._counts: dict[str, Counter] = {}
+        self._counts_at: dict[str, float] = {}
         self._timer: asyncio.TimerHandle | None = None
 
     def add_reaction(
@@ -132,8 +136,7 @@ class Coalescer:
             for video_id, pending in batch.items():
                 self._last[video_id] = now
                 try:
-                    for message in await self._messages(video_id, pending):
-                        await socket.apush(video_id, message)
+                    await self._flush(video_id, pending, now)
                 except Exception:  # one video's failure must not stop the rest
                     logger.exception("live counts not sent", extra={"video": video_id})
             with self._lock:
@@ -145,33 +148,65 @@ class Coalescer:
         self._timer = None
         self._wake.set()
 
-    @database_sync_to_async
-    def _messages(self, video_id: str, pending: _Pending) -> list[dict]:
-        from apps.reactions import selectors, services
-
+    async def _flush(self, video_id: str, pending: _Pending, now: float) -> None:
+        """Send first, store after: the reaction message needs no database round trip while
+        this process's per-emoji counts are fresh (re-read every COUNTS_REFRESH_S, which also
+        brings in other processes' reactions)."""
+        refresh = bool(pending.burst) and (
+            now - self._counts_at.get(video_id, -1e9) > COUNTS_REFRESH_S
+        )
+        facts = {}
+        if refresh or pending.likes:
+            facts = await self._read(video_id, refresh=refresh, likes=pending.likes)
         messages = []
-        if pending.to_store:
-            services.reactions_store(video_id=video_id, reactions=pending.to_store)
         if pending.burst:
-            top = pending.burst.most_common(1)[0][0]
+            if refresh:
+                # The stored counts hold this window's API reactions, not its socket ones yet.
+                counts = Counter(facts["reactions"])
+                counts.update(emoji for _, emoji, _ in pending.to_store)
+                self._counts_at[video_id] = now
+            else:
+                counts = self._counts[video_id]
+                counts.update(pending.burst)
+            self._counts[video_id] = counts
             messages.append(
                 {
                     "type": "reaction",
-                    "emoji": top,
-                    "counts": selectors.reaction_counts(video_id=video_id),
+                    "emoji": pending.burst.most_common(1)[0][0],
+                    "counts": dict(counts),
                     # Every emoji sent in this window and how many times: pages float them all.
                     "burst": dict(pending.burst),
                 }
             )
         if pending.likes:
-            likes, dislikes = selectors.vote_counts(video_id=video_id)
+            likes, dislikes = facts["votes"]
             messages.append({"type": "likes", "likes": likes, "dislikes": dislikes})
         if pending.viewers:
-            count = viewers_count(video_id)
+            count = await sync_to_async(viewers_count, thread_sensitive=False)(video_id)
             if self._viewers_sent.get(video_id) != count:
                 self._viewers_sent[video_id] = count
                 messages.append({"type": "viewers", "count": count})
-        return messages
+        for message in messages:
+            await socket.apush(video_id, message)
+        if pending.to_store:
+            await self._store(video_id, pending.to_store)
+
+    @database_sync_to_async
+    def _read(self, video_id: str, *, refresh: bool, likes: bool) -> dict:
+        from apps.reactions import selectors
+
+        facts: dict = {}
+        if refresh:
+            facts["reactions"] = selectors.reaction_counts(video_id=video_id)
+        if likes:
+            facts["votes"] = selectors.vote_counts(video_id=video_id)
+        return facts
+
+    @database_sync_to_async
+    def _store(self, video_id: str, reactions: list[tuple[int | None, str, float]]) -> None:
+        from apps.reactions import services
+
+        services.reactions_store(video_id=video_id, reactions=reactions)
 
 
-coalescer = Coalescer(getattr(settings, "REACTIONS_WINDOW_S", 0.3))
+coalescer = Coalescer(getattr(settings, "REACTIONS_WINDOW_S", 0.25))
