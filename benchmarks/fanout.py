@@ -105,7 +105,7 @@ async def bare_server(port: int, ready) -> None:
         finally:
             clients.discard(ws)
 
-    async with websockets.serve(handler, "127.0.0.1", port, max_size=2**16):
+    async with websockets.serve(handler, "127.0.0.1", port, max_size=2**16, ping_interval=None):
         ready.set()
         await asyncio.Future()
 
@@ -140,7 +140,12 @@ async def _viewers(url: str, n: int, conn) -> None:
     async def viewer(i: int, opening: asyncio.Semaphore) -> None:
         async with opening:
             ws = await websockets.connect(
-                url, origin="http://127.0.0.1", max_queue=None, open_timeout=120
+                url,
+                origin="http://127.0.0.1",
+                max_queue=None,
+                open_timeout=120,
+                # A backlogged viewer must not be dropped for a late pong: we measure the lag.
+                ping_interval=None,
             )
         opened.append(i)
         if len(opened) == n:
@@ -214,7 +219,9 @@ async def send_reactions(url: str, cookie: str | None, sockets: int, rate: float
 
     headers = {"Cookie": cookie} if cookie else None
     conns = [
-        await websockets.connect(url, origin="http://127.0.0.1", additional_headers=headers)
+        await websockets.connect(
+            url, origin="http://127.0.0.1", additional_headers=headers, ping_interval=None
+        )
         for _ in range(sockets)
     ]
     drains = [asyncio.create_task(_drain(ws)) for ws in conns]

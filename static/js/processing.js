@@ -7,6 +7,7 @@
   if (!box) return;
   const progress = box.querySelector("[data-processing-progress]");
   const live = window.VideoSocket;
+  let delay = 3000;
 
   function settled(status) { return status === "ready" || status === "failed"; }
 
@@ -16,12 +17,11 @@
       if (settled(m.status)) window.location.reload();
     });
     live.on("status", function (m) { if (settled(m.status)) window.location.reload(); });
-    // Ready while the socket was down: the API tells once it is back.
-    live.onReconnect(function () { check(false); });
+    // Ready before the socket opened, or while it was down: the API tells.
+    live.onOpen(function () { check(false); });
     return;
   }
 
-  let delay = 3000;
   function check(again) {
     fetch(box.dataset.api, { headers: { Accept: "application/json" }, credentials: "same-origin" })
       .then(function (response) { return response.ok ? response.json() : null; })

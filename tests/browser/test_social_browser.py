@@ -96,3 +96,74 @@ def test_anonymous_viewer_cannot_write(browser, live_site):
         expect(page).to_have_url(re.compile(r"/accounts/login/"))
     finally:
         ctx.close()
+
+
+# Lets the test drop page B's socket and hold its reconnection (an unknown path is refused).
+SOCKET_SWITCH = """
+const Native = window.WebSocket;
+window.__sockets = [];
+window.__blockSockets = false;
+window.WebSocket = function (url, protocols) {
+  const target = window.__blockSockets ? url.replace('/ws/videos/', '/ws/blocked/') : url;
+  const ws = new Native(target, protocols);
+  window.__sockets.push(ws);
+  return ws;
+};
+window.WebSocket.prototype = Native.prototype;
+window.WebSocket.OPEN = Native.OPEN;
+window.WebSocket.CLOSED = Native.CLOSED;
+"""
+
+
+def test_a_page_whose_socket_dropped_catches_up_when_it_reconnects(browser, live_site):
+    video = VideoFactory()
+    alice, bob = UserFactory(), UserFactory()
+    ctx_a, a = _open(browser, live_site, alice, video)
+    ctx_b = browser.new_context(base_url=live_site, viewport={"width": 1280, "height": 900})
+    ctx_b.add_init_script(SOCKET_SWITCH)
+    b = ctx_b.new_page()
+    b.set_default_timeout(15_000)
+    try:
+        log_in(b, bob)
+        b.goto(f"/watch/{video.id}/")
+        watch_b = b.locator("article.watch")
+        expect(watch_b).to_have_attribute("data-socket", "open")
+        b.evaluate("window.__blockSockets = true; window.__sockets.at(-1).close()")
+        expect(watch_b).to_have_attribute("data-socket", "closed")
+
+        a.get_by_label("Add a comment").fill("said while you were away")
+        a.get_by_role("button", name="Comment", exact=True).click()
+        expect(a.locator(".comment").filter(has_text="while you were away")).to_have_count(1)
+        a.get_by_role("button", name="Like", exact=True).click()
+        expect(a.locator("[data-like-count]")).to_have_text("1")
+        assert b.locator(".comment").filter(has_text="while you were away").count() == 0
+
+        b.evaluate("window.__blockSockets = false")
+        expect(watch_b).to_have_attribute("data-socket", "open")
+        expect(b.locator(".comment").filter(has_text="while you were away")).to_have_count(1)
+        expect(b.locator("[data-like-count]")).to_have_text("1")
+        expect(b.locator("[data-comment-count]")).to_have_text("1")
+    finally:
+        ctx_a.close()
+        ctx_b.close()
+
+
+@pytest.mark.pipeline
+def test_processing_watch_page_follows_its_socket_instead_of_polling(
+    page, pipeline_worker, samples
+):
+    from apps.videos.actors import process_video
+    from tests.factories import CreatorFactory, stored_upload
+
+    creator = CreatorFactory()
+    video = stored_upload(samples["tiny_360p_4s.mp4"], owner=creator)
+    log_in(page, creator)
+    api = f"/api/v1/videos/{video.id}/"
+    polls: list[str] = []
+    page.on("request", lambda r: polls.append(r.url) if r.url.endswith(api) else None)
+    page.goto(f"/watch/{video.id}/")
+    expect(page.locator("article.watch")).to_have_attribute("data-socket", "open")
+    process_video.send(video.id, video.generation)
+    expect(page.locator("#player")).to_be_visible(timeout=60_000)
+    # One look when the socket opened (it could have become ready just before), no polling.
+    assert len(polls) <= 1

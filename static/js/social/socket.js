@@ -8,6 +8,7 @@ window.VideoSocket = (function () {
   const videoId = article.dataset.videoId;
   const listeners = {};
   const reconnectHooks = [];
+  const openHooks = [];
   let socket = null;
   let opened = false;
   let delay = 500;
@@ -30,6 +31,7 @@ window.VideoSocket = (function () {
       opened = true;
       delay = 500;
       article.dataset.socket = "open";
+      openHooks.forEach(function (fn) { fn(); });
       if (again) reconnectHooks.forEach(function (fn) { fn(); });
     });
     socket.addEventListener("message", function (event) {
@@ -51,6 +53,8 @@ window.VideoSocket = (function () {
     videoId: videoId,
     on: function (type, fn) { (listeners[type] = listeners[type] || []).push(fn); },
     onReconnect: function (fn) { reconnectHooks.push(fn); },
+    // Every time the socket opens, the first time included: events sent before are not replayed.
+    onOpen: function (fn) { openHooks.push(fn); },
     send: function (message) {
       if (!socket || socket.readyState !== WebSocket.OPEN) return false;
       socket.send(JSON.stringify(message));
