@@ -220,7 +220,11 @@ async def send_reactions(url: str, cookie: str | None, sockets: int, rate: float
     headers = {"Cookie": cookie} if cookie else None
     conns = [
         await websockets.connect(
-            url, origin="http://127.0.0.1", additional_headers=headers, ping_interval=None
+            url,
+            origin="http://127.0.0.1",
+            additional_headers=headers,
+            ping_interval=None,
+            max_queue=None,
         )
         for _ in range(sockets)
     ]
@@ -240,16 +244,20 @@ async def send_reactions(url: str, cookie: str | None, sockets: int, rate: float
             sent.append(time.time())
             await ws.send(json.dumps({"type": "reaction", "emoji": EMOJI, "t": 1.0}))
         step += 1
-    for task in drains:
-        task.cancel()
-    for ws in conns:
-        await ws.close()
+    # Close while still draining: a socket that stops reading never sees the closing handshake.
+    await asyncio.gather(*(ws.close() for ws in conns))
+    await asyncio.gather(*drains, return_exceptions=True)
     return sent
 
 
 async def _drain(ws) -> None:
-    async for _ in ws:
-        pass
+    import websockets
+
+    try:
+        async for _ in ws:
+            pass
+    except websockets.ConnectionClosed:
+        return
 
 
 # --- one run ----------------------------------------------------------------------------------
