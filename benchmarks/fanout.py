@@ -138,15 +138,24 @@ async def _viewers(url: str, n: int, conn) -> None:
     stop = asyncio.Event()
 
     async def viewer(i: int, opening: asyncio.Semaphore) -> None:
-        async with opening:
-            ws = await websockets.connect(
-                url,
-                origin="http://127.0.0.1",
-                max_queue=None,
-                open_timeout=120,
-                # A backlogged viewer must not be dropped for a late pong: we measure the lag.
-                ping_interval=None,
-            )
+        for attempt in range(5):
+            try:
+                async with opening:
+                    ws = await websockets.connect(
+                        url,
+                        origin="http://127.0.0.1",
+                        max_queue=None,
+                        open_timeout=120,
+                        # A backlogged viewer must not be dropped for a late pong: we measure
+                        # the lag.
+                        ping_interval=None,
+                    )
+                break
+            except (OSError, websockets.InvalidHandshake, TimeoutError) as exc:
+                failures.append(repr(exc))
+                await asyncio.sleep(1 + attempt)
+        else:
+            raise RuntimeError(f"viewer {i} could not connect: {failures[-1]}")
         opened.append(i)
         if len(opened) == n:
             all_open.set()
@@ -166,13 +175,18 @@ async def _viewers(url: str, n: int, conn) -> None:
             await ws.close()
 
     opened: list[int] = []
+    failures: list[str] = []
     all_open = asyncio.Event()
     opening = asyncio.Semaphore(50)  # connect 50 at a time, as a crowd arriving
     tasks = [asyncio.create_task(viewer(i, opening)) for i in range(n)]
     loop = asyncio.get_running_loop()
-    await all_open.wait()
+    waiting = asyncio.create_task(all_open.wait())
+    await asyncio.wait([waiting, *tasks], return_when=asyncio.FIRST_COMPLETED)
+    if not all_open.is_set():
+        conn.send(f"failed: {failures[-3:]}")
+        return
     await asyncio.sleep(1.0)  # snapshots and viewer counts settle
-    conn.send("ready")
+    conn.send(f"ready ({len(failures)} connection attempts retried)")
     while True:
         command = await loop.run_in_executor(None, conn.recv)
         if command[0] == "mark":  # start of a phase: forget what came before
@@ -279,9 +293,13 @@ def measure(url: str, viewers: int, cookie: str | None, seconds: float, total_be
         pipes.append(parent)
         procs.append(proc)
     for p in pipes:
-        if not p.poll(300):
+        if not p.poll(600):
             raise RuntimeError("viewers did not connect")
-        p.recv()
+        status = p.recv()
+        if not status.startswith("ready"):
+            raise RuntimeError(f"viewers did not connect: {status}")
+        if "(0 " not in status:
+            print(f"  {url} x{viewers}: {status}", flush=True)
     result = {}
     sent_total = 0
     for phase, senders, rate, length in (

@@ -35,25 +35,34 @@ def _presence_key(video_id: str) -> str:
     return f"viewers:{video_id}"
 
 
-async def viewers_join(video_id: str) -> int:
+def _join(video_id: str) -> int:
     key = _presence_key(video_id)
-    await cache.aadd(key, 0, PRESENCE_TTL_S)
-    count = await cache.aincr(key)
-    await cache.atouch(key, PRESENCE_TTL_S)
-    coalescer.touch(video_id, viewers=True)
+    cache.add(key, 0, PRESENCE_TTL_S)
+    count = cache.incr(key)
+    cache.touch(key, PRESENCE_TTL_S)
     return int(count)
 
 
-async def viewers_leave(video_id: str) -> None:
+def _leave(video_id: str) -> None:
     key = _presence_key(video_id)
-    # A key that expired (ValueError) already counts nobody.
-    if await cache.ahas_key(key):
-        try:
-            left = await cache.adecr(key)
-        except ValueError:
-            left = 0
-        if left < 0:
-            await cache.aset(key, 0, PRESENCE_TTL_S)
+    try:
+        left = cache.decr(key)
+    except ValueError:  # the key expired: it counts nobody already
+        return
+    if left < 0:
+        cache.set(key, 0, PRESENCE_TTL_S)
+
+
+# The cache is thread-safe: these run on any thread, not on the one thread that the sockets'
+# database work shares (a crowd connecting at once would queue behind each other there).
+async def viewers_join(video_id: str) -> int:
+    count = await sync_to_async(_join, thread_sensitive=False)(video_id)
+    coalescer.touch(video_id, viewers=True)
+    return count
+
+
+async def viewers_leave(video_id: str) -> None:
+    await sync_to_async(_leave, thread_sensitive=False)(video_id)
     coalescer.touch(video_id, viewers=True)
 
 

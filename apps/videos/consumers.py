@@ -73,6 +73,12 @@ class VideoConsumer(AsyncJsonWebsocketConsumer):
         return False
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs) -> None:
+        if not self._allow_message():
+            if self.dropped >= CLIENT_DROPS_BEFORE_CLOSE:
+                await self.close(code=4429)
+            elif self.dropped == 1:
+                await self.send_json({"type": "error", "error": "Too many messages; slow down."})
+            return
         # Bad input gets an error, never a crashed socket.
         try:
             content = json.loads(text_data) if text_data and len(text_data) <= 4096 else None
@@ -84,12 +90,6 @@ class VideoConsumer(AsyncJsonWebsocketConsumer):
         await self.receive_json(content)
 
     async def receive_json(self, content, **kwargs) -> None:
-        if not self._allow_message():
-            if self.dropped >= CLIENT_DROPS_BEFORE_CLOSE:
-                await self.close(code=4429)
-            elif self.dropped == 1:
-                await self.send_json({"type": "error", "error": "Too many messages; slow down."})
-            return
         kind = content.get("type")
         handler = socket.handler_for(kind) if isinstance(kind, str) else None
         if handler is None:
