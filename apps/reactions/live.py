@@ -29,6 +29,9 @@ logger = logging.getLogger(__name__)
 
 PRESENCE_TTL_S = 6 * 3600
 COUNTS_REFRESH_S = 5.0
+# The viewer count changes with every socket; it goes out at most this often per video (a new
+# socket gets the exact count in its snapshot).
+VIEWERS_WINDOW_S = 2.0
 
 
 def _presence_key(video_id: str) -> str:
@@ -90,6 +93,7 @@ class Coalescer:
         self._last: dict[str, float] = {}  # loop time each video was last sent
         self._counts: dict[str, Counter] = {}
         self._counts_at: dict[str, float] = {}
+        self._viewers_at: dict[str, float] = {}
         self._timer: asyncio.TimerHandle | None = None
 
     def add_reaction(
@@ -190,7 +194,11 @@ class Coalescer:
         if pending.likes:
             likes, dislikes = facts["votes"]
             messages.append({"type": "likes", "likes": likes, "dislikes": dislikes})
-        if pending.viewers:
+        if pending.viewers and now - self._viewers_at.get(video_id, -1e9) < VIEWERS_WINDOW_S:
+            with self._lock:  # not yet: a crowd arriving would cost a broadcast per window
+                self._pending.setdefault(video_id, _Pending()).viewers = True
+        elif pending.viewers:
+            self._viewers_at[video_id] = now
             count = await sync_to_async(viewers_count, thread_sensitive=False)(video_id)
             if self._viewers_sent.get(video_id) != count:
                 self._viewers_sent[video_id] = count
