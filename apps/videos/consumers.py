@@ -98,7 +98,7 @@ class VideoConsumer(AsyncJsonWebsocketConsumer):
         await handler(self, content)
 
     async def video_push(self, event: dict) -> None:
-        await self.send_json(event["message"])
+        await self.send(text_data=event["text"])
 
     async def video_progress(self, event: dict) -> None:
         if events.is_stale(event, self.latest):
