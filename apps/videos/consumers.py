@@ -14,6 +14,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from apps.videos import events, socket
+from apps.videos.fanout import hub
 from apps.videos.models import Video
 from apps.videos.selectors import video_can_manage, video_can_watch
 
@@ -45,6 +46,7 @@ class VideoConsumer(AsyncJsonWebsocketConsumer):
         self.latest: dict[str, tuple[int, int, int]] = {}
         # Join before accepting: every event after the handshake reaches this socket.
         await self.channel_layer.group_add(self.group, self.channel_name)
+        await hub.join(self.video_id, self)
         await self.accept()
         self.user = self.scope.get("user")
         self.tokens, self.refilled, self.dropped = CLIENT_BURST, time.monotonic(), 0
@@ -57,6 +59,7 @@ class VideoConsumer(AsyncJsonWebsocketConsumer):
     async def disconnect(self, code: int) -> None:
         if getattr(self, "group", None):
             await self.channel_layer.group_discard(self.group, self.channel_name)
+            await hub.leave(self.video_id, self)
         for plugin in getattr(self, "opened", []):
             if plugin.on_disconnect is not None:
                 await plugin.on_disconnect(self)
@@ -96,9 +99,6 @@ class VideoConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json({"type": "error", "error": "Unknown message type."})
             return
         await handler(self, content)
-
-    async def video_push(self, event: dict) -> None:
-        await self.send(text_data=event["text"])
 
     async def video_progress(self, event: dict) -> None:
         if events.is_stale(event, self.latest):

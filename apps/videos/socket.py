@@ -17,7 +17,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
-from apps.videos.events import video_group
+from apps.videos.fanout import push_group
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +63,7 @@ def push_event(video_id: str, message: dict) -> dict:
 async def apush(video_id: str, message: dict) -> None:
     layer = get_channel_layer()
     if layer is not None:
-        await layer.group_send(video_group(video_id), push_event(video_id, message))
+        await layer.group_send(push_group(video_id), push_event(video_id, message))
 
 
 def push(video_id: str, message: dict) -> None:
