@@ -13,9 +13,10 @@ socket: Origin header, snapshot on connect) from two client processes, then:
     and viewer, p50/p99. The bare server broadcasts each message it gets.
 (b) load: SENDERS signed-in sockets react at their allowed rate (5/s each: the consumer's
     client rate limit) for --seconds. Streamsite coalesces them (one message per video per
-    window); the bare server broadcasts every reaction. Reported: reactions delivered per second
-    (sum over viewers of the reactions the messages carried), messages per second, and the
-    latency of every reaction to every viewer (p50/p99).
+    window); the bare server broadcasts every reaction. `redis-w0` is Streamsite on Redis with
+    REACTIONS_WINDOW_S=0: no window, so about a message per reaction, like the bare server.
+    Reported: reactions delivered per second (sum over viewers of the reactions the messages
+    carried), messages per second, and the latency of every reaction to every viewer.
 Ratios are Streamsite over the bare server, same audience, same run.
 
 Messages carry `counts` (the running total of 🔥), so a viewer knows which reactions a message
@@ -393,6 +394,9 @@ def main() -> None:
         layers = [("in-memory", {k: v for k, v in env.items() if k != "REDIS_URL"})]
         if env.get("REDIS_URL"):
             layers.append(("redis", env))
+            # No coalescing window: about one message per reaction, as the bare server sends,
+            # so msg/s compares the two fan-outs' raw capacity.
+            layers.append(("redis-w0", {**env, "REACTIONS_WINDOW_S": "0"}))
         else:
             print("REDIS_URL unset: the channels-redis run is skipped")
         results: dict[tuple[str, int], dict] = {}
