@@ -110,7 +110,7 @@
     const cancel = button("Cancel", "cancel");
     const error = document.createElement("p");
     error.className = "errors";
-    error.setAttribute("role", "alert");
+    error.setAttribute("aria-live", "polite");
     form.append(area, submit, cancel, error);
     cancel.addEventListener("click", function () { form.remove(); });
     form.addEventListener("submit", function (event) {
