@@ -88,8 +88,8 @@ def setup_django(redis: bool, workdir: Path) -> None:
 
 def baseline(source: Path, threads: int) -> float:
     """The same ladder from one decode of the whole title, then the audio, as one would by hand."""
-    from apps.videos import encoding
-    from apps.videos import plan as planning
+    from apps.videos.pipeline import encoding
+    from apps.videos.pipeline import plan as planning
     from media_pipeline import commands
     from media_pipeline.ladder import Chunk, Rung
 
@@ -187,7 +187,7 @@ def _worker_threads(workers: int, threads: int | None, _log_path: Path, _machine
     if threads is not None:
         settings.PIPELINE_FFMPEG_THREADS = threads
     handler = _Runs()
-    log = logging.getLogger("apps.videos.encoding")
+    log = logging.getLogger("apps.videos.pipeline.encoding")
     log.addHandler(handler)
     log.setLevel(logging.INFO)
     log.propagate = False  # collected, not printed

@@ -6,6 +6,8 @@
 # below and run:  scripts/vendor-refresh.sh [package ...]   (no argument: all of them)
 #
 # Each PACKAGES line: "<name>@<exact version>  <file in the npm tarball>[:<name in vendor dir>] ..."
+# A package only tests use goes under tests/assets/vendor/ instead (TEST_ONLY), so the site
+# does not serve it.
 # LICENSE is always copied when the tarball has one; VERSION records name@version and the
 # sha256 of each copied file so a review can tell a refresh from a hand edit.
 set -euo pipefail
@@ -15,6 +17,8 @@ PACKAGES=(
   "hls.js@1.7.4 dist/hls.min.js"
   "dashjs@5.2.1 dist/modern/umd/dash.mediaplayer.min.js"
 )
+# dash.js: a browser test plays the DASH manifest with it; the site's own player uses hls.js.
+TEST_ONLY=(dashjs)
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENDOR="$ROOT/static/vendor"
@@ -27,6 +31,10 @@ refresh() {
   local name="${spec%@*}" version="${spec##*@}"
   # A scoped package ("@scope/pkg") keeps only its last part as the folder name.
   local dest="$VENDOR/${name##*/}"
+  local t
+  for t in "${TEST_ONLY[@]}"; do
+    [[ "$name" == "$t" ]] && dest="$ROOT/tests/assets/vendor/${name##*/}"
+  done
   local tmp
   tmp="$(mktemp -d -p "$WORK")"
 

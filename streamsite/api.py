@@ -1,9 +1,11 @@
-"""API conventions shared by every app: the error shape from CONTRACT.md."""
+"""API conventions shared by every app: every error is `{"error": "reason", ...}`."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -19,8 +21,21 @@ def _first_message(detail: Any) -> str:
     return str(detail)
 
 
+def _from_django(exc: Exception) -> Exception:
+    """Services raise Django's exceptions; the API answers them as DRF's, message kept (DRF's
+    own mapping of PermissionDenied drops it, and it leaves ValidationError to a 500)."""
+    if isinstance(exc, DjangoPermissionDenied):
+        return exceptions.PermissionDenied(str(exc) or None)
+    if isinstance(exc, DjangoValidationError):
+        return exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+        )
+    return exc
+
+
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     """Every API error is `{"error": "reason", ...field errors}` with the DRF status."""
+    exc = _from_django(exc)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

@@ -25,6 +25,8 @@ from dramatiq.middleware import (
     TimeLimit,
 )
 
+from streamsite.app_modules import app_modules
+
 logger = logging.getLogger(__name__)
 _lock = threading.Lock()
 _embedded_worker: dramatiq.Worker | None = None
@@ -130,12 +132,7 @@ def stop_worker(worker: dramatiq.Worker, timeout_ms: int = 10_000) -> None:
 
 def import_actor_modules() -> None:
     """Actors register themselves with the broker on import; workers need all of them."""
-    from importlib import import_module
-    from importlib.util import find_spec
-
-    for app in settings.INSTALLED_APPS:
-        if app.startswith("apps.") and find_spec(f"{app}.actors") is not None:
-            import_module(f"{app}.actors")
+    app_modules("actors")
 
 
 def ping() -> None:

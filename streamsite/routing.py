@@ -1,14 +1,10 @@
 """Every app's websocket routes, gathered for the ASGI router."""
 
-from importlib import import_module
-from importlib.util import find_spec
-
-from django.conf import settings
+from streamsite.app_modules import app_modules
 
 
 def websocket_urlpatterns() -> list:
     patterns: list = []
-    for app in settings.INSTALLED_APPS:
-        if app.startswith("apps.") and find_spec(f"{app}.routing") is not None:
-            patterns += import_module(f"{app}.routing").websocket_urlpatterns
+    for module in app_modules("routing"):
+        patterns += module.websocket_urlpatterns
     return patterns

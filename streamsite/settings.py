@@ -1,4 +1,4 @@
-"""Streamsite settings: one module, driven by the environment (see CONTRACT.md).
+"""Streamsite settings: one module, driven by the environment (see README.md).
 
 With nothing set, everything runs embedded in one process: SQLite, an in-memory channel layer,
 in-process Dramatiq workers, local files and a local-memory cache. Each service URL switches
@@ -248,7 +248,10 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Streamsite API",
-    "DESCRIPTION": "Video on demand and live streaming. See CONTRACT.md.",
+    "DESCRIPTION": (
+        'Video on demand and live streaming. Errors are `{"error": "reason"}`; resumable '
+        "uploads speak tus 1.0.0. See README.md and docs/architecture.md in the repository."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # Served from our own static files: the strict CSP allows no third-party scripts.

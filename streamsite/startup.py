@@ -6,12 +6,9 @@ import logging
 import os
 import threading
 import time
-from importlib import import_module
-from importlib.util import find_spec
-
-from django.conf import settings
 
 from streamsite import broker
+from streamsite.app_modules import app_modules
 
 logger = logging.getLogger(__name__)
 
@@ -30,20 +27,17 @@ def _sweep_forever(interval_s: float = 15.0) -> None:
 
     while True:
         time.sleep(interval_s)
-        for app in settings.INSTALLED_APPS:
-            if app.startswith("apps.") and find_spec(f"{app}.recovery") is not None:
-                module = import_module(f"{app}.recovery")
-                if hasattr(module, "sweep"):
-                    try:
-                        module.sweep()
-                    except Exception:
-                        logger.exception("sweep failed", extra={"app": app})
-                    finally:
-                        close_old_connections()
+        for module in app_modules("recovery"):
+            if hasattr(module, "sweep"):
+                try:
+                    module.sweep()
+                except Exception:
+                    logger.exception("sweep failed", extra={"module": module.__name__})
+                finally:
+                    close_old_connections()
 
 
 def resume_unfinished_work() -> None:
     """In-memory queues die with the process: each app re-sends what it had in flight."""
-    for app in settings.INSTALLED_APPS:
-        if app.startswith("apps.") and find_spec(f"{app}.recovery") is not None:
-            import_module(f"{app}.recovery").resume_unfinished()
+    for module in app_modules("recovery"):
+        module.resume_unfinished()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 
 from apps.comments.models import Comment
-from apps.videos import socket
+from apps.videos.delivery import socket
 
 
 def comment_json(comment: Comment) -> dict:

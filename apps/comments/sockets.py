@@ -6,7 +6,7 @@ from __future__ import annotations
 from channels.db import database_sync_to_async
 
 from apps.comments.selectors import comment_count
-from apps.videos.socket import SocketPlugin
+from apps.videos.delivery.socket import SocketPlugin
 
 
 async def on_connect(consumer) -> None:

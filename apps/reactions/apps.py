@@ -7,7 +7,8 @@ class ReactionsConfig(AppConfig):
 
     def ready(self) -> None:
         from apps.reactions import selectors, sockets
-        from apps.videos import counts, socket
+        from apps.videos import counts
+        from apps.videos.delivery import socket
 
         counts.register(
             names=("likes_count", "dislikes_count"), annotate=selectors.annotate_vote_counts

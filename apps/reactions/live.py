@@ -23,7 +23,7 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 from django.core.cache import cache
 
-from apps.videos import socket
+from apps.videos.delivery import socket
 
 logger = logging.getLogger(__name__)
 

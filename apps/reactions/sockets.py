@@ -7,8 +7,8 @@ from channels.db import database_sync_to_async
 from django.core.exceptions import ValidationError
 
 from apps.reactions import live, selectors, services
+from apps.videos.delivery.socket import SocketPlugin
 from apps.videos.models import Video
-from apps.videos.socket import SocketPlugin
 
 
 @database_sync_to_async

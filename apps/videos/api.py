@@ -1,10 +1,9 @@
-"""Video API: list/search, upload (multipart), detail, edit, delete. Thin: services do the work."""
+"""Video API: list/search, upload (multipart), detail, edit, delete. Thin: services do the work;
+their Django exceptions become API errors in streamsite.api.exception_handler."""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.generics import ListAPIView
@@ -21,16 +20,6 @@ from apps.videos.serializers import VideoSerializer, VideoUpdateSerializer, Vide
 class PayloadTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_detail = "The upload is too large."
-
-
-def _django_errors(exc: Exception) -> exceptions.APIException:
-    if isinstance(exc, DjangoPermissionDenied):
-        return exceptions.PermissionDenied(str(exc) or "Not allowed.")
-    if isinstance(exc, DjangoValidationError):
-        return exceptions.ValidationError(
-            exc.message_dict if hasattr(exc, "error_dict") else exc.messages
-        )
-    raise exc
 
 
 class VideoListCreateView(ListAPIView):
@@ -67,12 +56,9 @@ class VideoListCreateView(ListAPIView):
         upload = data.validated_data.pop("file")
         if upload.size > limit:
             raise PayloadTooLarge(f"The file is larger than {settings.MAX_UPLOAD_MB} MB.")
-        try:
-            video = services.video_create(
-                owner=request.user, upload=upload, filename=upload.name, **data.validated_data
-            )
-        except (DjangoPermissionDenied, DjangoValidationError) as exc:
-            raise _django_errors(exc) from exc
+        video = services.video_create(
+            owner=request.user, upload=upload, filename=upload.name, **data.validated_data
+        )
         return Response(VideoSerializer(video).data, status=status.HTTP_201_CREATED)
 
 
@@ -95,17 +81,11 @@ class VideoDetailView(APIView):
         video = selectors.video_get_for_viewer(video_id=video_id, user=request.user)
         data = VideoUpdateSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        try:
-            video = services.video_update(video=video, by=request.user, **data.validated_data)
-        except (DjangoPermissionDenied, DjangoValidationError) as exc:
-            raise _django_errors(exc) from exc
+        video = services.video_update(video=video, by=request.user, **data.validated_data)
         return Response(VideoSerializer(video).data)
 
     @extend_schema(responses={204: None})
     def delete(self, request, video_id: str):
         video = selectors.video_get_for_viewer(video_id=video_id, user=request.user)
-        try:
-            services.video_delete(video=video, by=request.user)
-        except DjangoPermissionDenied as exc:
-            raise _django_errors(exc) from exc
+        services.video_delete(video=video, by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)

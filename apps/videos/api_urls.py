@@ -1,6 +1,7 @@
 from django.urls import path
 
-from apps.videos import api, tus
+from apps.videos import api
+from apps.videos.uploads import tus
 
 urlpatterns = [
     path("videos/", api.VideoListCreateView.as_view(), name="api-videos"),

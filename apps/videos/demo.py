@@ -10,8 +10,8 @@ from django.core.files import File
 
 from apps.users.models import User
 from apps.videos import services
-from apps.videos.encoding import ffmpeg
 from apps.videos.models import Video
+from apps.videos.pipeline.encoding import ffmpeg
 from media_pipeline.run import run_tool
 
 SAMPLES = [

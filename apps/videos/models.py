@@ -7,6 +7,11 @@ import secrets
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.urls import reverse
+
+from apps.videos.delivery.links import media_url
+from apps.videos.pipeline import layout
+from streamsite.indexes import PostgresGinIndex
 
 
 def new_video_id() -> str:
@@ -69,7 +74,7 @@ class Video(models.Model):
     thumbnails = models.JSONField(default=dict, blank=True, help_text="width -> storage name")
     sprite_vtt = models.CharField(max_length=500, blank=True)
 
-    # Maintained by apps.videos.search (PostgreSQL only; GIN-indexed in a migration).
+    # Maintained by apps.videos.search (PostgreSQL only, like its GIN index).
     search_vector = SearchVectorField(null=True, blank=True, editable=False)
 
     views = models.PositiveBigIntegerField(default=0)
@@ -81,22 +86,24 @@ class Video(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["visibility", "status", "-published_at"])]
+        indexes = [
+            models.Index(fields=["visibility", "status", "-published_at"]),
+            # Full-text search, and trigram matching of titles (pg_trgm) so typos still match.
+            PostgresGinIndex(fields=["search_vector"], name="videos_video_search_gin"),
+            PostgresGinIndex(
+                fields=["title"], opclasses=["gin_trgm_ops"], name="videos_video_title_trgm"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.id})"
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
         return reverse("watch", kwargs={"video_id": self.id})
 
     @property
     def thumbnail_url(self) -> str:
-        from django.urls import reverse
-
-        name = self.thumbnails.get("640") or self.poster
-        return reverse("media", kwargs={"name": name}) if name else ""
+        return media_url(self.thumbnails.get("640") or self.poster) or ""
 
     @property
     def duration_label(self) -> str:
@@ -107,11 +114,11 @@ class Video(models.Model):
 
     @property
     def storage_prefix(self) -> str:
-        return f"videos/{self.id}/"
+        return layout.video_prefix(self.id)
 
     @property
     def output_prefix(self) -> str:
-        return f"videos/{self.id}/g{self.generation}/"
+        return layout.generation_prefix(self.id, self.generation)
 
 
 class Rendition(models.Model):
@@ -187,6 +194,13 @@ class SearchWord(models.Model):
     trigram similarity against these few thousand words, not against every title."""
 
     word = models.CharField(max_length=60, primary_key=True)
+
+    class Meta:
+        indexes = [
+            PostgresGinIndex(
+                fields=["word"], opclasses=["gin_trgm_ops"], name="videos_searchword_trgm"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.word

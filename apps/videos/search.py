@@ -25,12 +25,20 @@ from apps.videos.models import SearchWord, Video
 CONFIG = "english"
 RANK_CAP = 1000
 _WORD = re.compile(r"[^\W\d_]+")
-DURATIONS = {
-    "short": (0, 4 * 60),
-    "medium": (4 * 60, 20 * 60),
-    "long": (20 * 60, None),
+# The search page's filters: value -> (label, seconds from, seconds to) and (label, days back).
+DURATIONS: dict[str, tuple[str, int, int | None]] = {
+    "short": ("Under 4 min", 0, 4 * 60),
+    "medium": ("4–20 min", 4 * 60, 20 * 60),
+    "long": ("Over 20 min", 20 * 60, None),
 }
-UPLOADED = {"day": 1, "week": 7, "month": 31, "year": 366}
+UPLOADED: dict[str, tuple[str, int]] = {
+    "day": ("Today", 1),
+    "week": ("This week", 7),
+    "month": ("This month", 31),
+    "year": ("This year", 366),
+}
+DURATION_CHOICES = [("", "Any length")] + [(k, label) for k, (label, *_) in DURATIONS.items()]
+UPLOADED_CHOICES = [("", "Any time")] + [(k, label) for k, (label, _) in UPLOADED.items()]
 
 
 def _postgres() -> bool:
@@ -58,13 +66,13 @@ def apply_filters(
     videos: QuerySet[Video], *, duration: str = "", uploaded: str = ""
 ) -> QuerySet[Video]:
     if duration in DURATIONS:
-        low, high = DURATIONS[duration]
+        _, low, high = DURATIONS[duration]
         videos = videos.filter(duration__gte=low)
         if high is not None:
             videos = videos.filter(duration__lt=high)
     if uploaded in UPLOADED:
         videos = videos.filter(
-            published_at__gte=timezone.now() - timedelta(days=UPLOADED[uploaded])
+            published_at__gte=timezone.now() - timedelta(days=UPLOADED[uploaded][1])
         )
     return videos
 

@@ -5,19 +5,18 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
-from apps.videos import counts
+from apps.videos import counts, search
 from apps.videos.models import Video, VideoStatus, Visibility
+
+
+def video_can_manage(*, video: Video, user) -> bool:
+    """The owner or staff: who may edit, reprocess, delete, see a private video and its progress."""
+    return bool(user and user.is_authenticated and (user.is_staff or user.pk == video.owner_id))
 
 
 def video_can_watch(*, video: Video, user) -> bool:
     """Public and unlisted: anyone with the link. Private: the owner and staff only."""
-    if video.visibility != Visibility.PRIVATE:
-        return True
-    return bool(user and user.is_authenticated and (user.is_staff or user.pk == video.owner_id))
-
-
-def video_can_manage(*, video: Video, user) -> bool:
-    return bool(user and user.is_authenticated and (user.is_staff or user.pk == video.owner_id))
+    return video.visibility != Visibility.PRIVATE or video_can_manage(video=video, user=user)
 
 
 def video_get_for_viewer(*, video_id: str, user) -> Video:
@@ -48,7 +47,5 @@ def video_renditions(*, video: Video) -> list:
 
 def video_search(*, query: str = "", duration: str = "", uploaded: str = "") -> QuerySet[Video]:
     """Public ready videos matching `query`, best first (newest first without a query)."""
-    from apps.videos import search
-
     videos = search.apply_filters(video_list_public(), duration=duration, uploaded=uploaded)
     return search.rank(videos, query or "")

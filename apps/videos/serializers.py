@@ -4,12 +4,9 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from apps.videos import counts
+from apps.videos.delivery.links import media_url
 from apps.videos.models import Video, Visibility
 from apps.videos.selectors import video_renditions
-
-
-def media_url(name: str) -> str | None:
-    return reverse("media", kwargs={"name": name}) if name else None
 
 
 class RenditionSerializer(serializers.Serializer):
@@ -72,7 +69,7 @@ class VideoSerializer(serializers.ModelSerializer):
         return media_url(video.dash_manifest)
 
     def get_thumbnail_url(self, video: Video) -> str | None:
-        return media_url(video.thumbnails.get("640") or video.poster)
+        return video.thumbnail_url or None
 
     def get_watch_url(self, video: Video) -> str:
         return reverse("watch", kwargs={"video_id": video.id})

@@ -10,12 +10,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from apps.users.models import User
 from apps.users.selectors import user_is_creator
-from apps.videos import events, search, storage
+from apps.videos import search
+from apps.videos.delivery import events
 from apps.videos.models import PipelineTask, Video, VideoStatus, Visibility
+from apps.videos.pipeline import jobs, layout, storage
+from apps.videos.selectors import video_can_manage
 from media_pipeline.sniff import sniff_bytes
 
 logger = logging.getLogger(__name__)
@@ -40,19 +44,6 @@ def video_transition(video: Video, to: str) -> None:
     if to not in TRANSITIONS[video.status]:
         raise IllegalTransition(f"video {video.id}: {video.status} -> {to} is not allowed")
     video.status = to
-
-
-def _enqueue_processing(video: Video) -> None:
-    video_id, generation = video.id, video.generation
-
-    def send() -> None:
-        from apps.videos.actors import process_video
-
-        process_video.send(video_id, generation)
-
-    # robust: the upload is stored and committed whatever happens to the broker; a video left
-    # `uploaded` is picked up by the sweeper (`manage.py pipeline_sweep`, or the embedded one).
-    transaction.on_commit(send, robust=True)
 
 
 def video_create(
@@ -91,14 +82,14 @@ def video_create(
     _refuse_obvious_non_video(upload)
     # The stored name never uses the client's file name or extension: nothing downstream may
     # guess the type from it.
-    name = f"{video.storage_prefix}source/original"
+    name = layout.original_name(video.storage_prefix)
     stored = default_storage.save(name, upload if isinstance(upload, File) else File(upload))
     video.source = stored
     video.source_size = default_storage.size(stored)
     try:
         with transaction.atomic():
             video.save(force_insert=True)
-            _enqueue_processing(video)
+            jobs.send_process(video.id, video.generation)
     except DatabaseError:
         default_storage.delete(stored)
         raise
@@ -142,7 +133,7 @@ def video_delete(*, video: Video, by: User) -> None:
 
 def video_reprocess(*, video: Video, by: User) -> Video:
     """Start the pipeline again from the stored upload, in a new generation."""
-    if not by.is_staff and by != video.owner:
+    if not video_can_manage(video=video, user=by):
         raise PermissionDenied("Only the owner or staff may reprocess a video.")
     with transaction.atomic():
         video = Video.objects.select_for_update().get(pk=video.pk)
@@ -156,7 +147,7 @@ def video_reprocess(*, video: Video, by: User) -> Video:
         video.save()
         video.renditions.all().delete()
         PipelineTask.objects.filter(video=video).delete()
-        _enqueue_processing(video)
+        jobs.send_process(video.id, video.generation)
         transaction.on_commit(lambda: storage.delete_prefix(old_prefix))
         events.progress_changed(video)
     return video
@@ -177,11 +168,9 @@ def video_fail(*, video_id: str, generation: int, reason: str) -> None:
 
 
 def video_count_view(*, video: Video) -> None:
-    from django.db.models import F
-
     Video.objects.filter(pk=video.pk).update(views=F("views") + 1)
 
 
 def _require_owner_or_staff(video: Video, user: User) -> None:
-    if not (user.is_authenticated and (user.is_staff or video.owner_id == user.pk)):
+    if not video_can_manage(video=video, user=user):
         raise PermissionDenied("Only the owner or staff may change this video.")

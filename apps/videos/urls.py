@@ -1,13 +1,15 @@
 from django.urls import path, re_path
 
-from apps.videos import media_views, upload_views, views
+from apps.videos import views
+from apps.videos.delivery import media
+from apps.videos.uploads.views import upload_page
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("upload/", upload_views.upload_page, name="upload"),
+    path("upload/", upload_page, name="upload"),
     path("studio/", views.studio, name="studio"),
     path("watch/<str:video_id>/", views.watch, name="watch"),
     path("search/", views.search, name="search"),
     path("c/<str:username>/", views.channel, name="channel"),
-    re_path(r"^media/(?P<name>videos/.+)$", media_views.serve_media, name="media"),
+    re_path(r"^media/(?P<name>videos/.+)$", media.serve_media, name="media"),
 ]

@@ -8,8 +8,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from apps.users.models import User
+from apps.videos import search as search_filters
 from apps.videos import selectors, services
-from apps.videos.serializers import media_url
+from apps.videos.delivery.links import media_url
+from apps.videos.models import VideoStatus
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -32,7 +34,7 @@ def watch(request: HttpRequest, video_id: str) -> HttpResponse:
     video = selectors.video_get_for_viewer(video_id=video_id, user=request.user)
     # One view per viewer session, not per reload.
     seen = request.session.setdefault("seen_videos", [])
-    if video.id not in seen and video.status == "ready":
+    if video.id not in seen and video.status == VideoStatus.READY:
         services.video_count_view(video=video)
         seen.append(video.id)
         request.session["seen_videos"] = seen[-500:]
@@ -66,12 +68,10 @@ def search(request: HttpRequest) -> HttpResponse:
             "uploaded": uploaded,
             "page": page,
             "videos": page.object_list,
-            "durations": [("", "Any length"), ("short", "Under 4 min"), ("medium", "4–20 min"),
-                          ("long", "Over 20 min")],
-            "uploads": [("", "Any time"), ("day", "Today"), ("week", "This week"),
-                        ("month", "This month"), ("year", "This year")],
+            "durations": search_filters.DURATION_CHOICES,
+            "uploads": search_filters.UPLOADED_CHOICES,
         },
-    )  # fmt: skip
+    )
 
 
 def channel(request: HttpRequest, username: str) -> HttpResponse:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from apps.videos.actors import process_video
+from apps.videos.pipeline.actors import process_video
 from tests.browser.accounts import log_in
 from tests.factories import CreatorFactory, stored_upload
 

@@ -94,8 +94,8 @@ def test_worker_runs_a_chunk_pool_and_a_fast_pool_and_stops_on_sigterm():
 
 
 def test_each_chunk_job_gets_its_share_of_the_cores(settings, monkeypatch):
-    from apps.videos import encoding
-    from apps.videos.encoding import ffmpeg_threads
+    from apps.videos.pipeline import encoding
+    from apps.videos.pipeline.encoding import ffmpeg_threads
 
     monkeypatch.setattr(encoding, "usable_cores", lambda: 8)  # an 8-core CPU set
     settings.PIPELINE_FFMPEG_THREADS = 0

@@ -2,6 +2,8 @@
 
 from django.db import migrations, models
 
+import streamsite.indexes
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -15,21 +17,11 @@ class Migration(migrations.Migration):
                 ("word", models.CharField(max_length=60, primary_key=True, serialize=False)),
             ],
         ),
+        # PostgreSQL only, like 0002's indexes.
+        migrations.AddIndex(
+            model_name="searchword",
+            index=streamsite.indexes.PostgresGinIndex(
+                fields=["word"], opclasses=["gin_trgm_ops"], name="videos_searchword_trgm"
+            ),
+        ),
     ]
-
-
-def _index_words(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    schema_editor.execute(
-        "CREATE INDEX IF NOT EXISTS videos_searchword_trgm "
-        "ON videos_searchword USING gin (word gin_trgm_ops)"
-    )
-
-
-def _unindex_words(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("DROP INDEX IF EXISTS videos_searchword_trgm")
-
-
-Migration.operations.append(migrations.RunPython(_index_words, _unindex_words))

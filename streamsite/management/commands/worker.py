@@ -18,7 +18,7 @@ import sys
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from apps.videos.encoding import CHUNK_JOBS_ENV
+from apps.videos.pipeline.encoding import CHUNK_JOBS_ENV
 from media_pipeline.run import usable_cores
 from streamsite.broker import SHORT_JOB_POOL_ENV
 

@@ -6,15 +6,11 @@ between upload and bookkeeping. Files of videos still in processing are never to
 
 from __future__ import annotations
 
-import re
-
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
 
-from apps.videos import storage
 from apps.videos.models import Video, VideoStatus
-
-_GEN = re.compile(r"^g(\d+)$")
+from apps.videos.pipeline import layout, storage
 
 
 class Command(BaseCommand):
@@ -25,7 +21,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, dry_run: bool, **options):
         try:
-            video_dirs, _ = default_storage.listdir("videos")
+            video_dirs, _ = default_storage.listdir(layout.ROOT)
         except FileNotFoundError:
             video_dirs = []
         videos = {
@@ -34,17 +30,17 @@ class Command(BaseCommand):
         removed = 0
         for video_id in video_dirs:
             video = videos.get(video_id)
-            prefix = f"videos/{video_id}"
+            prefix = layout.video_prefix(video_id).rstrip("/")
             if video is None:
                 removed += self._remove(prefix, dry_run)
                 continue
             subdirs, _ = default_storage.listdir(prefix)
             for sub in subdirs:
-                match = _GEN.match(sub)
+                match = layout.GENERATION_DIR.match(sub)
                 if match and int(match[1]) != video.generation:
                     removed += self._remove(f"{prefix}/{sub}", dry_run)
                 elif match and video.status == VideoStatus.READY and video.progress >= 100:
-                    removed += self._remove(f"{prefix}/{sub}/work", dry_run)
+                    removed += self._remove(f"{prefix}/{sub}/{layout.WORK}".rstrip("/"), dry_run)
         self.stdout.write(f"{'would remove' if dry_run else 'removed'} {removed} file(s)")
 
     def _remove(self, prefix: str, dry_run: bool) -> int:

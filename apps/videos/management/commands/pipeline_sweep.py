@@ -3,7 +3,7 @@ the embedded server runs the same sweep by itself)."""
 
 from django.core.management.base import BaseCommand
 
-from apps.videos import recovery
+from apps.videos.pipeline import recovery
 
 
 class Command(BaseCommand):

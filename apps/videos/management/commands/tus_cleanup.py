@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from apps.videos.tus_store import tus_cleanup_expired, upload_dir
+from apps.videos.uploads.tus_store import tus_cleanup_expired, upload_dir
 
 
 class Command(BaseCommand):

@@ -10,12 +10,13 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from apps.videos import encoding, events, posters
-from apps.videos import plan as planning
+from apps.videos.delivery import events
 from apps.videos.models import PipelineTask, Rendition, TaskKind, Video, VideoStatus
-from apps.videos.publishing import publish as _publish
+from apps.videos.pipeline import encoding, jobs, posters
+from apps.videos.pipeline import plan as planning
+from apps.videos.pipeline.bookkeeping import is_done, load_video, lock_task, mark_done
+from apps.videos.pipeline.publishing import publish as _publish
 from apps.videos.services import video_fail, video_transition
-from apps.videos.tasks import is_done, load_video, lock_task, mark_done
 from media_pipeline.ladder import chunk_cost
 from media_pipeline.probe import ProbeRefused
 
@@ -118,8 +119,6 @@ def schedule_missing(video_id: str, generation: int) -> None:
 
     Safe to call at any time (a restart, a sweep): a duplicate job finds its task done and stops.
     """
-    from apps.videos import actors
-
     video = Video.objects.filter(pk=video_id, generation=generation).first()
     if video is None or not video.plan:
         return
@@ -133,14 +132,14 @@ def schedule_missing(video_id: str, generation: int) -> None:
     order = sorted(pending, key=lambda t: (t.group, t.kind != TaskKind.CHUNK, -t.weight, t.index))
     for task in order:
         if task.kind == TaskKind.CHUNK:
-            actors.encode_chunk.send(video_id, generation, task.group, task.index)
+            jobs.send_chunk(video_id, generation, task.group, task.index)
         elif task.kind == TaskKind.AUDIO:
-            actors.encode_audio.send(video_id, generation)
+            jobs.send_audio(video_id, generation)
         elif task.kind == TaskKind.PACKAGE and task.group not in groups_encoding:
             # Otherwise the job finishing the group's last chunk packages it.
-            actors.package_rung.send(video_id, generation, task.rung)
+            jobs.send_package(video_id, generation, task.rung)
         elif task.kind == TaskKind.POSTER and posters.poster_ready(video):
-            actors.make_poster.send(video_id, generation)
+            jobs.send_poster(video_id, generation)
 
 
 # --- Step 2: the work units ------------------------------------------------------------------

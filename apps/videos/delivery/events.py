@@ -8,6 +8,8 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
+from apps.videos.models import VideoStatus
+
 logger = logging.getLogger(__name__)
 
 
@@ -54,7 +56,7 @@ def progress_changed(video, *, error: str | None = None) -> None:
 
 
 # At equal progress a later status wins: "ready" is never followed by "processing".
-_STATUS_ORDER = {"uploaded": 0, "processing": 1, "ready": 2}
+_STATUS_ORDER = {VideoStatus.UPLOADED: 0, VideoStatus.PROCESSING: 1, VideoStatus.READY: 2}
 
 
 def is_stale(event: dict, latest: dict[str, tuple[int, int, int]]) -> bool:
@@ -63,7 +65,12 @@ def is_stale(event: dict, latest: dict[str, tuple[int, int, int]]) -> bool:
     stale: it stops the video wherever its progress stood."""
     key = (event.get("generation", 0), event["progress"], _STATUS_ORDER.get(event["status"], 0))
     last = latest.get(event["video"])
-    if event["status"] != "failed" and last is not None and last[0] == key[0] and key < last:
+    if (
+        event["status"] != VideoStatus.FAILED
+        and last is not None
+        and last[0] == key[0]
+        and key < last
+    ):
         return True
     latest[event["video"]] = key
     return False

@@ -6,8 +6,9 @@ from fractions import Fraction
 
 from django.utils import timezone
 
-from apps.videos import events, storage
+from apps.videos.delivery import events
 from apps.videos.models import Rendition, Video, VideoStatus
+from apps.videos.pipeline import layout, storage
 from apps.videos.services import video_transition
 from media_pipeline import manifests
 
@@ -45,8 +46,8 @@ def publish(video: Video) -> None:
         video=[_dash_video(r, fps, prefix) for r in renditions],
         audio=_dash_audio(audio, prefix) if audio else None,
     )
-    video.master_playlist = storage.upload_text(master, f"{prefix}master.m3u8")
-    video.dash_manifest = storage.upload_text(mpd, f"{prefix}manifest.mpd")
+    video.master_playlist = storage.upload_text(master, f"{prefix}{layout.MASTER_PLAYLIST}")
+    video.dash_manifest = storage.upload_text(mpd, f"{prefix}{layout.DASH_MANIFEST}")
     fields = ["master_playlist", "dash_manifest", "updated_at"]
     if video.status == VideoStatus.PROCESSING:
         video_transition(video, VideoStatus.READY)

@@ -24,11 +24,12 @@ from django.http import (
 )
 from django.views.decorators.http import require_safe
 
-from apps.videos.models import Video
+from apps.videos.models import Video, Visibility
+from apps.videos.pipeline import layout
+from apps.videos.pipeline.storage import content_type_for
 from apps.videos.selectors import video_can_watch
-from apps.videos.storage import content_type_for
 
-_NAME = re.compile(r"^videos/(?P<video_id>[A-Za-z0-9_-]{1,16})/g\d+/[A-Za-z0-9_./-]+$")
+_NAME = re.compile(rf"^{layout.ROOT}/(?P<video_id>[A-Za-z0-9_-]{{1,16}})/g\d+/[A-Za-z0-9_./-]+$")
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 PLAYLISTS = (".m3u8", ".mpd")
 BLOCK = 256 * 1024
@@ -36,7 +37,7 @@ BLOCK = 256 * 1024
 
 def _cache_control(name: str, public: bool) -> str:
     scope = "public" if public else "private"
-    if name.endswith("master.m3u8") or name.endswith(".mpd"):
+    if layout.is_top_manifest(name):
         # Rungs join the master playlist while higher ones finish encoding.
         return f"{scope}, max-age=5"
     if name.endswith(".m3u8"):
@@ -72,7 +73,7 @@ def serve_media(request: HttpRequest, name: str) -> HttpResponse:
         raise Http404("No such file.")
     if not default_storage.exists(name):
         raise Http404("No such file.")
-    public = video.visibility != "private"
+    public = video.visibility != Visibility.PRIVATE
     if not settings.MEDIA_IS_LOCAL and not name.endswith(PLAYLISTS):
         response: HttpResponse = HttpResponseRedirect(default_storage.url(name))
         response["Cache-Control"] = "private, max-age=60"

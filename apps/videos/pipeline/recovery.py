@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
+
+from django.utils import timezone
 
 from apps.videos.models import Video, VideoStatus
+from apps.videos.pipeline import jobs
 
 logger = logging.getLogger(__name__)
 
 
 def resume_unfinished() -> int:
-    from apps.videos.actors import process_video
-
     count = 0
     unfinished = Video.objects.filter(
         status__in=[VideoStatus.UPLOADED, VideoStatus.PROCESSING]
     ) | Video.objects.filter(status=VideoStatus.READY, progress__lt=100)
     for video_id, generation in unfinished.values_list("id", "generation"):
         # process_video plans what is unplanned and re-sends every task not yet done.
-        process_video.send(video_id, generation)
+        jobs.send_process(video_id, generation)
         count += 1
     if count:
         logger.info("re-queued unfinished videos", extra={"count": count})
@@ -28,16 +30,10 @@ def resume_unfinished() -> int:
 def sweep(*, older_than_s: float = 30) -> int:
     """Queue videos that were stored but never queued here (import_video and seed_demo in
     another process, or an enqueue lost to a crash between commit and send)."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from apps.videos.actors import process_video
-
     cutoff = timezone.now() - timedelta(seconds=older_than_s)
     stuck = Video.objects.filter(status=VideoStatus.UPLOADED, plan={}, updated_at__lt=cutoff)
     count = 0
     for video_id, generation in stuck.values_list("id", "generation"):
-        process_video.send(video_id, generation)
+        jobs.send_process(video_id, generation)
         count += 1
     return count

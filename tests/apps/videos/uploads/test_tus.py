@@ -15,8 +15,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from apps.videos.models import Video
-from apps.videos.tus_store import tus_cleanup_expired
-from tests.apps.videos.tus_protocol import (
+from apps.videos.uploads.tus_store import tus_cleanup_expired
+from tests.apps.videos.uploads.tus_protocol import (
     MIB,
     OCTETS,
     TUS,

@@ -1,5 +1,5 @@
 """tus upload state on disk: `<id>.bin` holds the bytes received (its size *is* the offset),
-`<id>.json` what was fixed at creation. See apps.videos.tus for the protocol views."""
+`<id>.json` what was fixed at creation. See apps.videos.uploads.tus for the protocol views."""
 
 from __future__ import annotations
 
@@ -18,8 +18,6 @@ from pathlib import Path
 from typing import IO
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.http import http_date
 from rest_framework import exceptions
 from rest_framework.request import Request
@@ -113,7 +111,7 @@ def _last_activity(upload_id: str) -> float:
     return max((p.stat().st_mtime for p in _files_of(upload_id)), default=0.0)
 
 
-def _load(upload_id: str) -> TusUpload | None:
+def load_upload(upload_id: str) -> TusUpload | None:
     if not _ID.match(upload_id):
         return None
     try:
@@ -127,13 +125,13 @@ def _load(upload_id: str) -> TusUpload | None:
     return upload
 
 
-def _remove(upload_id: str) -> None:
+def remove_upload(upload_id: str) -> None:
     for path in _files_of(upload_id):
         path.unlink(missing_ok=True)
 
 
 @contextmanager
-def _locked_data(upload: TusUpload) -> Iterator[IO[bytes]]:
+def locked_data(upload: TusUpload) -> Iterator[IO[bytes]]:
     """The data file, locked against every other writer in any process on this host.
 
     Non-blocking: a second PATCH would find the offset moved anyway, so it is told to retry
@@ -160,7 +158,7 @@ def _locked_data(upload: TusUpload) -> Iterator[IO[bytes]]:
         yield fh
 
 
-def _header_number(request: Request, name: str) -> int | None:
+def header_number(request: Request, name: str) -> int | None:
     raw = request.headers.get(name)
     if raw is None:
         return None
@@ -169,7 +167,7 @@ def _header_number(request: Request, name: str) -> int | None:
     return int(raw)
 
 
-def _parse_metadata(header: str) -> dict[str, str]:
+def parse_metadata(header: str) -> dict[str, str]:
     metadata: dict[str, str] = {}
     for pair in filter(None, (part.strip() for part in header.split(","))):
         key, _, value = pair.partition(" ")
@@ -193,16 +191,8 @@ def _parse_metadata(header: str) -> dict[str, str]:
     return metadata
 
 
-def _encode_metadata(metadata: dict[str, str]) -> str:
+def encode_metadata(metadata: dict[str, str]) -> str:
     return ",".join(f"{k} {base64.b64encode(v.encode()).decode()}" for k, v in metadata.items())
-
-
-def _message(exc: DjangoValidationError | DjangoPermissionDenied) -> str:
-    if isinstance(exc, DjangoPermissionDenied):
-        return str(exc) or "Permission denied."
-    if hasattr(exc, "message_dict"):
-        return "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
-    return " ".join(exc.messages)
 
 
 def tus_cleanup_expired(now: datetime | None = None) -> int:
@@ -217,9 +207,9 @@ def tus_cleanup_expired(now: datetime | None = None) -> int:
         try:
             with open(data, "r+b") as fh:
                 fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-                _remove(upload_id)
+                remove_upload(upload_id)
         except FileNotFoundError:
-            _remove(upload_id)
+            remove_upload(upload_id)
         except BlockingIOError:
             continue  # a PATCH is writing right now: not idle after all
         removed += 1

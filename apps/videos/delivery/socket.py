@@ -17,7 +17,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
-from apps.videos.fanout import push_group
+from apps.videos.delivery.fanout import push_group
 
 logger = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ import requests
 from rest_framework.authtoken.models import Token
 
 from apps.videos.models import Video
-from tests.apps.videos.tus_protocol import (
+from tests.apps.videos.uploads.tus_protocol import (
     MIB,
     OCTETS,
     TUS,

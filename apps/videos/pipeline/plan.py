@@ -12,6 +12,7 @@ from media_pipeline.ladder import (
     Rung,
     RungSpec,
     Segmenting,
+    ladder_from_settings,
     output_fps,
     plan_chunks,
     plan_ladder,
@@ -21,16 +22,8 @@ from media_pipeline.probe import MediaInfo
 
 
 def ladder_specs() -> list[RungSpec]:
-    return [
-        RungSpec(
-            name=r["name"],
-            height=int(r["height"]),
-            video_kbps=int(r["video_kbps"]),
-            maxrate_kbps=int(r.get("maxrate_kbps", r["video_kbps"] * 3 // 2)),
-            bufsize_kbits=int(r.get("bufsize_kbits", r["video_kbps"] * 2)),
-        )
-        for r in settings.PIPELINE_LADDER
-    ]
+    # The checked constructor: a bad PIPELINE_LADDER fails here with the rung it dislikes.
+    return list(ladder_from_settings(settings.PIPELINE_LADDER))
 
 
 def make_plan(info: MediaInfo, keyframes: list[float] | None = None) -> dict:

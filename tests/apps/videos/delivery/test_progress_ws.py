@@ -7,7 +7,7 @@ import asyncio
 import pytest
 from channels.testing import WebsocketCommunicator
 
-from apps.videos.actors import process_video
+from apps.videos.pipeline.actors import process_video
 from streamsite.asgi import application
 from tests.factories import CreatorFactory, UserFactory, VideoFactory, stored_upload
 
@@ -80,7 +80,7 @@ def test_progress_sent_out_of_order_never_goes_backwards(transactional_db):
     only what is newer, a reprocessed video starts again from 0, and a failure always shows."""
     from channels.layers import get_channel_layer
 
-    from apps.videos import events
+    from apps.videos.delivery import events
 
     video = VideoFactory()
     layer = get_channel_layer()

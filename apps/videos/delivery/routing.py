@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.videos import consumers
+from apps.videos.delivery import consumers
 
 websocket_urlpatterns = [
     path("ws/videos/<str:video_id>/", consumers.VideoConsumer.as_asgi()),

@@ -1,4 +1,4 @@
-"""Dramatiq actors of the video pipeline: thin wrappers that take ids and call `pipeline`.
+"""Dramatiq actors of the video pipeline: thin wrappers that take ids and call `steps`.
 
 Retries cover transient trouble (storage, database, a killed ffmpeg); a source that probes as
 video but cannot be decoded fails the video at once with a reason instead of retrying.
@@ -10,9 +10,9 @@ import logging
 
 import dramatiq
 
-from apps.videos import pipeline, posters
+from apps.videos.pipeline import jobs, posters, steps
+from apps.videos.pipeline.bookkeeping import Stale
 from apps.videos.services import video_fail
-from apps.videos.tasks import Stale
 from media_pipeline.run import ToolFailed, ToolTimeout
 from streamsite.broker import short_jobs_have_own_pool
 
@@ -69,7 +69,7 @@ def _first_line(text: str) -> str:
     **STEP,
 )
 def process_video(video_id: str, generation: int) -> None:
-    _run(pipeline.plan_video, video_id, generation)
+    _run(steps.plan_video, video_id, generation)
 
 
 @dramatiq.actor(
@@ -83,7 +83,7 @@ def encode_chunk(video_id: str, generation: int, group: int, index: int) -> None
 
 
 def _chunk_then_package(video_id: str, generation: int, group: int, index: int) -> None:
-    rungs = pipeline.chunk_step(video_id, generation, group, index)
+    rungs = steps.chunk_step(video_id, generation, group, index)
     # The job that finishes a rung group hands its rungs' packaging on, lowest first (it makes
     # the video watchable). With a pool of its own for short jobs (`manage.py worker`), all of
     # them: this worker goes back to chunks at once, instead of running a second behind the
@@ -92,9 +92,9 @@ def _chunk_then_package(video_id: str, generation: int, group: int, index: int) 
     # job would wait behind the chunks its threads have already fetched.
     here = [] if short_jobs_have_own_pool() else rungs[:1]
     for rung in rungs[len(here) :]:
-        package_rung.send(video_id, generation, rung)
+        jobs.send_package(video_id, generation, rung)
     for rung in here:
-        pipeline.package_step(video_id, generation, rung)
+        steps.package_step(video_id, generation, rung)
 
 
 @dramatiq.actor(
@@ -103,7 +103,7 @@ def _chunk_then_package(video_id: str, generation: int, group: int, index: int) 
     **STEP,
 )
 def encode_audio(video_id: str, generation: int) -> None:
-    _run(pipeline.audio_step, video_id, generation)
+    _run(steps.audio_step, video_id, generation)
 
 
 @dramatiq.actor(
@@ -112,7 +112,7 @@ def encode_audio(video_id: str, generation: int) -> None:
     **STEP,
 )
 def package_rung(video_id: str, generation: int, rung: str) -> None:
-    _run(pipeline.package_step, video_id, generation, rung)
+    _run(steps.package_step, video_id, generation, rung)
 
 
 @dramatiq.actor(

@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 from django.core.files import File
 
-from apps.videos import actors, pipeline, posters, services
-from apps.videos import plan as planning
+from apps.videos import services
 from apps.videos.models import Video
+from apps.videos.pipeline import actors, jobs, posters, steps
+from apps.videos.pipeline import plan as planning
 from tests.factories import CreatorFactory
 
 pytestmark = pytest.mark.pipeline
@@ -20,7 +21,7 @@ def _planned(path) -> str:
         video_id = services.video_create(
             owner=CreatorFactory(), title=path.stem, upload=File(fh), filename=path.name
         ).id
-    pipeline.plan_video(video_id, 1)
+    steps.plan_video(video_id, 1)
     return video_id
 
 
@@ -33,13 +34,13 @@ def test_sharp_poster_is_queued_once_however_many_chunks_finish_after_it(
     settings.PIPELINE_SEGMENTS_PER_CHUNK = 1
     settings.PIPELINE_CHUNK_TAPER = 0
     sent: list[tuple] = []
-    monkeypatch.setattr(actors.make_poster, "send", lambda *args: sent.append(args))
+    monkeypatch.setattr(jobs, "send_poster", lambda *args: sent.append(args))
     video_id = _planned(samples["tiny_360p_4s.mp4"])  # 144p+240p, then 360p
     video = Video.objects.get(pk=video_id)
     for chunk in planning.chunks(video.plan, 0):
-        pipeline.chunk_step(video_id, 1, 0, chunk.index)
+        steps.chunk_step(video_id, 1, 0, chunk.index)
     lowest = video.plan["rungs"][0]["name"]
-    pipeline.package_step(video_id, 1, lowest)  # picks the poster's instant
+    steps.package_step(video_id, 1, lowest)  # picks the poster's instant
     assert sent == []  # the top rung's chunk is not encoded yet
     top_group = video.plan["rungs"][-1]["group"]
     assert top_group > 0
@@ -50,7 +51,7 @@ def test_sharp_poster_is_queued_once_however_many_chunks_finish_after_it(
     # The poster's chunk first, then every other: only the first queues the job.
     order = [poster_chunk.index] + [c.index for c in chunks if c.index != poster_chunk.index]
     for index in order:
-        pipeline.chunk_step(video_id, 1, top_group, index)
+        steps.chunk_step(video_id, 1, top_group, index)
         assert sent == [(video_id, 1)]
     posters.poster_step(video_id, 1)
     video = Video.objects.get(pk=video_id)
@@ -71,9 +72,9 @@ def test_the_job_finishing_the_first_group_packages_the_lowest_rung_unless_other
     else:
         monkeypatch.delenv(SHORT_JOB_POOL_ENV, raising=False)
     queued: list[str] = []
-    monkeypatch.setattr(actors.package_rung, "send", lambda v, g, rung: queued.append(rung))
+    monkeypatch.setattr(jobs, "send_package", lambda v, g, rung: queued.append(rung))
     video_id = _planned(samples["tiny_360p_4s.mp4"])  # 144p+240p, then 360p
-    pipeline.audio_step(video_id, 1)  # a video is watchable with its audio and lowest rung
+    steps.audio_step(video_id, 1)  # a video is watchable with its audio and lowest rung
     for chunk in planning.chunks(Video.objects.get(pk=video_id).plan, 0):
         actors.encode_chunk.fn(video_id, 1, 0, chunk.index)
     video = Video.objects.get(pk=video_id)

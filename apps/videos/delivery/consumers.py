@@ -2,7 +2,7 @@
 /ws/studio/ (a creator's progress for all their videos).
 
 /ws/videos/<id>/ is the watch page's one socket: other apps plug their events and client
-messages into it through `apps.videos.socket` (reactions, comments, viewer counts).
+messages into it through `apps.videos.delivery.socket` (reactions, comments, viewer counts).
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import time
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from apps.videos import events, socket
-from apps.videos.fanout import hub
+from apps.videos.delivery import events, socket
+from apps.videos.delivery.fanout import hub
 from apps.videos.models import Video
 from apps.videos.selectors import video_can_manage, video_can_watch
 

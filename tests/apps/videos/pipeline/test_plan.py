@@ -1,6 +1,6 @@
 """Reading the stored plan: which chunk shows a given instant."""
 
-from apps.videos import plan as planning
+from apps.videos.pipeline import plan as planning
 
 
 def test_chunk_at_finds_the_chunk_showing_an_instant():

@@ -15,15 +15,16 @@ from django.conf import settings
 from django.core.files import File
 from django.db import connection
 
-from apps.videos import recovery, services
+from apps.videos import services
 from apps.videos.models import PipelineTask, Video
+from apps.videos.pipeline import recovery
 from streamsite.broker import stop_worker
 from tests.conftest import require
 from tests.factories import CreatorFactory
 from tests.fixtures.pipeline import wait_for_video
 
 pytestmark = pytest.mark.pipeline
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[4]
 
 
 def _import(path: Path) -> str:
@@ -48,7 +49,7 @@ def _assert_complete(video: Video) -> None:
 
 def test_restart_requeues_unfinished_work(samples, transactional_db, settings, tmp_path):
     """Embedded mode: the queue dies with the process; on start, unfinished videos resume."""
-    from apps.videos import pipeline
+    from apps.videos.pipeline import steps
     from streamsite.broker import import_actor_modules
 
     settings.PIPELINE_WORK_DIR = tmp_path / "work"
@@ -58,8 +59,8 @@ def test_restart_requeues_unfinished_work(samples, transactional_db, settings, t
     broker.flush_all()
     # The work done before the "crash": planning and one chunk, run here without a worker.
     video_id = _import(samples["chunky_60fps_14s.mp4"])
-    pipeline.plan_video(video_id, 1)
-    pipeline.chunk_step(video_id, 1, 0, 0)
+    steps.plan_video(video_id, 1)
+    steps.chunk_step(video_id, 1, 0, 0)
     broker.flush_all()  # what a restart does to an in-memory queue
     video = Video.objects.get(pk=video_id)
     assert video.status == "processing" and video.progress < 100 and _chunks_done(video_id) == 1

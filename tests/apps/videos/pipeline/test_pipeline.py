@@ -16,8 +16,9 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from PIL import Image
 
-from apps.videos import services, storage
+from apps.videos import services
 from apps.videos.models import Video
+from apps.videos.pipeline import storage
 from tests.factories import CreatorFactory
 from tests.fixtures.pipeline import wait_for_video
 

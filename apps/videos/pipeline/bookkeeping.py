@@ -12,8 +12,9 @@ from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from apps.videos import encoding, events, storage
+from apps.videos.delivery import events
 from apps.videos.models import PipelineTask, Video, VideoStatus
+from apps.videos.pipeline import encoding, layout, storage
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +71,6 @@ def mark_done(video: Video, task: PipelineTask) -> bool:
 
 
 def _cleanup(video_id: str, generation: int, output_prefix: str) -> None:
-    storage.delete_prefix(f"{output_prefix}work/")
+    storage.delete_prefix(layout.work_prefix(output_prefix))
     encoding.remove_work_dir(video_id, generation)
     logger.info("video processed", extra={"video": video_id, "generation": generation})

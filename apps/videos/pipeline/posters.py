@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from apps.videos import encoding
-from apps.videos import plan as planning
 from apps.videos.models import PipelineTask, TaskKind, Video
-from apps.videos.tasks import is_done, load_video, lock_task, mark_done
+from apps.videos.pipeline import encoding, jobs, layout
+from apps.videos.pipeline import plan as planning
+from apps.videos.pipeline.bookkeeping import is_done, load_video, lock_task, mark_done
 from media_pipeline.ladder import Chunk
 
 
@@ -40,8 +40,6 @@ def queue_when_ready(video: Video, *, chunk: tuple[int, int] | None = None) -> N
     """Caller holds the row lock and has just recorded the poster's instant, or the chunk
     ``(group, index)``. Only the second of the two events queues the job: any other chunk
     finishing while it runs would queue it again."""
-    from apps.videos import actors
-
     showing = poster_chunk(video)
     if showing is None or (chunk is not None and chunk != (_top_group(video), showing.index)):
         return
@@ -49,8 +47,7 @@ def queue_when_ready(video: Video, *, chunk: tuple[int, int] | None = None) -> N
         video=video, generation=video.generation, kind=TaskKind.POSTER, done_at=None
     ).exists()
     if pending and _encoded(video, showing):
-        video_id, generation = video.id, video.generation
-        transaction.on_commit(lambda: actors.make_poster.send(video_id, generation))
+        jobs.send_poster(video.id, video.generation)
 
 
 def poster_step(video_id: str, generation: int) -> None:
@@ -63,7 +60,7 @@ def poster_step(video_id: str, generation: int) -> None:
         video_id=video_id,
         generation=generation,
         output_prefix=video.output_prefix,
-        stored_chunk=encoding.chunk_name(video.output_prefix, top, chunk.index),
+        stored_chunk=layout.chunk_name(video.output_prefix, top, chunk.index),
         at_s=max(0.0, video.plan["poster_at"] - chunk.start_s),
     )
     with transaction.atomic():

@@ -36,21 +36,20 @@ from rest_framework.views import APIView
 
 from apps.users.selectors import user_is_creator
 from apps.videos.services import video_create
-from apps.videos.tus_store import (
+from apps.videos.uploads.tus_store import (
     OFFSET_CONTENT_TYPE,
     READ_CHUNK,
     TUS_EXTENSIONS,
     TUS_VERSION,
     TusError,
     TusUpload,
-    _encode_metadata,
-    _header_number,
-    _load,
-    _locked_data,
-    _message,
-    _parse_metadata,
-    _remove,
+    encode_metadata,
+    header_number,
+    load_upload,
+    locked_data,
     max_upload_bytes,
+    parse_metadata,
+    remove_upload,
 )
 
 logger = logging.getLogger(__name__)
@@ -58,7 +57,7 @@ logger = logging.getLogger(__name__)
 
 def _append(request: Request, upload: TusUpload, offset: int, count: int) -> None:
     """Write the body at `offset` under the upload's lock and finish the upload if it is whole."""
-    with _locked_data(upload) as fh:
+    with locked_data(upload) as fh:
         current = os.fstat(fh.fileno()).st_size
         if offset != current:
             message = f"Upload-Offset is {offset} but the server has {current} bytes."
@@ -100,11 +99,11 @@ def _finish(request: Request, upload: TusUpload) -> None:
                 visibility=meta["visibility"],
                 **fields,
             )
-    except (DjangoValidationError, DjangoPermissionDenied) as exc:
-        # It can never become a video: keeping it would only invite endless retries.
-        _remove(upload.id)
-        status = 403 if isinstance(exc, DjangoPermissionDenied) else 400
-        raise TusError(status, _message(exc)) from None
+    except (DjangoValidationError, DjangoPermissionDenied):
+        # It can never become a video: keeping it would only invite endless retries. The API's
+        # exception handler answers the refusal (400 or 403 with its reason).
+        remove_upload(upload.id)
+        raise
     # Receipt first, data second: after a crash in between, HEAD still reports the video.
     upload.video_id = video.id
     upload.save()
@@ -154,7 +153,7 @@ class _TusView(APIView):
         return Response(status=204, headers={**headers, "Tus-Max-Size": limit})
 
     def _owned(self, request: Request, upload_id: str) -> TusUpload:
-        upload = _load(upload_id)
+        upload = load_upload(upload_id)
         # Another user's upload answers like a missing one: ids cannot be probed.
         if upload is None or upload.owner != str(request.user.pk):
             raise exceptions.NotFound("No such upload (it may have expired).")
@@ -174,7 +173,7 @@ _BODY = {OFFSET_CONTENT_TYPE: OpenApiTypes.BINARY}
 
 
 def _body_length(request: Request, required: bool) -> int:
-    length = _header_number(request, "Content-Length")
+    length = header_number(request, "Content-Length")
     if length is None and "Transfer-Encoding" in request.headers:
         # A chunked body's size is unknown until it ends: it could not be refused up front.
         raise TusError(411, "Content-Length is required.")
@@ -203,7 +202,7 @@ class TusCreateView(_TusView):
     def post(self, request: Request) -> Response:
         if not user_is_creator(request.user):
             raise exceptions.PermissionDenied("Only creators may upload videos. Start a channel.")
-        length = _header_number(request, "Upload-Length")
+        length = header_number(request, "Upload-Length")
         if length is None:
             raise TusError(400, "Upload-Length is required (deferred length is not supported).")
         limit = max_upload_bytes()
@@ -211,7 +210,7 @@ class TusCreateView(_TusView):
             size = f"The file is {length / 1048576:.1f} MB"
             message = f"{size}; the limit is {settings.MAX_UPLOAD_MB} MB."
             raise TusError(413, message, {"Tus-Max-Size": str(limit)})
-        metadata = _parse_metadata(request.headers.get("Upload-Metadata", ""))
+        metadata = parse_metadata(request.headers.get("Upload-Metadata", ""))
         count = _body_length(request, required=False)
         owner = str(request.user.pk)
         upload = TusUpload(secrets.token_urlsafe(24), owner, length, metadata, time.time())
@@ -234,7 +233,7 @@ class TusUploadView(_TusView):
     def head(self, request: Request, upload_id: str) -> Response:
         upload = self._owned(request, upload_id)
         headers = upload.headers()
-        headers["Upload-Metadata"] = _encode_metadata(upload.metadata)
+        headers["Upload-Metadata"] = encode_metadata(upload.metadata)
         return Response(status=200, headers=headers)
 
     @extend_schema(
@@ -251,7 +250,7 @@ class TusUploadView(_TusView):
     def patch(self, request: Request, upload_id: str) -> Response:
         upload = self._owned(request, upload_id)
         count = _body_length(request, required=True)
-        offset = _header_number(request, "Upload-Offset")
+        offset = header_number(request, "Upload-Offset")
         if offset is None:
             raise TusError(400, "Upload-Offset is required.")
         if upload.video_id:
@@ -268,9 +267,9 @@ class TusUploadView(_TusView):
     def delete(self, request: Request, upload_id: str) -> Response:
         upload = self._owned(request, upload_id)
         if upload.video_id:
-            _remove(upload.id)
+            remove_upload(upload.id)
         else:
-            with _locked_data(upload):
-                _remove(upload.id)
+            with locked_data(upload):
+                remove_upload(upload.id)
         logger.info("tus upload terminated", extra={"upload": upload.id})
         return Response(status=204)

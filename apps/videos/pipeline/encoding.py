@@ -1,6 +1,6 @@
 """The file work of each pipeline step: fetch inputs from storage, run ffmpeg, store outputs.
 
-Nothing here touches the database; `apps.videos.pipeline` decides what runs and records results.
+Nothing here touches the database; `steps` decides what runs and records results.
 Every step is safe to run twice: outputs have fixed names and replace what a killed run left.
 """
 
@@ -18,7 +18,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from apps.videos import storage
+from apps.videos.pipeline import layout, storage
 from media_pipeline import commands, manifests, thumbnails
 from media_pipeline.ladder import Chunk, Rung, Segmenting
 from media_pipeline.probe import MediaInfo, ProbeLimits, probe
@@ -139,17 +139,13 @@ def remux_if_needed(
     )
     run_tool(args, timeout=120 + info.duration, step="remux", cwd=source.parent)
     remuxed = probe_source(out)
-    return storage.upload(out, f"{storage_prefix}source/remuxed"), remuxed
+    return storage.upload(out, layout.remuxed_name(storage_prefix)), remuxed
 
 
 def _timeout(duration_s: float, pixels: int) -> float:
     # Generous: a timeout is for a hung or hostile decode, not for a slow machine.
     megapixels = max(pixels / 1e6, 0.2)
     return 120 + duration_s * 20 * megapixels
-
-
-def chunk_name(output_prefix: str, rung: str, index: int) -> str:
-    return f"{output_prefix}work/{rung}/chunk_{index:05d}.mp4"
 
 
 def encode_chunk(
@@ -188,7 +184,7 @@ def encode_chunk(
         )
         for rung in rungs:
             storage.upload(
-                Path(outputs[rung.name]), chunk_name(output_prefix, rung.name, chunk.index)
+                Path(outputs[rung.name]), layout.chunk_name(output_prefix, rung.name, chunk.index)
             )
 
 
@@ -264,12 +260,17 @@ def package_rung(
     parts = []
     for index in range(len(chunk_starts)):
         parts.append(
-            storage.download(chunk_name(output_prefix, rung, index), base / f"c{index}.mp4")
+            storage.download(layout.chunk_name(output_prefix, rung, index), base / f"c{index}.mp4")
         )
     joined = base / f"chunks{commands.CONCAT_SUFFIX}"
     joined.write_text(commands.concat_list([str(p) for p in parts]))
     packaged = _package(
-        joined, base / "hls", f"{output_prefix}v/{rung}/", duration_s, segment_s, "video"
+        joined,
+        base / "hls",
+        layout.rung_prefix(output_prefix, rung),
+        duration_s,
+        segment_s,
+        "video",
     )
     return packaged, RungFiles(joined=joined, chunks=parts, starts=list(chunk_starts))
 
@@ -291,7 +292,9 @@ def encode_audio(
         step="audio",
         cwd=base,
     )
-    return _package(m4a, base / "hls", f"{output_prefix}a/", duration_s, segment_s, "audio")
+    return _package(
+        m4a, base / "hls", layout.audio_prefix(output_prefix), duration_s, segment_s, "audio"
+    )
 
 
 @dataclass(frozen=True)
@@ -323,7 +326,7 @@ def make_pictures(*, rung: RungFiles, duration_s: float, output_prefix: str) -> 
         cwd=base,
     )
     frames = sorted(frames_dir.glob("f_*.jpg"))
-    prefix = f"{output_prefix}img/"
+    prefix = layout.images_prefix(output_prefix)
     poster_at = frames.index(thumbnails.pick_poster(frames)) * every_s
     poster, stored_sizes = make_poster(rung=rung, at_s=poster_at, output_prefix=output_prefix)
     sheet = base / "sprite.jpg"
@@ -374,6 +377,6 @@ def _poster(video: Path, at_s: float, base: Path, output_prefix: str) -> tuple[s
         cwd=base,
     )
     sizes = thumbnails.make_poster_sizes(poster_src, base / "sizes", widths=(320, 640, 1280))
-    prefix = f"{output_prefix}img/"
+    prefix = layout.images_prefix(output_prefix)
     stored = {str(w): storage.upload(path, f"{prefix}poster_{w}.jpg") for w, path in sizes.items()}
     return stored[str(max(sizes))], stored

@@ -1,0 +1,61 @@
+"""Where a video's files live in storage: every stored name is built here.
+
+videos/<id>/source/original         the upload, never under the client's name
+videos/<id>/source/remuxed          MPEG-TS/PS copied into Matroska, when needed
+videos/<id>/g<generation>/          one processing run's outputs (reprocess starts a new one)
+    work/<rung>/chunk_00000.mp4     encoded chunks, removed once the video is complete
+    v/<rung>/  a/  img/             rung and audio segments and playlists, pictures
+    master.m3u8  manifest.mpd       the HLS master playlist and the DASH manifest
+"""
+
+from __future__ import annotations
+
+import re
+
+ROOT = "videos"
+MASTER_PLAYLIST = "master.m3u8"
+DASH_MANIFEST = "manifest.mpd"
+WORK = "work/"
+# A generation's folder name under videos/<id>/.
+GENERATION_DIR = re.compile(r"^g(\d+)$")
+
+
+def video_prefix(video_id: str) -> str:
+    return f"{ROOT}/{video_id}/"
+
+
+def generation_prefix(video_id: str, generation: int) -> str:
+    return f"{video_prefix(video_id)}g{generation}/"
+
+
+def original_name(storage_prefix: str) -> str:
+    return f"{storage_prefix}source/original"
+
+
+def remuxed_name(storage_prefix: str) -> str:
+    return f"{storage_prefix}source/remuxed"
+
+
+def work_prefix(output_prefix: str) -> str:
+    return f"{output_prefix}{WORK}"
+
+
+def chunk_name(output_prefix: str, rung: str, index: int) -> str:
+    return f"{work_prefix(output_prefix)}{rung}/chunk_{index:05d}.mp4"
+
+
+def rung_prefix(output_prefix: str, rung: str) -> str:
+    return f"{output_prefix}v/{rung}/"
+
+
+def audio_prefix(output_prefix: str) -> str:
+    return f"{output_prefix}a/"
+
+
+def images_prefix(output_prefix: str) -> str:
+    return f"{output_prefix}img/"
+
+
+def is_top_manifest(name: str) -> bool:
+    """The master playlist and the DASH manifest change while higher rungs are added."""
+    return name.endswith(f"/{MASTER_PLAYLIST}") or name.endswith(f"/{DASH_MANIFEST}")
