@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -94,6 +95,7 @@ class Coalescer:
         self._counts: dict[str, Counter] = {}
         self._counts_at: dict[str, float] = {}
         self._viewers_at: dict[str, float] = {}
+        self._busy = False
         self._timer: asyncio.TimerHandle | None = None
 
     def add_reaction(
@@ -118,6 +120,16 @@ class Coalescer:
             pending.likes |= likes
             pending.viewers |= viewers
         self._kick()
+
+    def wait_idle(self, timeout: float = 15.0) -> bool:
+        """Until nothing is pending or being sent (tests: before their database goes away)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                if not self._pending and not self._busy:
+                    return True
+            time.sleep(0.05)
+        return False
 
     def _kick(self) -> None:
         if not self._ready.is_set():
@@ -146,6 +158,7 @@ class Coalescer:
             with self._lock:
                 due = [v for v in self._pending if now - self._last.get(v, -1e9) >= self.window_s]
                 batch = {video_id: self._pending.pop(video_id) for video_id in due}
+                self._busy = bool(batch)
             for video_id, pending in batch.items():
                 self._last[video_id] = now
                 try:
@@ -153,6 +166,7 @@ class Coalescer:
                 except Exception:  # one video's failure must not stop the rest
                     logger.exception("live counts not sent", extra={"video": video_id})
             with self._lock:
+                self._busy = False
                 waiting = [self._last.get(v, -1e9) + self.window_s for v in self._pending]
             if waiting and self._timer is None:
                 self._timer = loop.call_later(max(min(waiting) - loop.time(), 0), self._tick)

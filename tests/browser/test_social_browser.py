@@ -14,11 +14,22 @@ from tests.factories import UserFactory, VideoFactory
 
 pytestmark = pytest.mark.browser
 
+
+@pytest.fixture
+def site(live_site):
+    """The live server; at the end, waits for the coalescer to finish what it was sending and
+    storing, before the database is emptied under it."""
+    yield live_site
+    from apps.reactions.live import coalescer
+
+    assert coalescer.wait_idle()
+
+
 HOSTILE = '<img src=x onerror="window.__pwned=1"> <script>window.__pwned=2</script> & done'
 
 
-def _open(browser, live_site, user, video):
-    context = browser.new_context(base_url=live_site, viewport={"width": 1280, "height": 900})
+def _open(browser, site, user, video):
+    context = browser.new_context(base_url=site, viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15_000)
     if user is not None:
@@ -28,11 +39,11 @@ def _open(browser, live_site, user, video):
     return context, page
 
 
-def test_two_pages_see_each_others_reactions_comments_and_likes(browser, live_site):
+def test_two_pages_see_each_others_reactions_comments_and_likes(browser, site):
     video = VideoFactory(title="Social test")
     alice, bob = UserFactory(), UserFactory()
-    ctx_a, a = _open(browser, live_site, alice, video)
-    ctx_b, b = _open(browser, live_site, bob, video)
+    ctx_a, a = _open(browser, site, alice, video)
+    ctx_b, b = _open(browser, site, bob, video)
     try:
         expect(a.locator("[data-viewer-count]")).to_have_text("2")
 
@@ -80,9 +91,9 @@ def test_two_pages_see_each_others_reactions_comments_and_likes(browser, live_si
         ctx_b.close()
 
 
-def test_anonymous_viewer_cannot_write(browser, live_site):
+def test_anonymous_viewer_cannot_write(browser, site):
     video = VideoFactory()
-    ctx, page = _open(browser, live_site, None, video)
+    ctx, page = _open(browser, site, None, video)
     try:
         expect(page.get_by_role("button", name="React Fire")).to_be_disabled()
         expect(page.get_by_label("Add a comment")).to_have_count(0)
@@ -115,11 +126,11 @@ window.WebSocket.CLOSED = Native.CLOSED;
 """
 
 
-def test_a_page_whose_socket_dropped_catches_up_when_it_reconnects(browser, live_site):
+def test_a_page_whose_socket_dropped_catches_up_when_it_reconnects(browser, site):
     video = VideoFactory()
     alice, bob = UserFactory(), UserFactory()
-    ctx_a, a = _open(browser, live_site, alice, video)
-    ctx_b = browser.new_context(base_url=live_site, viewport={"width": 1280, "height": 900})
+    ctx_a, a = _open(browser, site, alice, video)
+    ctx_b = browser.new_context(base_url=site, viewport={"width": 1280, "height": 900})
     ctx_b.add_init_script(SOCKET_SWITCH)
     b = ctx_b.new_page()
     b.set_default_timeout(15_000)

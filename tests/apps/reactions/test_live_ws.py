@@ -35,7 +35,7 @@ async def _until(comm, kind: str, timeout: float = 10, **fields) -> dict:
             return message
 
 
-def test_reactions_reach_every_viewer_coalesced_and_are_stored(transactional_db):
+def test_reactions_reach_every_viewer_coalesced_and_are_stored(live_db):
     video = VideoFactory(duration=30.0)
     senders = [UserFactory() for _ in range(3)]
 
@@ -65,7 +65,7 @@ def test_reactions_reach_every_viewer_coalesced_and_are_stored(transactional_db)
     assert len(times) == 24 and times[0] == 12.5 and times[-1] == 19.5
 
 
-def test_viewer_count_follows_sockets(transactional_db):
+def test_viewer_count_follows_sockets(live_db):
     video = VideoFactory()
 
     async def scenario():
@@ -82,7 +82,7 @@ def test_viewer_count_follows_sockets(transactional_db):
     asyncio.run(scenario())
 
 
-def test_anonymous_reactions_and_unknown_emoji_are_refused(transactional_db):
+def test_anonymous_reactions_and_unknown_emoji_are_refused(live_db):
     video = VideoFactory()
 
     async def scenario():
@@ -103,7 +103,7 @@ def test_anonymous_reactions_and_unknown_emoji_are_refused(transactional_db):
     assert not Reaction.objects.filter(video=video).exists()
 
 
-def test_a_flooding_client_is_slowed_then_dropped(transactional_db):
+def test_a_flooding_client_is_slowed_then_dropped(live_db):
     video = VideoFactory()
 
     async def scenario():
@@ -122,7 +122,7 @@ def test_a_flooding_client_is_slowed_then_dropped(transactional_db):
     assert Reaction.objects.filter(video=video).count() <= 20
 
 
-def test_foreign_origin_and_private_video_are_refused(transactional_db):
+def test_foreign_origin_and_private_video_are_refused(live_db):
     video = VideoFactory()
     private = VideoFactory(visibility="private")
 
@@ -135,7 +135,7 @@ def test_foreign_origin_and_private_video_are_refused(transactional_db):
     asyncio.run(scenario())
 
 
-def test_comments_and_likes_arrive_live_and_escaped(transactional_db):
+def test_comments_and_likes_arrive_live_and_escaped(live_db):
     video = VideoFactory()
     author = UserFactory()
 

@@ -7,9 +7,7 @@ from apps.reactions.models import Reaction
 from tests.factories import UserFactory, VideoFactory
 
 
-def test_reactions_are_counted_stored_with_time_and_make_the_heat_strip(
-    transactional_db, api_client
-):
+def test_reactions_are_counted_stored_with_time_and_make_the_heat_strip(live_db, api_client):
     video = VideoFactory(duration=60.0)
     api_client.force_authenticate(UserFactory())
     url = f"/api/v1/videos/{video.id}/reactions/"

@@ -60,7 +60,7 @@ def _like(user, video, liked=True):
     )
 
 
-def test_fifty_parallel_likes_by_one_user_leave_one_vote(transactional_db):
+def test_fifty_parallel_likes_by_one_user_leave_one_vote(live_db):
     require(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
     video, user = VideoFactory(), UserFactory()
     answers = _in_parallel([_like(user, video) for _ in range(50)])
@@ -70,7 +70,7 @@ def test_fifty_parallel_likes_by_one_user_leave_one_vote(transactional_db):
     assert (body["likes"], body["dislikes"]) == (1, 0)
 
 
-def test_two_hundred_users_liking_at_once_make_exactly_200(transactional_db):
+def test_two_hundred_users_liking_at_once_make_exactly_200(live_db):
     require(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
     video = VideoFactory()
     users = [UserFactory() for _ in range(200)]
@@ -84,7 +84,7 @@ def test_two_hundred_users_liking_at_once_make_exactly_200(transactional_db):
     assert (body["likes"], body["dislikes"]) == (rows_like, rows_dislike) == (133, 67)
 
 
-def test_switches_and_clears_racing_keep_counts_equal_to_rows(transactional_db):
+def test_switches_and_clears_racing_keep_counts_equal_to_rows(live_db):
     require(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
     video = VideoFactory()
     users = [UserFactory() for _ in range(20)]
