@@ -163,7 +163,7 @@ def test_a_page_whose_socket_dropped_catches_up_when_it_reconnects(browser, site
 def test_processing_watch_page_follows_its_socket_instead_of_polling(
     page, pipeline_worker, samples
 ):
-    from apps.videos.actors import process_video
+    from apps.videos.pipeline.actors import process_video
 
     from tests.factories import CreatorFactory, stored_upload
 
