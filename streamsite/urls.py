@@ -9,12 +9,13 @@ api_v1 = [
     path("", include("apps.videos.api_urls")),
     path("", include("apps.reactions.api_urls")),
     path("", include("apps.comments.api_urls")),
+    path("", include("apps.broadcasts.api_urls")),
 ]
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
-    path("", include("django_prometheus.urls")),
+    path("metrics", health.metrics, name="prometheus-django-metrics"),
     path("admin/", admin.site.urls),
     path("accounts/", include("apps.users.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
@@ -22,5 +23,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("apps.comments.urls")),
+    path("", include("apps.broadcasts.urls")),
     path("", include("apps.videos.urls")),
 ]

@@ -6,7 +6,7 @@ from rest_framework import serializers
 from apps.videos import counts
 from apps.videos.delivery.links import media_url
 from apps.videos.models import Video, Visibility
-from apps.videos.selectors import video_renditions
+from apps.videos.selectors import video_can_manage, video_renditions
 
 
 class RenditionSerializer(serializers.Serializer):
@@ -19,6 +19,7 @@ class RenditionSerializer(serializers.Serializer):
 class VideoSerializer(serializers.ModelSerializer):
     owner = serializers.CharField(source="owner.username", read_only=True)
     renditions = serializers.SerializerMethodField()
+    error = serializers.SerializerMethodField()
     hls_url = serializers.SerializerMethodField()
     dash_url = serializers.SerializerMethodField()
     thumbnail_url = serializers.SerializerMethodField()
@@ -62,11 +63,18 @@ class VideoSerializer(serializers.ModelSerializer):
         rungs = RenditionSerializer(video_renditions(video=video), many=True).data
         return [{**r, "bandwidth": r["bandwidth"] + audio_peak} for r in rungs]
 
+    def get_error(self, video: Video) -> str | None:
+        # ffmpeg's last words name work paths: for the owner and staff only. Without a request
+        # in the context nobody is known, so nobody sees it.
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        return video.error if video_can_manage(video=video, user=user) else None
+
     def get_hls_url(self, video: Video) -> str | None:
-        return media_url(video.master_playlist)
+        return media_url(video.master_playlist, video.media_key)
 
     def get_dash_url(self, video: Video) -> str | None:
-        return media_url(video.dash_manifest)
+        return media_url(video.dash_manifest, video.media_key)
 
     def get_thumbnail_url(self, video: Video) -> str | None:
         return video.thumbnail_url or None

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 from typing import IO
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
@@ -15,12 +18,13 @@ from django.utils import timezone
 
 from apps.users.models import User
 from apps.users.selectors import user_is_creator
-from apps.videos import search
+from apps.videos import search, selectors
 from apps.videos.delivery import events
-from apps.videos.models import PipelineTask, Video, VideoStatus, Visibility
-from apps.videos.pipeline import jobs, layout, storage
+from apps.videos.models import PipelineTask, Video, VideoStatus, Visibility, new_video_id
+from apps.videos.pipeline import bookkeeping, failures, jobs, layout, storage
 from apps.videos.selectors import video_can_manage
 from media_pipeline.sniff import sniff_bytes
+from streamsite.errors import LimitExceeded
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +39,30 @@ TRANSITIONS: dict[str, set[str]] = {
 
 class IllegalTransition(Exception):
     pass
+
+
+def upload_check(*, owner: User, size: int, open_uploads: int = 0, open_bytes: int = 0) -> None:
+    """Refuse, before any byte is stored, an upload of `size` bytes that would take the owner
+    past DAILY_UPLOADS a day or USER_QUOTA_GB stored (`open_*`: unfinished resumable uploads
+    already promised). Staff are not limited."""
+    if owner.is_staff:
+        return
+    cap = settings.DAILY_UPLOADS
+    if cap:
+        today = selectors.uploads_last_day(owner=owner) + open_uploads
+        if today >= cap:
+            raise LimitExceeded(
+                429, f"You have made {today} uploads in the last 24 hours; the limit is {cap}."
+            )
+    if settings.USER_QUOTA_GB:
+        quota = int(settings.USER_QUOTA_GB * 1024**3)
+        used = selectors.stored_bytes(owner=owner) + open_bytes
+        if used + size > quota:
+            raise LimitExceeded(
+                413,
+                f"This upload ({size / 1024**2:.1f} MB) would take your storage past its quota "
+                f"of {settings.USER_QUOTA_GB:g} GB ({used / 1024**3:.2f} GB used).",
+            )
 
 
 def video_transition(video: Video, to: str) -> None:
@@ -80,6 +108,8 @@ def video_create(
     )
     video.full_clean(exclude=["source"])
     _refuse_obvious_non_video(upload)
+    if enforce_role:
+        upload_check(owner=owner, size=_size(upload))
     # The stored name never uses the client's file name or extension: nothing downstream may
     # guess the type from it.
     name = layout.original_name(video.storage_prefix)
@@ -88,14 +118,28 @@ def video_create(
     video.source_size = default_storage.size(stored)
     try:
         with transaction.atomic():
+            if enforce_role:
+                # The owner's row lock makes check and insert one step: two uploads at once
+                # cannot both pass the last free place.
+                User.objects.select_for_update().filter(pk=owner.pk).first()
+                upload_check(owner=owner, size=video.source_size)
             video.save(force_insert=True)
             jobs.send_process(video.id, video.generation)
-    except DatabaseError:
+    except (DatabaseError, LimitExceeded):
         default_storage.delete(stored)
         raise
     search.video_reindex(video=video)
     logger.info("video uploaded", extra={"video": video.id, "bytes": video.source_size})
     return video
+
+
+def _size(upload: IO[bytes] | File) -> int:
+    size = getattr(upload, "size", None)
+    if size is None:
+        position = upload.tell()
+        size = upload.seek(0, os.SEEK_END)
+        upload.seek(position)
+    return int(size)
 
 
 def _refuse_obvious_non_video(upload: IO[bytes] | File) -> None:
@@ -115,11 +159,18 @@ def video_update(*, video: Video, by: User, **fields) -> Video:
     unknown = set(fields) - allowed
     if unknown:
         raise ValidationError({f: "This field cannot be changed." for f in unknown})
+    was_public = video.visibility == Visibility.PUBLIC
+    update = [*fields, "updated_at"]
+    if "visibility" in fields and fields["visibility"] != video.visibility:
+        # Public outputs are cached as immutable for a year: every visibility change moves
+        # them to new URLs, and the old ones answer 404.
+        video.media_key = new_video_id()
+        update.append("media_key")
     for key, value in fields.items():
         setattr(video, key, value.strip() if isinstance(value, str) and key == "title" else value)
     video.full_clean()
-    video.save(update_fields=[*fields, "updated_at"])
-    search.video_reindex(video=video)
+    video.save(update_fields=update)
+    search.video_reindex(video=video, was_public=was_public)
     return video
 
 
@@ -127,8 +178,11 @@ def video_delete(*, video: Video, by: User) -> None:
     """Delete the row and, after commit, every stored file the video had."""
     _require_owner_or_staff(video, by)
     prefix = video.storage_prefix
+    was_public = video.visibility == Visibility.PUBLIC
     video.delete()
     transaction.on_commit(lambda: storage.delete_prefix(prefix))
+    if was_public:
+        transaction.on_commit(search.words_rebuild)
 
 
 def video_reprocess(*, video: Video, by: User) -> Video:
@@ -153,22 +207,63 @@ def video_reprocess(*, video: Video, by: User) -> Video:
     return video
 
 
-def video_fail(*, video_id: str, generation: int, reason: str) -> None:
-    """Record why processing stopped; the reason is shown to the creator as is."""
+def video_fail(
+    *, video_id: str, generation: int, reason: str, part: failures.Part | None = None
+) -> None:
+    """Record why processing stopped; the reason is shown to the owner and staff as is.
+
+    ``part`` (and what needs it) ends as failed. A video that is ready, or can still become
+    ready (a rung and its sound can still be made), stays so, playable with the rungs it has;
+    processing ends when nothing else is left. Otherwise it fails as a whole. Never raises on a
+    video's state: failure handlers call it last.
+    """
     with transaction.atomic():
-        video = Video.objects.select_for_update().get(pk=video_id)
-        if video.generation != generation or video.status == VideoStatus.FAILED:
+        video = Video.objects.select_for_update().filter(pk=video_id).first()
+        if video is None or video.generation != generation or video.status == VideoStatus.FAILED:
             return
-        video_transition(video, VideoStatus.FAILED)
-        video.error = reason
-        video.processing_finished_at = timezone.now()
-        video.save(update_fields=["status", "error", "processing_finished_at", "updated_at"])
-        events.progress_changed(video, error=reason)
-    logger.info("video failed", extra={"video": video_id, "reason": reason})
+        part = failures.resolve(video, part)
+        video.error = f"{part.label(video)}: {reason}" if part is not None else reason
+        failures.fail_part(video, part, reason)
+        if video.status == VideoStatus.READY or failures.can_become_ready(video):
+            video.save(update_fields=["error", "updated_at"])
+            bookkeeping.record_progress(video)
+        else:
+            video_transition(video, VideoStatus.FAILED)
+            video.processing_finished_at = timezone.now()
+            video.save(update_fields=["status", "error", "processing_finished_at", "updated_at"])
+            events.progress_changed(video, error=video.error)
+    logger.info("video failed", extra={"video": video_id, "reason": video.error})
 
 
-def video_count_view(*, video: Video) -> None:
+def video_retry(*, video: Video, by: User) -> Video:
+    """Try again what failed: a failed video from its upload, a ready one only its failed parts
+    (it stays watchable meanwhile)."""
+    _require_owner_or_staff(video, by)
+    with transaction.atomic():
+        locked = Video.objects.select_for_update().get(pk=video.pk)
+        if locked.status == VideoStatus.FAILED:
+            return video_reprocess(video=locked, by=by)
+        if not failures.reset_failed(locked):
+            raise ValidationError("Nothing of this video has failed.")
+        locked.error = None
+        locked.save(update_fields=["error", "updated_at"])
+        bookkeeping.record_progress(locked)
+        jobs.send_process(locked.id, locked.generation)
+    return locked
+
+
+def video_count_view(*, video: Video, viewer: str) -> bool:
+    """Count a view when playback has started (the player's beacon), once per viewer and video
+    within VIEW_WINDOW_S; `viewer` is the account, or the client address when signed out.
+    True when this call counted one."""
+    if video.status != VideoStatus.READY:
+        return False
+    digest = hashlib.sha256(f"{video.id}:{viewer}".encode()).hexdigest()[:32]
+    # add() is atomic (SET NX in Redis): of two beacons at once, one counts.
+    if not cache.add(f"viewed:{digest}", 1, timeout=settings.VIEW_WINDOW_S):
+        return False
     Video.objects.filter(pk=video.pk).update(views=F("views") + 1)
+    return True
 
 
 def _require_owner_or_staff(video: Video, user: User) -> None:

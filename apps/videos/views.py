@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from apps.users.models import User
 from apps.videos import search as search_filters
 from apps.videos import selectors, services
 from apps.videos.delivery.links import media_url
-from apps.videos.models import VideoStatus
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -30,23 +32,33 @@ def studio(request: HttpRequest) -> HttpResponse:
     )
 
 
-def watch(request: HttpRequest, video_id: str) -> HttpResponse:
+@login_required
+@require_POST
+def studio_retry(request: HttpRequest, video_id: str) -> HttpResponse:
+    """The studio's retry button: what failed is made again (services.video_retry)."""
     video = selectors.video_get_for_viewer(video_id=video_id, user=request.user)
-    # One view per viewer session, not per reload.
-    seen = request.session.setdefault("seen_videos", [])
-    if video.id not in seen and video.status == VideoStatus.READY:
-        services.video_count_view(video=video)
-        seen.append(video.id)
-        request.session["seen_videos"] = seen[-500:]
-        video.views += 1
+    if not selectors.video_can_manage(video=video, user=request.user):
+        raise PermissionDenied("Only the owner or staff may retry this video.")
+    try:
+        services.video_retry(video=video, by=request.user)
+        messages.success(request, f"“{video.title}” is being processed again.")
+    except ValidationError as refused:
+        messages.error(request, " ".join(refused.messages))
+    return redirect("studio")
+
+
+def watch(request: HttpRequest, video_id: str) -> HttpResponse:
+    # No view is counted here (the player's beacon does it when playback starts), and nothing
+    # touches the session: an anonymous page view writes no row.
+    video = selectors.video_get_for_viewer(video_id=video_id, user=request.user)
     return render(
         request,
         "videos/watch.html",
         {
             "video": video,
-            "hls_url": media_url(video.master_playlist),
-            "poster_url": media_url(video.poster),
-            "sprite_vtt_url": media_url(video.sprite_vtt),
+            "hls_url": media_url(video.master_playlist, video.media_key),
+            "poster_url": media_url(video.poster, video.media_key),
+            "sprite_vtt_url": media_url(video.sprite_vtt, video.media_key),
             "renditions": selectors.video_renditions(video=video),
             "can_manage": selectors.video_can_manage(video=video, user=request.user),
         },

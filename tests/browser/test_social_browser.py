@@ -164,7 +164,6 @@ def test_processing_watch_page_follows_its_socket_instead_of_polling(
     page, pipeline_worker, samples
 ):
     from apps.videos.pipeline.actors import process_video
-
     from tests.factories import CreatorFactory, stored_upload
 
     creator = CreatorFactory()

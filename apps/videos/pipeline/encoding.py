@@ -19,7 +19,8 @@ from pathlib import Path
 from django.conf import settings
 
 from apps.videos.pipeline import layout, storage
-from media_pipeline import commands, manifests, thumbnails
+from media_pipeline import commands, manifests
+from media_pipeline.filters import Decode, for_ffmpeg
 from media_pipeline.ladder import Chunk, Rung, Segmenting
 from media_pipeline.probe import MediaInfo, ProbeLimits, probe
 from media_pipeline.run import find_ffmpeg, find_ffprobe, usable_cores
@@ -94,6 +95,7 @@ def local_source(*, video_id: str, generation: int, source_name: str) -> Path:
 def probe_source(path: Path) -> MediaInfo:
     limits = ProbeLimits(
         max_duration_s=settings.MAX_DURATION_S,
+        max_gigapixels=settings.MAX_SOURCE_GIGAPIXELS or None,
         max_file_bytes=settings.MAX_UPLOAD_MB * 1024 * 1024,
     )
     return probe(path, ffmpeg=ffmpeg(), ffprobe=ffprobe(), limits=limits)
@@ -158,8 +160,10 @@ def encode_chunk(
     output_prefix: str,
     video_stream: int = 0,
     small_rungs: bool = False,
+    decode: Decode | None = None,
 ) -> None:
     """One decode of the chunk feeds every rung of its group; each result goes to storage."""
+    decode = for_ffmpeg(decode or Decode(), ffmpeg())
     with tempfile.TemporaryDirectory(dir=source.parent) as tmp:
         outputs = {r.name: str(Path(tmp) / f"{r.name}.mp4") for r in rungs}
         args = commands.chunk_encode_args(
@@ -174,6 +178,7 @@ def encode_chunk(
             threads=ffmpeg_threads(),
             video_stream=video_stream,
             small_rungs=small_rungs,
+            decode=decode,
         )
         pixels = sum(r.width * r.height for r in rungs)
         run_tool(
@@ -199,12 +204,14 @@ class Packaged:
 
 
 def _package(
-    src: Path, out_dir: Path, store_prefix: str, duration_s: float, segment_s: float, kind: str
-) -> Packaged:
+    src: Path, out_dir: Path, store_prefix: str, duration_s: float, segment_s: float, kind: str,
+    language: str | None = None,
+) -> Packaged:  # fmt: skip
     out_dir.mkdir(parents=True, exist_ok=True)
     args = commands.package_hls_args(
-        ffmpeg=ffmpeg(), source=str(src), out_dir=str(out_dir), segment_s=segment_s, kind=kind
-    )
+        ffmpeg=ffmpeg(), source=str(src), out_dir=str(out_dir), segment_s=segment_s, kind=kind,
+        language=language,
+    )  # fmt: skip
     run_tool(args, timeout=120 + duration_s, step=f"package {kind}", cwd=out_dir)
     playlist = manifests.parse_media_playlist((out_dir / "index.m3u8").read_text())
     sizes = [(out_dir / uri).stat().st_size for uri, _ in playlist.segments]
@@ -276,8 +283,11 @@ def package_rung(
 
 
 def encode_audio(
-    *, source: Path, demuxer: str, duration_s: float, output_prefix: str, segment_s: float
-) -> Packaged:
+    *, source: Path, demuxer: str, duration_s: float, output_prefix: str, segment_s: float,
+    audio_stream: int = 0, language: str | None = None, alternate: str | None = None,
+) -> Packaged:  # fmt: skip
+    """One audio track of the source (the default one, or an alternate language), with its
+    language tag, packaged for HLS and DASH (an alternate language in a folder of its own)."""
     base = Path(tempfile.mkdtemp(prefix="audio-", dir=source.parent))
     m4a = base / "audio.mp4"
     run_tool(
@@ -287,96 +297,12 @@ def encode_audio(
             demuxer=demuxer,
             out_path=str(m4a),
             duration_s=duration_s,
+            audio_stream=audio_stream,
+            language=language,
         ),
         timeout=120 + duration_s,
         step="audio",
         cwd=base,
     )
-    return _package(
-        m4a, base / "hls", layout.audio_prefix(output_prefix), duration_s, segment_s, "audio"
-    )
-
-
-@dataclass(frozen=True)
-class Pictures:
-    poster: str
-    sizes: dict[str, str]
-    sprite_vtt: str
-    poster_at: float
-
-
-def make_pictures(*, rung: RungFiles, duration_s: float, output_prefix: str) -> Pictures:
-    """Poster, its sizes, and the seek-preview sprite, all from a low rung (cheap to decode)."""
-    base = rung.joined.parent / "pictures"
-    shutil.rmtree(base, ignore_errors=True)
-    base.mkdir(parents=True)
-    every_s = max(1.0, duration_s / 100)
-    frames_dir = base / "frames"
-    frames_dir.mkdir()
-    run_tool(
-        commands.frames_args(
-            ffmpeg=ffmpeg(),
-            source=str(rung.joined),
-            out_pattern=str(frames_dir / "f_%05d.jpg"),
-            every_s=every_s,
-            width=160,
-        ),
-        timeout=120 + duration_s,
-        step="sprite frames",
-        cwd=base,
-    )
-    frames = sorted(frames_dir.glob("f_*.jpg"))
-    prefix = layout.images_prefix(output_prefix)
-    poster_at = frames.index(thumbnails.pick_poster(frames)) * every_s
-    poster, stored_sizes = make_poster(rung=rung, at_s=poster_at, output_prefix=output_prefix)
-    sheet = base / "sprite.jpg"
-    info = thumbnails.make_sprite(frames, sheet, tile_width=160, columns=10)
-    storage.upload(sheet, f"{prefix}sprite.jpg")
-    tiles = []
-    for i in range(len(frames)):
-        x, y = (i % info.columns) * info.tile_w, (i // info.columns) * info.tile_h
-        start = i * every_s
-        tiles.append(
-            (start, min(start + every_s, duration_s), "sprite.jpg", x, y, info.tile_w, info.tile_h)
-        )
-    vtt = storage.upload_text(manifests.thumbnails_vtt(tiles=tiles), f"{prefix}thumbnails.vtt")
-    return Pictures(poster=poster, sizes=stored_sizes, sprite_vtt=vtt, poster_at=poster_at)
-
-
-def make_poster(*, rung: RungFiles, at_s: float, output_prefix: str) -> tuple[str, dict[str, str]]:
-    """The poster at `at_s` of a rung on this worker's disk, in every size the rung allows."""
-    # From the one chunk that holds the instant: ffmpeg 5.1's concat demuxer decodes nothing
-    # after an input seek.
-    chunk, offset = rung.at(at_s)
-    return _poster(chunk, offset, rung.joined.parent / "poster", output_prefix)
-
-
-def make_poster_from_stored_chunk(
-    *, video_id: str, generation: int, output_prefix: str, stored_chunk: str, at_s: float
-) -> tuple[str, dict[str, str]]:
-    """The poster at `at_s` into one stored chunk (of the top rung: sharp on large screens);
-    it replaces the one made from the lowest rung."""
-    base = Path(tempfile.mkdtemp(prefix="poster-", dir=work_dir(video_id, generation)))
-    try:
-        chunk = storage.download(stored_chunk, base / "chunk.mp4")
-        return _poster(chunk, at_s, base / "poster", output_prefix)
-    finally:
-        shutil.rmtree(base, ignore_errors=True)
-
-
-def _poster(video: Path, at_s: float, base: Path, output_prefix: str) -> tuple[str, dict[str, str]]:
-    shutil.rmtree(base, ignore_errors=True)
-    base.mkdir(parents=True)
-    poster_src = base / "poster_src.jpg"
-    run_tool(
-        commands.poster_args(
-            ffmpeg=ffmpeg(), source=str(video), at_s=at_s, out_path=str(poster_src)
-        ),
-        timeout=60,
-        step="poster",
-        cwd=base,
-    )
-    sizes = thumbnails.make_poster_sizes(poster_src, base / "sizes", widths=(320, 640, 1280))
-    prefix = layout.images_prefix(output_prefix)
-    stored = {str(w): storage.upload(path, f"{prefix}poster_{w}.jpg") for w, path in sizes.items()}
-    return stored[str(max(sizes))], stored
+    prefix = layout.audio_prefix(output_prefix, alternate)
+    return _package(m4a, base / "hls", prefix, duration_s, segment_s, "audio", language)

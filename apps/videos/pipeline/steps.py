@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from apps.videos.delivery import events
 from apps.videos.models import PipelineTask, Rendition, TaskKind, Video, VideoStatus
-from apps.videos.pipeline import encoding, jobs, posters
+from apps.videos.pipeline import encoding, jobs, pictures, posters
 from apps.videos.pipeline import plan as planning
 from apps.videos.pipeline.bookkeeping import is_done, load_video, lock_task, mark_done
 from apps.videos.pipeline.publishing import publish as _publish
@@ -174,6 +174,7 @@ def chunk_step(video_id: str, generation: int, group: int, index: int) -> list[s
         output_prefix=video.output_prefix,
         video_stream=video.plan.get("video_stream", 0),
         small_rungs=_small_rungs_only(video, group),
+        decode=planning.decode(video.plan),
     )
     with transaction.atomic():
         video = load_video(video_id, generation, lock=True)
@@ -197,26 +198,37 @@ def audio_step(video_id: str, generation: int) -> None:
     video = load_video(video_id, generation)
     if is_done(video, kind=TaskKind.AUDIO):
         return
-    packaged = encoding.encode_audio(
-        source=_source(video),
-        demuxer=video.demuxer,
-        duration_s=video.duration,
-        output_prefix=video.output_prefix,
-        segment_s=video.plan["segment_s"],
-    )
+    # The default track first, then each other language as an alternate rendition.
+    tracks = [(video.plan.get("audio_stream", 0), video.plan.get("audio_language"), None)]
+    tracks += [(a["stream"], a["language"], a["language"]) for a in _alternates(video)]
+    encoded = []
+    for stream, language, alternate in tracks:
+        packaged = encoding.encode_audio(
+            source=_source(video), demuxer=video.demuxer, duration_s=video.duration,
+            output_prefix=video.output_prefix, segment_s=video.plan["segment_s"],
+            audio_stream=stream, language=language, alternate=alternate,
+        )  # fmt: skip
+        encoded.append(
+            {
+                "playlist": packaged.playlist,
+                "init": packaged.init_segment,
+                "segments": packaged.segments,
+                "codecs": packaged.codecs,
+                "peak_bps": packaged.peak_bps,
+                "average_bps": packaged.average_bps,
+                "language": language,
+            }
+        )
     with transaction.atomic():
         video = load_video(video_id, generation, lock=True)
-        video.plan["audio"] = {
-            "playlist": packaged.playlist,
-            "init": packaged.init_segment,
-            "segments": packaged.segments,
-            "codecs": packaged.codecs,
-            "peak_bps": packaged.peak_bps,
-            "average_bps": packaged.average_bps,
-        }
+        video.plan["audio"] = {**encoded[0], "alternates": encoded[1:]}
         video.save(update_fields=["plan"])
         if mark_done(video, lock_task(video, kind=TaskKind.AUDIO)):
             _publish(video)
+
+
+def _alternates(video: Video) -> list[dict]:
+    return video.plan.get("audio_alternates", [])
 
 
 def package_step(video_id: str, generation: int, rung_name: str) -> None:
@@ -235,11 +247,11 @@ def package_step(video_id: str, generation: int, rung_name: str) -> None:
         duration_s=video.duration,
         segment_s=video.plan["segment_s"],
     )
-    pictures = None
+    made = None
     if rung_name == planning.rungs(video.plan)[0].name and not is_done(
         video, kind=TaskKind.THUMBNAILS
     ):
-        pictures = encoding.make_pictures(
+        made = pictures.make_pictures(
             rung=files, duration_s=video.duration, output_prefix=video.output_prefix
         )
     with transaction.atomic():
@@ -259,12 +271,12 @@ def package_step(video_id: str, generation: int, rung_name: str) -> None:
                 "segments": packaged.segments,
             },
         )
-        if pictures is not None:
-            video.plan["poster_at"] = pictures.poster_at
+        if made is not None:
+            video.plan["poster_at"] = made.poster_at
             # A sharper poster from the top rung may already be there: keep the larger set.
-            if len(pictures.sizes) >= len(video.thumbnails or {}):
-                video.poster, video.thumbnails = pictures.poster, pictures.sizes
-            video.sprite_vtt = pictures.sprite_vtt
+            if len(made.sizes) >= len(video.thumbnails or {}):
+                video.poster, video.thumbnails = made.poster, made.sizes
+            video.sprite_vtt = made.sprite_vtt
             video.save(update_fields=["plan", "poster", "thumbnails", "sprite_vtt"])
             mark_done(video, lock_task(video, kind=TaskKind.THUMBNAILS))
             posters.queue_when_ready(video)

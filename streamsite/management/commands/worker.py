@@ -20,7 +20,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from apps.videos.pipeline.encoding import CHUNK_JOBS_ENV
 from media_pipeline.run import usable_cores
+from streamsite import housekeeping
 from streamsite.broker import SHORT_JOB_POOL_ENV
+from streamsite.startup import start_sweeper
 
 CHUNK_QUEUE = "pipeline"
 # Short jobs mostly wait on I/O (uploads to storage, the database) or on a brief ffmpeg: when
@@ -65,6 +67,8 @@ class Command(BaseCommand):
             pools = [(processes, threads, queues)]
         else:
             pools = [(processes, threads, [CHUNK_QUEUE]), (1, FAST_THREADS, _other_queues())]
+        # Expired resumable uploads go without a cron (when this host shares the upload dir).
+        housekeeping.start()
         env = {**os.environ}
         env.setdefault("dramatiq_worker_timeout", IDLE_POLL_MS)
         children = []
@@ -83,6 +87,8 @@ class Command(BaseCommand):
                     pool_env[SHORT_JOB_POOL_ENV] = "1"
             self.stderr.write(f"starting {count} worker process(es): {' '.join(argv[2:])}")
             children.append(subprocess.Popen(argv, env=pool_env))
+        # Uploads never queued and work that stopped moving are found here, not by a cron.
+        start_sweeper()
         sys.exit(_supervise(children))
 
 
