@@ -42,6 +42,26 @@ def require(condition: bool, what: str) -> None:
     pytest.skip(f"{what} not available")
 
 
+def _reset_channel_layers() -> None:
+    from channels.layers import channel_layers
+
+    from apps.videos.delivery.fanout import hub
+
+    channel_layers.backends.clear()
+    hub.__init__()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_channel_layers():
+    """Each test starts with new channel layers and a new video-push hub. A layer's locks and
+    connections belong to the event loop that first used them; tests run each scenario in an
+    event loop of its own (and the live server runs another), and a lock still held in an
+    earlier loop otherwise fails every later receive ("bound to a different event loop")."""
+    _reset_channel_layers()
+    yield
+    _reset_channel_layers()
+
+
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
     require(os.path.exists(CHROMIUM) or bool(shutil.which("chromium")), "Chromium")
