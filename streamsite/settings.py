@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "apps.ads",
     "apps.broadcasts",
     "apps.live",
+    "apps.cms",
 ]
 
 MIDDLEWARE = [

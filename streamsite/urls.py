@@ -7,6 +7,7 @@ from streamsite import health
 api_v1 = [
     path("", include("apps.users.api_urls")),
     path("", include("apps.videos.api_urls")),
+    path("", include("apps.cms.api_urls")),
 ]
 
 urlpatterns = [
@@ -19,5 +20,6 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include("apps.cms.urls")),  # before videos: its home falls back to the feed
     path("", include("apps.videos.urls")),
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable, Mapping
 from typing import IO
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -37,6 +38,14 @@ class IllegalTransition(Exception):
     pass
 
 
+# Other apps extend an upload without videos importing them (apps.cms: pre-moderation, the
+# category). Each hook gets the unsaved video and the upload's extra fields (tus metadata, API
+# form fields) and may set fields on it or raise ValidationError; the ones in
+# CREATED_HOOKS run after the insert, in its transaction.
+CREATE_HOOKS: list[Callable[[Video, Mapping[str, str]], None]] = []
+CREATED_HOOKS: list[Callable[[Video, Mapping[str, str]], None]] = []
+
+
 def video_transition(video: Video, to: str) -> None:
     """Set a new status if TRANSITIONS allows it; the caller saves (and holds the row lock)."""
     if to == video.status:
@@ -57,6 +66,7 @@ def video_create(
     content_warning: str = "",
     tags: str = "",
     enforce_role: bool = True,
+    extra: Mapping[str, str] | None = None,
 ) -> Video:
     """Store an upload and queue it for processing. The file's content is judged by the probe.
 
@@ -79,6 +89,8 @@ def video_create(
         original_filename=os.path.basename(filename or "upload")[:255],
     )
     video.full_clean(exclude=["source"])
+    for hook in CREATE_HOOKS:
+        hook(video, extra or {})
     _refuse_obvious_non_video(upload)
     # The stored name never uses the client's file name or extension: nothing downstream may
     # guess the type from it.
@@ -89,8 +101,10 @@ def video_create(
     try:
         with transaction.atomic():
             video.save(force_insert=True)
+            for hook in CREATED_HOOKS:
+                hook(video, extra or {})
             jobs.send_process(video.id, video.generation)
-    except DatabaseError:
+    except (DatabaseError, ValidationError):
         default_storage.delete(stored)
         raise
     search.video_reindex(video=video)

@@ -97,6 +97,7 @@ def _finish(request: Request, upload: TusUpload) -> None:
                 upload=File(source, name=meta["filename"]),
                 filename=meta["filename"],
                 visibility=meta["visibility"],
+                extra=meta,
                 **fields,
             )
     except (DjangoValidationError, DjangoPermissionDenied):
