@@ -217,6 +217,7 @@ class Dashboard(models.Model):
     class Meta:
         managed = False
         default_permissions = ()
+        verbose_name = verbose_name_plural = "operations dashboard"
         permissions = [("view_dashboard", "Can see the operations dashboard")]
 
     def __str__(self) -> str:

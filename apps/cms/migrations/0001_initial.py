@@ -29,6 +29,8 @@ class Migration(migrations.Migration):
                 "permissions": [("view_dashboard", "Can see the operations dashboard")],
                 "managed": False,
                 "default_permissions": (),
+                "verbose_name": "operations dashboard",
+                "verbose_name_plural": "operations dashboard",
             },
         ),
         migrations.CreateModel(
