@@ -28,7 +28,7 @@ def test_dashboard_shows_figures_problems_and_charts(admin_client):
     assert "Broken upload" in html and "Stuck one" in html and "Busy now" not in html
     assert html.count('<svg class="cms-chart"') == 3
     assert "Watched a lot: 900" in html and "5.0 MB" in html
-    assert "<script" not in html.split('id="cms-dashboard"')[1]
+    assert "<script" not in html.split('id="operations-dashboard"')[1]
 
 
 def test_retry_requeues_a_failed_video(admin_client, django_capture_on_commit_callbacks):
