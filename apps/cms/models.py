@@ -155,17 +155,20 @@ class ActionKind(models.TextChoices):
     BAN = "ban", "Banned the uploader"
     AUTO_HIDE = "auto_hide", "Hidden pending review (reports)"
     HOLD = "hold", "Held for review (new account)"
+    COMMENT_HIDE = "comment_hide", "Hid a reported comment"
+    COMMENT_KEEP = "comment_keep", "Kept a reported comment"
 
 
 class ModerationAction(models.Model):
     """The log: who did what, when, to which video (or comment) and uploader, and why."""
 
-    kind = models.CharField(max_length=10, choices=ActionKind.choices)
+    kind = models.CharField(max_length=16, choices=ActionKind.choices)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     # A deleted video's id and title stay readable in the log.
     video_id = models.CharField(max_length=16, blank=True, db_index=True)
+    comment_id = models.PositiveBigIntegerField(null=True, blank=True)
     subject = models.CharField(max_length=300, blank=True, help_text="What it was about.")
     target_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

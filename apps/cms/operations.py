@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 from datetime import timedelta
 
+from django.apps import apps
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -94,11 +95,27 @@ def live_now() -> list | None:
 
 
 def active_broadcasts() -> list | None:
-    source = optional("apps.broadcasts.selectors", "broadcast_list_active")
-    return list(source()) if source else None
+    """Banners in force now (site-wide and per video), if the broadcasts app is there."""
+    try:
+        model = apps.get_model("broadcasts", "Broadcast")
+    except LookupError:
+        return None
+    now = timezone.now()
+    return list(
+        model.objects.filter(ended_at__isnull=True, starts_at__lte=now)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .order_by("-starts_at")[:20]
+    )
 
 
-def ad_totals() -> dict | None:
-    """{"impressions": n, "clicks": n} from the ads app, once it offers `ad_totals()`."""
-    source = optional("apps.ads.selectors", "ad_totals")
-    return source() if source else None
+def ad_totals(days: int = CHART_DAYS) -> dict | None:
+    """Impressions and clicks over the last `days` days, from the ads app's daily counters."""
+    try:
+        model = apps.get_model("ads", "CampaignDay")
+    except LookupError:
+        return None
+    since = timezone.now().date() - timedelta(days=days - 1)
+    totals = model.objects.filter(day__gte=since).aggregate(
+        impressions=Sum("impressions"), clicks=Sum("clicks")
+    )
+    return {"impressions": totals["impressions"] or 0, "clicks": totals["clicks"] or 0}

@@ -8,8 +8,11 @@ from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.shortcuts import redirect
+from django.urls import path
+from django.views.decorators.http import require_POST
 
-from apps.cms import moderation
+from apps.cms import comment_reports, moderation
 from apps.cms.models import ModerationAction, ModerationSettings, QueuedVideo, Report
 from apps.cms.selectors import queue_videos
 
@@ -49,6 +52,29 @@ class QueuedVideoAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return queue_videos()
+
+    def changelist_view(self, request, extra_context=None):
+        extra = {
+            "comments_installed": comment_reports.available(),
+            "reported_comments": comment_reports.open_reported_comments(),
+        }
+        return super().changelist_view(request, {**(extra_context or {}), **extra})
+
+    def get_urls(self):
+        resolve = self.admin_site.admin_view(require_POST(self.comment_view))
+        return [
+            path("comments/<int:comment_id>/", resolve, name="cms_queue_comment"),
+            *super().get_urls(),
+        ]
+
+    def comment_view(self, request, comment_id: int):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        hide = request.POST.get("decision") == "hide"
+        closed = comment_reports.comment_resolve(comment_id=comment_id, by=request.user, hide=hide)
+        done = "hidden" if hide else "kept"
+        self.message_user(request, f"Comment {done}; {closed} report(s) closed.", messages.SUCCESS)
+        return redirect("admin:cms_queuedvideo_changelist")
 
     @admin.display(description="Open reports", ordering="open_reports")
     def open_reports(self, video) -> int:
