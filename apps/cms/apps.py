@@ -11,5 +11,6 @@ class CmsConfig(AppConfig):
         from apps.videos import services
 
         # Registered here so videos never imports cms (see apps.videos.services.CREATE_HOOKS).
+        services.FIELD_CHECKS.append(uploads.check_category)
         services.CREATE_HOOKS.append(uploads.premoderate)
         services.CREATED_HOOKS.append(uploads.categorise)

@@ -5,7 +5,15 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from apps.cms.models import Category, ModerationSettings, Page, Report, VideoCategory
+from apps.cms.models import (
+    ActionKind,
+    Category,
+    ModerationAction,
+    ModerationSettings,
+    Page,
+    Report,
+    VideoCategory,
+)
 from apps.videos import selectors as videos
 from apps.videos.models import ModerationState, Video
 
@@ -69,4 +77,10 @@ def queue_videos() -> QuerySet[Video]:
         .filter(Q(open_reports__gt=0) | Q(moderation_state=ModerationState.PENDING))
         .select_related("owner")
         .order_by("-open_reports", "-created_at")
+    )
+
+
+def warnings_for(*, user) -> QuerySet[ModerationAction]:
+    return ModerationAction.objects.filter(target_user=user, kind=ActionKind.WARN).order_by(
+        "-created_at"
     )

@@ -27,6 +27,12 @@ def premoderate(video: Video, extra: Mapping[str, str]) -> None:
         video.moderation_reason = "Uploads of new accounts are reviewed before they are shown."
 
 
+def check_category(extra: Mapping[str, str]) -> None:
+    slug = (extra.get("category") or "").strip()
+    if slug and not Category.objects.filter(slug=slug).exists():
+        raise ValidationError({"category": f"No category {slug!r}."})
+
+
 def categorise(video: Video, extra: Mapping[str, str]) -> None:
     slug = (extra.get("category") or "").strip()
     if video.moderation_state == ModerationState.PENDING:

@@ -38,12 +38,19 @@ class IllegalTransition(Exception):
     pass
 
 
-# Other apps extend an upload without videos importing them (apps.cms: pre-moderation, the
-# category). Each hook gets the unsaved video and the upload's extra fields (tus metadata, API
-# form fields) and may set fields on it or raise ValidationError; the ones in
-# CREATED_HOOKS run after the insert, in its transaction.
+# Other apps extend an upload without videos importing them (apps.cms: the category,
+# pre-moderation). FIELD_CHECKS judge the upload's extra fields (tus metadata, API form
+# fields) before anything is stored, and tus runs them when the upload is created, so a bad
+# field never costs a finished upload; CREATE_HOOKS may set fields on the unsaved video;
+# CREATED_HOOKS run after the insert, in its transaction. Each may raise ValidationError.
+FIELD_CHECKS: list[Callable[[Mapping[str, str]], None]] = []
 CREATE_HOOKS: list[Callable[[Video, Mapping[str, str]], None]] = []
 CREATED_HOOKS: list[Callable[[Video, Mapping[str, str]], None]] = []
+
+
+def video_fields_check(extra: Mapping[str, str]) -> None:
+    for check in FIELD_CHECKS:
+        check(extra)
 
 
 def video_transition(video: Video, to: str) -> None:
@@ -89,6 +96,7 @@ def video_create(
         original_filename=os.path.basename(filename or "upload")[:255],
     )
     video.full_clean(exclude=["source"])
+    video_fields_check(extra or {})
     for hook in CREATE_HOOKS:
         hook(video, extra or {})
     _refuse_obvious_non_video(upload)

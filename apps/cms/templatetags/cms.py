@@ -34,3 +34,9 @@ def video_category(video):
 @register.filter
 def tag_list(video) -> list[str]:
     return selectors.tags_of(video=video)
+
+
+@register.simple_tag
+def moderation_warnings(user, limit: int = 5):
+    """Warnings moderators gave this account, newest first (shown in the studio)."""
+    return list(selectors.warnings_for(user=user)[:limit])

@@ -139,3 +139,19 @@ def test_search_filters_by_category_and_tag(client, api_client, music):
 def test_upload_page_offers_categories(client, music):
     client.force_login(CreatorFactory())
     assert b'<option value="music">Music</option>' in client.get("/upload/").content
+
+
+def test_tus_refuses_an_unknown_category_before_any_byte(api_client, music, tus_dir):
+    api_client.force_authenticate(CreatorFactory())
+    meta = ",".join(
+        f"{k} {base64.b64encode(v.encode()).decode()}"
+        for k, v in {"filename": "a.mp4", "title": "T", "category": "nope"}.items()
+    )
+    response = api_client.post(
+        "/api/v1/uploads/",
+        HTTP_TUS_RESUMABLE="1.0.0",
+        HTTP_UPLOAD_LENGTH="1024",
+        HTTP_UPLOAD_METADATA=meta,
+    )
+    assert response.status_code == 400 and "category" in response.json()
+    assert not any(tus_dir.glob("*")) if tus_dir.exists() else True

@@ -115,10 +115,12 @@ def test_approve_restores_and_closes_reports(moderator):
     assert video.reports.filter(resolved_at__isnull=True).count() == 0
 
 
-def test_warn_ban_and_delete_are_logged(moderator, django_capture_on_commit_callbacks):
+def test_warn_ban_and_delete_are_logged(client, moderator, django_capture_on_commit_callbacks):
     video = VideoFactory()
     other = VideoFactory(owner=video.owner)
     moderation.uploader_warn(video=video, by=moderator, reason="Second spam upload")
+    client.force_login(video.owner)
+    assert "Second spam upload" in client.get("/studio/").content.decode()
     moderation.uploader_ban(video=video, by=moderator, reason="Spam account")
     video.owner.refresh_from_db()
     other.refresh_from_db()
