@@ -26,7 +26,7 @@ def bar_chart(points: list[tuple[str, int]], *, title: str) -> SafeString:
                 f"{label}: {value}",
                 x + slot * 0.35,
                 HEIGHT - 6,
-                label if i % 2 == 0 else "",
+                label if (len(points) - 1 - i) % 2 == 0 else "",  # today always labelled
             )
         )
     body = format_html_join(
