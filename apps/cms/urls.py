@@ -4,6 +4,7 @@ from apps.cms import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("categories/", views.categories, name="categories"),
     path("category/<slug:slug>/", views.category, name="category"),
     path("tag/<str:tag>/", views.tag, name="tag"),
     path("pages/<slug:slug>/", views.page, name="page"),

@@ -33,6 +33,10 @@ def _video_list_page(request, template: str, videos, **context) -> HttpResponse:
     return render(request, template, {"page": page, "videos": page.object_list, **context})
 
 
+def categories(request: HttpRequest) -> HttpResponse:
+    return render(request, "cms/categories.html", {"categories": selectors.category_list()})
+
+
 def category(request: HttpRequest, slug: str) -> HttpResponse:
     found = selectors.category_get(slug=slug)
     videos = selectors.category_videos(category=found)

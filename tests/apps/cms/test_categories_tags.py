@@ -108,9 +108,9 @@ def test_category_page_lists_its_public_ready_videos(client, music):
 
 def test_tag_page_matches_whole_tags_only(client):
     VideoFactory(title="Cats", tags="Cat, funny")
-    VideoFactory(title="Categories", tags="category")
+    VideoFactory(title="Categorical", tags="category")
     page = client.get("/tag/cat/").content.decode()
-    assert "Cats" in page and "Categories" not in page
+    assert "Cats" in page and "Categorical" not in page
 
 
 def test_watch_page_links_category_and_tags(client, music):
@@ -155,3 +155,9 @@ def test_tus_refuses_an_unknown_category_before_any_byte(api_client, music, tus_
     )
     assert response.status_code == 400 and "category" in response.json()
     assert not any(tus_dir.glob("*")) if tus_dir.exists() else True
+
+
+def test_categories_page_lists_them_in_order(client, music):
+    Category.objects.create(name="Art", slug="art", order=0, colour="#aa0000")
+    html = client.get("/categories/").content.decode()
+    assert html.index("Art") < html.index("Music") and 'fill="#aa0000"' in html
