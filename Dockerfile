@@ -24,4 +24,5 @@ RUN DEBUG=0 SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost python manage.
 USER streamsite
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s CMD python -c "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/healthz').status == 200 else 1)"
-CMD ["daphne", "-b", "0.0.0.0", "-p", "8000", "--proxy-headers", "streamsite.asgi:application"]
+# Daphne believes no proxy header; set PROXY_COUNT to the number of proxies in front instead.
+CMD ["daphne", "-b", "0.0.0.0", "-p", "8000", "streamsite.asgi:application"]

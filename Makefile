@@ -16,12 +16,17 @@ $(VENV)/.installed: requirements.txt
 
 venv: $(VENV)/.installed
 
+# The embedded default is for development: DEBUG is off unless set (production refuses to
+# start without SECRET_KEY), so these targets turn it on unless DEBUG is given.
+run migrate worker: export DEBUG ?= 1
+
 migrate: venv
 	$(PY) manage.py migrate --noinput
 
 run: venv migrate
 	$(PY) manage.py seed_demo
-	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) --proxy-headers streamsite.asgi:application
+	# Served directly: no proxy in front, so no proxy headers are believed (PROXY_COUNT=0).
+	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) streamsite.asgi:application
 
 worker: venv
 	$(PY) manage.py worker

@@ -67,6 +67,7 @@ def _bench_database() -> str:
 
 def setup_django(redis: bool, workdir: Path) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "streamsite.settings")
+    os.environ.setdefault("DEBUG", "1")  # the development configuration, as `make run`
     os.environ["STREAMSITE_NO_EMBEDDED_WORKER"] = "1"
     os.environ["LOG_LEVEL"] = "WARNING"
     os.environ["DATABASE_URL"] = f"sqlite:///{workdir}/bench.sqlite3"

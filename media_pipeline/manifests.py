@@ -137,20 +137,28 @@ class AudioTrack:
     name: str = "default"
 
 
-def master_playlist(variants: Sequence[Variant], audio: AudioTrack | None) -> str:
-    """Master playlist with measured BANDWIDTH/AVERAGE-BANDWIDTH, ascending by bandwidth."""
+def master_playlist(
+    variants: Sequence[Variant], audio: AudioTrack | None, alternates: Sequence[AudioTrack] = ()
+) -> str:
+    """Master playlist with measured BANDWIDTH/AVERAGE-BANDWIDTH, ascending by bandwidth.
+
+    ``alternates`` are other languages of the same title: renditions of the same audio group
+    that a player offers (AUTOSELECT picks one matching the viewer's language)."""
     if not variants:
         raise ValueError("At least one variant is needed")
     out = ["#EXTM3U", "#EXT-X-VERSION:7", "#EXT-X-INDEPENDENT-SEGMENTS"]
-    if audio:
+    tracks = [audio, *alternates] if audio else []
+    for track in tracks:
+        default = "YES" if track is audio else "NO"
         out.append(
             '#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="aud",'
-            f'NAME="{audio.name}",DEFAULT=YES,AUTOSELECT=YES,LANGUAGE="{audio.language}",'
-            f'CHANNELS="{audio.channels}",URI="{_check_uri(audio.uri)}"'
+            f'NAME="{_check_uri(track.name)}",DEFAULT={default},AUTOSELECT=YES,'
+            f'LANGUAGE="{_check_uri(track.language)}",'
+            f'CHANNELS="{track.channels}",URI="{_check_uri(track.uri)}"'
         )
-    # Each variant is played with the audio rendition, so both count towards its bandwidth.
-    extra_peak = audio.peak_bps if audio else 0
-    extra_avg = audio.average_bps if audio else 0
+    # Each variant is played with one audio rendition, so the costliest counts towards it.
+    extra_peak = max((t.peak_bps for t in tracks), default=0)
+    extra_avg = max((t.average_bps for t in tracks), default=0)
     for v in sorted(variants, key=lambda v: (v.peak_bps, v.width * v.height)):
         codecs = f"{v.codecs},{audio.codecs}" if audio else v.codecs
         attrs = [
@@ -243,8 +251,10 @@ def dash_mpd(
     audio: DashTrack | None,
     min_buffer_s: float = 4.0,
     timescale: int = 1000,
+    alternates: Sequence[DashTrack] = (),
 ) -> str:
-    """A static (VOD) MPD for the isoff-live profile over the HLS fMP4 segments."""
+    """A static (VOD) MPD for the isoff-live profile over the HLS fMP4 segments; each audio
+    language is an AdaptationSet of its own, the default one marked with the "main" role."""
     if not video:
         raise ValueError("At least one video representation is needed")
     mpd = ET.Element(
@@ -273,30 +283,40 @@ def dash_mpd(
     )
     for track in sorted(video, key=lambda t: t.bandwidth):
         _representation(vset, track, timescale)
-    if audio:
-        aset = ET.SubElement(
-            period,
-            "AdaptationSet",
-            {
-                "id": "1",
-                "contentType": "audio",
-                "mimeType": "audio/mp4",
-                "lang": audio.language,
-                "segmentAlignment": "true",
-                "startWithSAP": "1",
-            },
-        )
-        ET.SubElement(
-            aset,
-            "AudioChannelConfiguration",
-            {
-                "schemeIdUri": "urn:mpeg:dash:23003:3:audio_channel_configuration:2011",
-                "value": str(audio.channels),
-            },
-        )
-        _representation(aset, audio, timescale)
+    for number, track in enumerate([audio, *alternates] if audio else [], start=1):
+        # A single language needs no role.
+        role = None if not alternates else "main" if track is audio else "alternate"
+        _audio_set(period, number, track, timescale, role)
     ET.indent(mpd)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(mpd, encoding="unicode") + "\n"
+
+
+def _audio_set(
+    period: ET.Element, number: int, track: DashTrack, timescale: int, role: str | None
+) -> None:
+    aset = ET.SubElement(
+        period,
+        "AdaptationSet",
+        {
+            "id": str(number),
+            "contentType": "audio",
+            "mimeType": "audio/mp4",
+            "lang": track.language,
+            "segmentAlignment": "true",
+            "startWithSAP": "1",
+        },
+    )
+    if role:
+        ET.SubElement(aset, "Role", {"schemeIdUri": "urn:mpeg:dash:role:2011", "value": role})
+    ET.SubElement(
+        aset,
+        "AudioChannelConfiguration",
+        {
+            "schemeIdUri": "urn:mpeg:dash:23003:3:audio_channel_configuration:2011",
+            "value": str(track.channels),
+        },
+    )
+    _representation(aset, track, timescale)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ here with ``-f``, so nothing re-guesses the format.
 
 from __future__ import annotations
 
-import math
+import dataclasses
 import os
 import re
 import tempfile
@@ -20,17 +20,34 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
-from .probe_parse import (
-    ContainerInfo,
-    StreamInfo,
-    parse_ffmpeg_banner,
-    parse_ffprobe_json,
-    parse_framecrc_end,
+from . import interlace
+from .filters import HDR_TRANSFERS
+from .probe_checks import (
+    TIMEOUT,
+    ProbeLimits,
+    ProbeRefused,
+    check_duration,
+    check_integrity,
+    check_pixel_budget,
+    check_size,
+    display_size,
+    frame_rate,
+    human_bytes,
+    human_duration,
 )
+from .probe_parse import ContainerInfo, StreamInfo, parse_ffmpeg_banner, parse_ffprobe_json
 from .run import ToolFailed, ToolTimeout, run_tool
 from .sniff import SNIFF_BYTES, classify, looks_like_iso_bmff, sniff
 
-__all__ = ["ALLOWED_DEMUXERS", "MediaInfo", "ProbeLimits", "ProbeRefused", "probe", "sniff"]
+__all__ = [
+    "ALLOWED_DEMUXERS",
+    "MediaInfo",
+    "ProbeLimits",
+    "ProbeRefused",
+    "human_duration",
+    "probe",
+    "sniff",
+]
 
 # Short name (what later calls pass to -f) -> the name ffmpeg reports for that demuxer.
 ALLOWED_DEMUXERS: dict[str, str] = {
@@ -51,35 +68,6 @@ _AUDIO_FORMATS |= {"dts", "truehd", "tta", "caf", "au", "mpc", "mpc8", "dsf", "s
 _RAW_STREAMS = {"h264", "hevc", "m4v", "mpegvideo", "rawvideo", "h263", "h261", "obu", "vc1"}
 _RAW_STREAMS |= {"ivf", "cavsvideo", "dirac", "avs2", "vvc"}
 _IMAGE_FORMATS = {"gif", "apng", "image2", "webp", "ico", "jpegxl_anim"}
-# Messages ffmpeg prints when a demuxer runs out of bytes the index promised.
-_TRUNCATION_MARKERS = ("partial file", "ended prematurely", "truncat", "end of file")
-_TIMEOUT = ("Probing the file took too long; it may be damaged.", "timeout")
-_MAX_ASPECT = 12
-_MIN_SIDE = 16
-
-
-class ProbeRefused(Exception):
-    """The upload is not a video we accept; ``reason`` is written for the person uploading."""
-
-    def __init__(self, reason: str, code: str = "refused") -> None:
-        super().__init__(reason)
-        self.reason = reason
-        # Stable machine-readable category for logs, metrics and tests.
-        self.code = code
-
-    def __reduce__(self) -> tuple[type[ProbeRefused], tuple[str, str]]:
-        return (type(self), (self.reason, self.code))
-
-
-@dataclass(frozen=True)
-class ProbeLimits:
-    max_duration_s: float = 14400
-    max_width: int = 7680
-    max_height: int = 7680
-    max_fps: float = 240
-    max_file_bytes: int | None = None
-    timeout_s: float = 60
-    memory_mb: int | None = 4096
 
 
 @dataclass(frozen=True)
@@ -90,7 +78,8 @@ class MediaInfo:
     rungs are planned in; ffmpeg autorotates while decoding, so encodes come out upright.
     ``rotation`` is clockwise degrees. ``duration`` is the video's own length (it can be
     shorter than the container's when audio runs on). Pass ``demuxer`` to ``-f`` on every
-    later read of the upload.
+    later read of the upload. ``fps`` is the stored frame rate; an interlaced source
+    (``interlace`` names its first field) is deinterlaced to ``decoded_fps``, one frame a field.
     """
 
     demuxer: str
@@ -109,27 +98,37 @@ class MediaInfo:
     # Ordinal among video streams (for ``-map 0:v:N``): cover art can come first.
     video_stream: int = 0
     start_time: float = 0.0
+    # "tff"/"bff" when the pictures are interlaced (whatever the flag says), else None.
+    interlace: str | None = None
+    field_order: str | None = None
+    # The video's colour tags (ffprobe's names), None when unspecified.
+    color_transfer: str | None = None
+    color_primaries: str | None = None
+    color_space: str | None = None
+    # The audio track the ladder carries (``-map 0:a:N``): the source's default one.
+    audio_stream: int = 0
+    audio_language: str | None = None
+    # Languages of every audio track, in stream order (None where untagged).
+    audio_languages: tuple[str | None, ...] = ()
 
+    @property
+    def hdr(self) -> bool:
+        return self.color_transfer in HDR_TRANSFERS
 
-def human_duration(seconds: float) -> str:
-    """4 h 10 min / 59 min 30 s / 45 s: for messages, not for machines."""
-    total = int(round(seconds))
-    hours, rem = divmod(total, 3600)
-    minutes, secs = divmod(rem, 60)
-    if hours:
-        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
-    if minutes:
-        return f"{minutes} min {secs} s" if secs else f"{minutes} min"
-    return f"{secs} s"
+    @property
+    def decoded_fps(self) -> Fraction:
+        return self.fps * 2 if self.interlace else self.fps
 
-
-def _human_bytes(size: int) -> str:
-    value = float(size)
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
-        value /= 1024
-    raise AssertionError("unreachable")
+    def alternate_audio(self, limit: int = 8) -> list[tuple[int, str]]:
+        """(ordinal, language) of one track per other language than the default track's.
+        Untagged tracks cannot be told apart from the default for a viewer: they are left out."""
+        seen = {self.audio_language}
+        found = []
+        for ordinal, language in enumerate(self.audio_languages):
+            if ordinal != self.audio_stream and language and language not in seen:
+                seen.add(language)
+                found.append((ordinal, language))
+        return found[:limit]
 
 
 def describe_format(name: str) -> tuple[str, str]:
@@ -204,7 +203,7 @@ def _read_container(
             raise _refuse_failed_open(stderr, head)
         return info
     except ToolTimeout as exc:
-        raise ProbeRefused(*_TIMEOUT) from exc
+        raise ProbeRefused(*TIMEOUT) from exc
     except ToolFailed as exc:
         raise _refuse_failed_open(exc.stderr, head) from exc
 
@@ -219,113 +218,45 @@ def _pick_video(info: ContainerInfo) -> tuple[int, StreamInfo]:
     raise ProbeRefused("The file has no video stream.", "no_video")
 
 
-def _frame_rate(stream: StreamInfo, limits: ProbeLimits) -> Fraction:
-    for candidate in (stream.avg_fps, stream.r_fps):
-        # Containers without timing (raw-ish AVI, some TS) report 90000 or 1000 "fps".
-        if candidate is not None and 0 < candidate <= 1000:
-            fps = candidate
-            break
-    else:
-        raise ProbeRefused("The video's frame rate is unknown.", "fps")
-    if fps < 1 or fps > limits.max_fps:
-        raise ProbeRefused(
-            f"The video's frame rate ({float(fps):.3g} fps) is outside what we accept "
-            f"(1 to {limits.max_fps:g} fps).",
-            "fps",
-        )
-    return fps
+def _pick_audio(info: ContainerInfo) -> tuple[int, StreamInfo | None]:
+    """The track a player would play: the one marked default, else the first."""
+    audios = [s for s in info.streams if s.kind == "audio"]
+    for ordinal, stream in enumerate(audios):
+        if stream.default:
+            return ordinal, stream
+    return 0, audios[0] if audios else None
 
 
-def _display_size(stream: StreamInfo) -> tuple[int, int]:
-    width, height = stream.width, stream.height
-    if stream.sar != 1 and Fraction(1, 10) < stream.sar < 10:
-        width = max(2, int(round(width * stream.sar / 2)) * 2)
-    if stream.rotation in (90, 270):
-        width, height = height, width
-    return width, height
+def _interlace(
+    src: str, *, ffmpeg: str, demuxer: str, ordinal: int, video: StreamInfo, fps: Fraction,
+    duration: float, limits: ProbeLimits,
+) -> str | None:  # fmt: skip
+    """Field parity of interlaced pictures, from a short idet pass a third of the way in
+    (past titles and black starts) under the probe's limits; the flag where frames cannot say."""
+    if fps > interlace.MAX_INTERLACED_FPS:
+        return None
+    args = interlace.idet_args(
+        ffmpeg=ffmpeg, source=src, demuxer=demuxer, video_stream=ordinal,
+        start_s=min(duration / 3, 60.0),
+    )  # fmt: skip
+    try:
+        result = run_tool(args, timeout=limits.timeout_s, memory_mb=limits.memory_mb)
+    except ToolTimeout as exc:
+        raise ProbeRefused(*TIMEOUT) from exc
+    except ToolFailed as exc:
+        raise ProbeRefused("The file is truncated or damaged.", "truncated") from exc
+    return interlace.parity(video.field_order, interlace.parse_idet(result.stderr))
 
 
-def _check_size(stream: StreamInfo, width: int, height: int, limits: ProbeLimits) -> None:
-    if stream.width <= 0 or stream.height <= 0:
-        raise ProbeRefused("The video's picture size is unknown.", "dimensions")
-    if min(width, height) < _MIN_SIDE:
-        raise ProbeRefused(f"The video is only {width}x{height} pixels.", "dimensions")
-    # Rotation swaps sides, so compare the long side with the larger limit and vice versa.
-    long_max = max(limits.max_width, limits.max_height)
-    short_max = min(limits.max_width, limits.max_height)
-    if max(width, height) > long_max or min(width, height) > short_max:
-        raise ProbeRefused(
-            f"The video is {width}x{height}; the limit is {limits.max_width}x{limits.max_height}.",
-            "dimensions",
-        )
-    if max(width, height) > _MAX_ASPECT * min(width, height):
-        raise ProbeRefused(f"The video's shape ({width}x{height}) is too unusual.", "dimensions")
-
-
-def _check_duration(duration: float | None, limits: ProbeLimits) -> float:
-    if duration is None or not math.isfinite(duration) or duration <= 0:
-        raise ProbeRefused("The video's duration is unknown or zero.", "duration")
-    if duration > limits.max_duration_s:
-        raise ProbeRefused(
-            f"The video is {human_duration(duration)} long; "
-            f"the limit is {human_duration(limits.max_duration_s)}.",
-            "too_long",
-        )
-    return duration
-
-
-def _check_integrity(
-    src: str,
-    *,
-    ffmpeg: str,
-    demuxer: str,
-    video_stream: int,
-    start: float,
-    duration: float,
-    limits: ProbeLimits,
-) -> float:
-    """Decode the first frame and demux the last seconds; return the video's real duration."""
-    base = [ffmpeg, "-hide_banner", "-nostdin", "-v", "error", "-protocol_whitelist", "file"]
-    vmap = ["-map", f"0:v:{video_stream}"]
-    damaged = ProbeRefused("The file is truncated or damaged.", "truncated")
-    with tempfile.TemporaryDirectory(prefix="probe-check-") as tmp:
-        first = os.path.join(tmp, "first.crc")
-        last = os.path.join(tmp, "last.crc")
-        try:
-            run_tool(
-                [*base, "-xerror", "-threads", "2", "-f", demuxer, "-i", src, *vmap]
-                + ["-frames:v", "1", "-f", "framecrc", first],
-                timeout=limits.timeout_s,
-                memory_mb=limits.memory_mb,
-            )
-            # Stream copy reads packets without decoding them: cheap even for 8K, and the
-            # demuxer still reports a cut mdat ("partial file") or a short Matroska cluster.
-            tail = run_tool(
-                [*base, "-f", demuxer, "-ss", f"{max(0.0, duration - 3):.3f}", "-i", src, *vmap]
-                + ["-c", "copy", "-copyinkf", "-copyts", "-f", "framecrc", last],
-                timeout=limits.timeout_s,
-                memory_mb=limits.memory_mb,
-            )
-        except ToolTimeout as exc:
-            raise ProbeRefused(*_TIMEOUT) from exc
-        except ToolFailed as exc:
-            raise damaged from exc
-        if not any(line[:1].isdigit() for line in Path(first).read_text().splitlines()):
-            raise ProbeRefused("The video could not be decoded.", "undecodable")
-        if any(marker in tail.stderr.lower() for marker in _TRUNCATION_MARKERS):
-            raise damaged
-        with open(last, "rb") as fh:
-            head = fh.read(4096).decode("utf-8", "replace")
-            fh.seek(max(0, fh.seek(0, os.SEEK_END) - 4096))
-            end = parse_framecrc_end(head, fh.read().decode("utf-8", "replace"))
-    if end is None:
-        raise damaged
-    # -copyts keeps container timestamps, which start at start_time (e.g. 1.4 s in MPEG-TS).
-    video_end = end - start
-    if video_end <= 0:
-        raise damaged
-    # The container duration covers its longest stream; frames are planned from the video's.
-    return min(duration, video_end)
+def _rotation(video: StreamInfo, decoded: tuple[int, int] | None) -> int:
+    """The rotation the container declares, else the one the decoder applied: autorotate turned
+    the first frame upright, so a first frame with its sides swapped was turned a quarter. The
+    size is what ffmpeg itself produced, whatever words its banner used to describe it."""
+    if video.rotation or decoded is None or video.width == video.height:
+        return video.rotation
+    if decoded == (video.height, video.width):
+        return 90
+    return video.rotation
 
 
 def probe(path: str | Path, *, ffmpeg: str, ffprobe: str | None, limits: ProbeLimits) -> MediaInfo:
@@ -338,8 +269,8 @@ def probe(path: str | Path, *, ffmpeg: str, ffprobe: str | None, limits: ProbeLi
     except OSError as exc:
         raise ProbeRefused("The file could not be read.", "unreadable") from exc
     if limits.max_file_bytes is not None and size > limits.max_file_bytes:
-        limit = _human_bytes(limits.max_file_bytes)
-        raise ProbeRefused(f"The file is {_human_bytes(size)}; the limit is {limit}.", "too_large")
+        limit = human_bytes(limits.max_file_bytes)
+        raise ProbeRefused(f"The file is {human_bytes(size)}; the limit is {limit}.", "too_large")
     refused = classify(head)
     if refused:
         raise ProbeRefused(*refused)
@@ -349,11 +280,13 @@ def probe(path: str | Path, *, ffmpeg: str, ffprobe: str | None, limits: ProbeLi
         if demuxer is None:
             raise ProbeRefused(*describe_format(info.format_name or "unknown"))
         ordinal, video = _pick_video(info)
-        width, height = _display_size(video)
-        _check_size(video, width, height, limits)
-        fps = _frame_rate(video, limits)
-        duration = _check_duration(info.duration or video.duration, limits)
-        duration = _check_integrity(
+        width, height = display_size(video)
+        check_size(video, width, height, limits)
+        fps = frame_rate(video, limits)
+        duration = check_duration(info.duration or video.duration, limits)
+        # Before any decoding: a few MB can declare hours of 8K at 240 fps.
+        check_pixel_budget(width, height, fps, duration, limits)
+        duration, decoded = check_integrity(
             src,
             ffmpeg=ffmpeg,
             demuxer=demuxer,
@@ -362,11 +295,19 @@ def probe(path: str | Path, *, ffmpeg: str, ffprobe: str | None, limits: ProbeLi
             duration=duration,
             limits=limits,
         )
-    audio = next((s for s in info.streams if s.kind == "audio"), None)
+        if (rotation := _rotation(video, decoded)) != video.rotation:
+            video = dataclasses.replace(video, rotation=rotation)
+            width, height = display_size(video)
+            check_size(video, width, height, limits)
+        parity = _interlace(
+            src, ffmpeg=ffmpeg, demuxer=demuxer, ordinal=ordinal, video=video, fps=fps,
+            duration=duration, limits=limits,
+        )  # fmt: skip
+    audio_ordinal, audio = _pick_audio(info)
     return MediaInfo(
         demuxer=demuxer,
         format_name=info.format_name,
-        duration=_check_duration(duration, limits),
+        duration=check_duration(duration, limits),
         width=width,
         height=height,
         coded_width=video.width,
@@ -379,4 +320,12 @@ def probe(path: str | Path, *, ffmpeg: str, ffprobe: str | None, limits: ProbeLi
         bit_rate=info.bit_rate,
         video_stream=ordinal,
         start_time=info.start_time,
+        interlace=parity,
+        field_order=video.field_order,
+        color_transfer=video.color_transfer,
+        color_primaries=video.color_primaries,
+        color_space=video.color_space,
+        audio_stream=audio_ordinal,
+        audio_language=audio.language if audio else None,
+        audio_languages=tuple(s.language for s in info.streams if s.kind == "audio"),
     )

@@ -27,6 +27,14 @@ class StreamInfo:
     rotation: int = 0
     attached_pic: bool = False
     duration: float | None = None
+    # ffprobe's names: "progressive", "tt", "bb", "tb", "bt"; None when the stream does not say.
+    field_order: str | None = None
+    # ffprobe's names ("smpte2084", "bt2020", ...); None when unspecified.
+    color_transfer: str | None = None
+    color_primaries: str | None = None
+    color_space: str | None = None
+    language: str | None = None
+    default: bool = False
 
 
 @dataclass(frozen=True)
@@ -72,6 +80,17 @@ def clockwise_rotation(display_matrix_degrees: float) -> int:
     return int(round(-display_matrix_degrees / 90.0)) * 90 % 360
 
 
+def _known(value: Any) -> str | None:
+    text = str(value or "").strip()
+    return text if text and text not in {"unknown", "unspecified", "reserved"} else None
+
+
+def _language(value: Any) -> str | None:
+    # "und" is what a muxer writes when nobody said: the same as no tag.
+    text = _known(value)
+    return text if text and text != "und" and re.fullmatch(r"[A-Za-z]{2,3}(-\w+)?", text) else None
+
+
 def parse_ffprobe_json(text: str) -> ContainerInfo:
     """Turn ``ffprobe -show_format -show_streams -print_format json`` output into ContainerInfo."""
     data = json.loads(text or "{}")
@@ -99,6 +118,12 @@ def parse_ffprobe_json(text: str) -> ContainerInfo:
                 rotation=rotation,
                 attached_pic=bool((raw.get("disposition") or {}).get("attached_pic")),
                 duration=_float(raw.get("duration")),
+                field_order=_known(raw.get("field_order")),
+                color_transfer=_known(raw.get("color_transfer")),
+                color_primaries=_known(raw.get("color_primaries")),
+                color_space=_known(raw.get("color_space")),
+                language=_language(tags.get("language")),
+                default=bool((raw.get("disposition") or {}).get("default")),
             )
         )
     return ContainerInfo(
@@ -116,7 +141,10 @@ _DURATION_RE = re.compile(
     r"(?:, start: (?P<start>-?\d+(?:\.\d+)?))?(?:, bitrate: (?P<br>\d+) kb/s)?",
     re.M,
 )
-_STREAM_RE = re.compile(r"^\s*Stream #0:(?P<idx>\d+)[^:]*: (?P<kind>\w+): (?P<rest>.*)$")
+_STREAM_RE = re.compile(
+    r"^\s*Stream #0:(?P<idx>\d+)(?:\[\w+\])?(?:\((?P<lang>[\w-]+)\))?[^:]*: "
+    r"(?P<kind>\w+): (?P<rest>.*)$"
+)
 _SIZE_RE = re.compile(r"(?:^|, )(?P<w>\d{1,6})x(?P<h>\d{1,6})(?=$|[ ,\[])")
 _SAR_RE = re.compile(r"\[SAR (?P<n>\d+):(?P<d>\d+) DAR")
 _FPS_RE = re.compile(r", (?P<v>\d+(?:\.\d+)?)(?P<k>k?) fps\b")
@@ -137,13 +165,59 @@ def banner_rate(value: str, kilo: str = "") -> Fraction | None:
     return Fraction(value).limit_denominator(1000) * (1000 if kilo else 1)
 
 
-def _banner_stream(idx: int, kind: str, rest: str, extra: list[str]) -> StreamInfo:
+# How the banner words field order (libavcodec's avcodec_string) -> ffprobe's names.
+_BANNER_FIELD_ORDER = {
+    "progressive": "progressive",
+    "top first": "tt",
+    "bottom first": "bb",
+    "top coded first (swapped)": "tb",
+    "bottom coded first (swapped)": "bt",
+}
+
+
+def _pixel_details(rest: str) -> list[str]:
+    """The items inside the pixel format's parentheses: "yuv420p10le(tv, bt2020nc/bt2020/
+    smpte2084, top first)" -> ["tv", "bt2020nc/bt2020/smpte2084", "top first"]. A field order
+    can hold its own parentheses, so the closing one is found by counting."""
+    found = re.search(r"(?:^|, )[a-z0-9_]+\(", rest)
+    if not found:
+        return []
+    depth, start = 1, found.end()
+    for pos in range(start, len(rest)):
+        depth += {"(": 1, ")": -1}.get(rest[pos], 0)
+        if depth == 0:
+            return [item.strip() for item in re.split(r", (?![^(]*\))", rest[start:pos])]
+    return []
+
+
+def _banner_colour(items: list[str]) -> dict[str, str | None]:
+    facts: dict[str, str | None] = {"field_order": None}
+    for item in items:
+        if item in _BANNER_FIELD_ORDER:
+            facts["field_order"] = _BANNER_FIELD_ORDER[item]
+        elif item in {"tv", "pc"}:
+            continue
+        elif re.fullmatch(r"[\w-]+(/[\w-]+){2}", item):
+            space, primaries, transfer = item.split("/")
+            facts |= {"color_space": space, "color_primaries": primaries}
+            facts["color_transfer"] = transfer
+        elif re.fullmatch(r"[\w-]+", item):
+            # One name when matrix, primaries and transfer are all the same.
+            facts |= {"color_space": item, "color_primaries": item, "color_transfer": item}
+    return {key: _known(value) for key, value in facts.items()}
+
+
+def _banner_stream(
+    idx: int, kind: str, rest: str, extra: list[str], lang: str | None = None
+) -> StreamInfo:
     kind = kind.lower()
     codec = rest.split(None, 1)[0].rstrip(",") if rest.strip() else "unknown"
     width = height = 0
     sar = Fraction(1)
     avg_fps = r_fps = None
+    colour: dict[str, str | None] = {}
     if kind == "video":
+        colour = _banner_colour(_pixel_details(rest))
         if size := _SIZE_RE.search(rest):
             width, height = int(size["w"]), int(size["h"])
         if (m := _SAR_RE.search(rest)) and int(m["n"]) > 0 and int(m["d"]) > 0:
@@ -169,6 +243,9 @@ def _banner_stream(idx: int, kind: str, rest: str, extra: list[str]) -> StreamIn
         r_fps=r_fps,
         rotation=rotation,
         attached_pic="(attached pic)" in rest,
+        language=_language(lang),
+        default=bool(re.search(r"\(default\)", rest)),
+        **colour,
     )
 
 
@@ -193,18 +270,18 @@ def parse_ffmpeg_banner(stderr: str) -> ContainerInfo | None:
         start = _float(dm["start"])
         bit_rate = int(dm["br"]) * 1000 if dm["br"] else None
     streams: list[StreamInfo] = []
-    current: tuple[int, str, str] | None = None
+    current: tuple[int, str, str, str | None] | None = None
     extra: list[str] = []
     for line in section.splitlines():
         sm = _STREAM_RE.match(line)
         if sm:
             if current:
-                streams.append(_banner_stream(*current, extra))
-            current, extra = (int(sm["idx"]), sm["kind"], sm["rest"]), []
+                streams.append(_banner_stream(*current[:3], extra, current[3]))
+            current, extra = (int(sm["idx"]), sm["kind"], sm["rest"], sm["lang"]), []
         elif current:
             extra.append(line)
     if current:
-        streams.append(_banner_stream(*current, extra))
+        streams.append(_banner_stream(*current[:3], extra, current[3]))
     return ContainerInfo(
         format_name=match["fmt"],
         duration=duration,

@@ -7,7 +7,9 @@ its memory with log output.
 
 from __future__ import annotations
 
+import functools
 import os
+import re
 import resource
 import shutil
 import signal
@@ -90,6 +92,14 @@ def find_ffprobe(ffmpeg: str) -> str | None:
         if sibling.is_file() and os.access(sibling, os.X_OK):
             return str(sibling)
     return shutil.which("ffprobe")
+
+
+@functools.cache
+def ffmpeg_filters(ffmpeg: str) -> frozenset[str]:
+    """Names of the filters this ffmpeg build has (builds differ: zscale needs libzimg)."""
+    listing = run_tool([ffmpeg, "-hide_banner", "-nostdin", "-filters"], timeout=30).stdout
+    # Lines look like " TS. bwdif   V->V   Deinterlace ..." (5.1) or " TS bwdif ..." (7+).
+    return frozenset(m[1] for m in re.finditer(r"^ [A-Z.]{2,3} (\w+)\s", listing, re.M))
 
 
 def _limiter(cpu_seconds: int | None, memory_mb: int | None) -> Callable[[], None]:

@@ -10,6 +10,8 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from streamsite.errors import LimitExceeded
+
 
 def _first_message(detail: Any) -> str:
     if isinstance(detail, list) and detail:
@@ -30,6 +32,10 @@ def _from_django(exc: Exception) -> Exception:
         return exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else exc.messages
         )
+    if isinstance(exc, LimitExceeded):
+        refused = exceptions.APIException(exc.reason)
+        refused.status_code = exc.status
+        return refused
     return exc
 
 

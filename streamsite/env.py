@@ -1,9 +1,12 @@
-"""Small typed readers for the environment, so settings.py reads as a list of decisions."""
+"""The one reader of the environment: small typed readers, so settings.py reads as a list of
+decisions, and each bad value is a clear error naming the variable."""
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
+from urllib.parse import parse_qsl, unquote, urlparse
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -54,6 +57,17 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_networks(name: str, default: list[str]) -> list[str]:
+    """Addresses or networks (`10.0.0.0/8`), each checked now rather than at first use."""
+    networks = env_list(name, default)
+    for network in networks:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"{name}: {exc}") from exc
+    return networks
+
+
 def env_json_list(name: str) -> list | None:
     raw = os.environ.get(name, "").strip()
     if not raw:
@@ -66,3 +80,32 @@ def env_json_list(name: str) -> list | None:
     if not isinstance(value, list):
         raise ImproperlyConfigured(f"{name} must be a JSON list")
     return value
+
+
+_POSTGRES_SCHEMES = {"postgres", "postgresql", "pgsql"}
+
+
+def env_database(name: str, default: str) -> dict:
+    """DATABASE_URL as Django's DATABASES entry: `sqlite:///relative.db`, `sqlite:////abs.db`,
+    `postgres://user:password@host:port/name?sslmode=require` (query items become OPTIONS)."""
+    raw = os.environ.get(name) or default
+    url = urlparse(raw)
+    if url.scheme == "sqlite":
+        # sqlite:///db.sqlite3 is relative, sqlite:////tmp/db.sqlite3 absolute.
+        path = unquote(url.path[1:]) if url.path.startswith("/") else unquote(url.path)
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": path or ":memory:"}
+    if url.scheme not in _POSTGRES_SCHEMES:
+        raise ImproperlyConfigured(f"{name}: use postgres://… or sqlite:///…, not {url.scheme!r}")
+    try:
+        port = url.port
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} has an invalid port") from exc
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": unquote(url.path[1:]),
+        "USER": unquote(url.username or ""),
+        "PASSWORD": unquote(url.password or ""),
+        "HOST": unquote(url.hostname or ""),
+        "PORT": str(port or ""),
+        "OPTIONS": dict(parse_qsl(url.query)),
+    }

@@ -10,19 +10,31 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
-import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from streamsite.env import env_bool, env_float, env_int, env_json_list, env_list, env_str
+from streamsite.env import (
+    env_bool,
+    env_database,
+    env_float,
+    env_int,
+    env_json_list,
+    env_list,
+    env_networks,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-DEBUG = env_bool("DEBUG", True)
+# Off unless asked for: `make run` sets DEBUG=1 for the embedded default.
+DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG=0.")
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set when DEBUG=0 (DEBUG is off unless set): export SECRET_KEY "
+            "(a long random string), or DEBUG=1 for local development (`make run` does)."
+        )
     SECRET_KEY = "dev-only-insecure-key-streamsite-0123456789-abcdefghijklmnopqrstuvwxyz"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -57,6 +69,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: everything after it (axes, throttles, logs) sees the one derived client address.
+    "streamsite.client_address.ClientAddressMiddleware",
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -67,6 +81,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "streamsite.client_address.CspOwnWebsocketMiddleware",
     "axes.middleware.AxesMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
@@ -96,9 +111,7 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------------
-_env = environ.Env()
-DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
-DATABASES = {"default": _env.db_url_config(DATABASE_URL)}
+DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 _db = DATABASES["default"]
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers run beside the in-process workers' writes; IMMEDIATE takes the write
@@ -224,7 +237,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_float("LOGIN_COOLOFF_HOURS", 0.25)
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0)
+# How many proxies in front are trusted to append to X-Forwarded-For (0: the header is ignored).
+# streamsite.client_address derives the client's address from it once, for everything.
+PROXY_COUNT = env_int("PROXY_COUNT", 0)
+if PROXY_COUNT < 0:
+    raise ImproperlyConfigured("PROXY_COUNT must be 0 or more.")
+AXES_CLIENT_IP_CALLABLE = "streamsite.client_address.client_address"
 AXES_VERBOSE = False
 AXES_LOCKOUT_CALLABLE = "apps.users.lockout.lockout_response"
 
@@ -238,10 +256,13 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 24,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "streamsite.api.exception_handler",
+    # REMOTE_ADDR already holds the derived client address (ClientAddressMiddleware).
+    "NUM_PROXIES": 0,
     "DEFAULT_THROTTLE_RATES": {
         "writes": env_str("API_WRITE_RATE", "60/min"),
         "uploads": env_str("API_UPLOAD_RATE", "30/min"),
         "auth": env_str("API_AUTH_RATE", "30/min"),
+        "views": env_str("API_VIEW_RATE", "120/min"),
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -262,6 +283,8 @@ SPECTACULAR_SETTINGS = {
 FFMPEG_BINARY = env_str("FFMPEG_BINARY") or None
 MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 4096)
 MAX_DURATION_S = env_int("MAX_DURATION_S", 14400)
+# width x height x fps x duration an upload may declare (2000: 4 h of 1080p60); 0: no budget.
+MAX_SOURCE_GIGAPIXELS = env_float("MAX_SOURCE_GIGAPIXELS", 2000)
 RTMP_PORT = env_int("RTMP_PORT", 1935)
 PIPELINE_PRESET = env_str("PIPELINE_PRESET", "veryfast")
 PIPELINE_WORK_DIR = Path(env_str("PIPELINE_WORK_DIR") or "/tmp/streamsite-work")
@@ -300,7 +323,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # --- Security --------------------------------------------------------------------------------
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# X-Forwarded-Proto is a client's word unless a trusted proxy sets it.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PROXY_COUNT else None
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
@@ -321,7 +345,8 @@ CONTENT_SECURITY_POLICY = {
         "style-src": [SELF],
         "img-src": [SELF, "data:", "blob:", *_media_extra],
         "media-src": [SELF, "blob:", *_media_extra],
-        "connect-src": [SELF, "ws:", "wss:", *_media_extra],
+        # Plus the page's own ws(s):// origin, added per request (CspOwnWebsocketMiddleware).
+        "connect-src": [SELF, *_media_extra],
         "worker-src": [SELF, "blob:"],
         "frame-ancestors": [NONE],
         "object-src": [NONE],
@@ -352,3 +377,25 @@ USE_I18N = True
 USE_TZ = True
 
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo-pass-123")
+# With DEBUG=0, seed_demo makes accounts only with a password the operator chose.
+DEMO_PASSWORD_SET = bool(env_str("DEMO_PASSWORD"))
+
+# --- Abuse limits and operators' endpoints (docs/security.md) ---------------------------------
+# Sign-in, sign-up and password pages: attempts per client address, and per account name,
+# whatever the address (each attempt costs a full password hash).
+AUTH_PAGE_RATE_PER_ADDRESS = env_str("AUTH_PAGE_RATE_PER_ADDRESS", "30/min")
+AUTH_PAGE_RATE_PER_ACCOUNT = env_str("AUTH_PAGE_RATE_PER_ACCOUNT", "10/min")
+SIGNUP_MODE = env_str("SIGNUP_MODE", "open")
+if SIGNUP_MODE not in {"open", "approval", "closed"}:
+    raise ImproperlyConfigured(f"SIGNUP_MODE={SIGNUP_MODE!r}: use open, approval or closed.")
+# A view counts once per viewer and video within this window, when playback starts.
+VIEW_WINDOW_S = env_int("VIEW_WINDOW_S", 6 * 3600)
+# /metrics: these addresses or networks, or `Authorization: Bearer $METRICS_TOKEN`.
+METRICS_ALLOWED_IPS = env_networks("METRICS_ALLOWED_IPS", ["127.0.0.1", "::1"])
+METRICS_TOKEN = env_str("METRICS_TOKEN")
+# Uploads: per-user limits, refused before any byte is stored. Staff are not limited.
+DAILY_UPLOADS = env_int("DAILY_UPLOADS", 200)
+USER_QUOTA_GB = env_float("USER_QUOTA_GB", 0)  # 0: no byte quota
+TUS_MAX_OPEN_UPLOADS = env_int("TUS_MAX_OPEN_UPLOADS", 5)
+TUS_MAX_CHUNK_MB = env_int("TUS_MAX_CHUNK_MB", 64)
+TUS_CLEANUP_INTERVAL_S = env_int("TUS_CLEANUP_INTERVAL_S", 3600)

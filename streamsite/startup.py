@@ -7,14 +7,18 @@ import os
 import threading
 import time
 
-from streamsite import broker
+from streamsite import broker, housekeeping
 from streamsite.app_modules import app_modules
 
 logger = logging.getLogger(__name__)
 
 
 def on_server_start() -> None:
-    if os.environ.get("STREAMSITE_NO_EMBEDDED_WORKER") == "1" or not broker.is_embedded():
+    if os.environ.get("STREAMSITE_NO_EMBEDDED_WORKER") == "1":
+        return
+    # Uploads land on the serving host: it removes expired ones itself (embedded or not).
+    housekeeping.start()
+    if not broker.is_embedded():
         return
     broker.start_embedded_worker()
     resume_unfinished_work()

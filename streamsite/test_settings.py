@@ -4,6 +4,10 @@ import os
 import tempfile
 from pathlib import Path
 
+# Tests run the development configuration (DEBUG is off unless set, as in production); the
+# production one is checked by tests/streamsite/test_settings.py in its own interpreter.
+os.environ.setdefault("DEBUG", "1")
+
 from streamsite.settings import *  # noqa: F403
 from streamsite.settings import MEDIA_IS_LOCAL
 
@@ -24,3 +28,10 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
 # Request threads of the live server close their connections after each request, so the test
 # database can be dropped at the end of the run.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+
+# Counters in a shared Redis (throttles, view windows) must not carry over from an earlier run.
+for _cache in CACHES.values():  # noqa: F405
+    _cache["KEY_PREFIX"] = f"{_cache.get('KEY_PREFIX', 'streamsite')}-test-{os.getpid()}"
+# The whole suite signs in from 127.0.0.1 many times a minute; throttle tests set their own rates.
+AUTH_PAGE_RATE_PER_ADDRESS = "10000/min"
+AUTH_PAGE_RATE_PER_ACCOUNT = "10000/min"

@@ -13,6 +13,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 # Tests start pipeline workers themselves (the `pipeline_worker` fixture), so the live server
 # must not run its own embedded ones against the test database.
 os.environ.setdefault("STREAMSITE_NO_EMBEDDED_WORKER", "1")
+# Commands the tests start (manage.py with streamsite.settings) run the development setup.
+os.environ.setdefault("DEBUG", "1")
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -91,3 +93,18 @@ def api_client():
     from rest_framework.test import APIClient
 
     return APIClient()
+
+
+@pytest.fixture
+def fresh_cache(settings):
+    """The configured cache (Redis when REDIS_URL is set) under a key prefix of this test's
+    own, so counters (throttles, lockouts, view windows) start from zero."""
+    import copy
+    import uuid
+
+    caches = copy.deepcopy(settings.CACHES)
+    for config in caches.values():
+        config["KEY_PREFIX"] = f"test-{uuid.uuid4().hex}"
+        if "LocMemCache" in config["BACKEND"]:
+            config["LOCATION"] = config["KEY_PREFIX"]
+    settings.CACHES = caches

@@ -16,6 +16,7 @@ from pathlib import Path
 # Every generated clip is tiny and encoded with the cheapest settings: these run on 2 cores.
 _FAST_X264 = ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"]
 _AAC = ["-c:a", "aac", "-b:a", "64k"]
+_AV = ["-map", "0:v", "-map", "1:a", "-shortest"]
 
 
 def _video_src(width: int, height: int, fps: int, seconds: float) -> list[str]:
@@ -110,12 +111,7 @@ def make_samples(outdir: Path, ffmpeg: str | None = None) -> dict[str, Path]:
     # A phone clip: coded landscape, displayed portrait.
     rotated = outdir / "rotated_phone_3s.mp4"
     if not rotated.exists():
-        # ffmpeg 5.1 has no -display_rotation and drops the legacy "rotate" tag when it
-        # re-encodes; only a stream copy turns the tag into the track's display matrix.
-        plain = outdir / ".rotated-src.mp4"
-        make(plain, [*_video_src(640, 360, 30, 3), *_FAST_X264])
-        make(rotated, ["-i", str(plain), "-c", "copy", "-metadata:s:v:0", "rotate=90"])
-        plain.unlink()
+        _make_rotated(make, outdir, ffmpeg, rotated)
     paths[rotated.name] = rotated
     clip(
         "chunky_60fps_14s.mp4",
@@ -128,6 +124,8 @@ def make_samples(outdir: Path, ffmpeg: str | None = None) -> dict[str, Path]:
     )
     clip("ts_2s.ts", [*_video_src(320, 180, 25, 2), *_audio_src(2), *av, *_FAST_X264, *_AAC])
     clip("flv_2s.flv", [*_video_src(320, 180, 25, 2), *_audio_src(2), *av, *_FAST_X264, *_AAC])
+
+    _odd_media(clip)
 
     # --- inputs the probe must refuse ------------------------------------------------------
     raw("empty.mp4", lambda: b"")
@@ -161,6 +159,67 @@ def make_samples(outdir: Path, ffmpeg: str | None = None) -> dict[str, Path]:
         tmp_gif.replace(gif)
     paths["tiny_gif.mp4"] = gif
     return paths
+
+
+def _make_rotated(make: Callable[[Path, list[str]], None], outdir: Path, ffmpeg: str, out: Path):
+    """A stream copy given a 90-degree display matrix, with whichever ffmpeg makes the clips.
+
+    ffmpeg 5.1 has no -display_rotation but turns the legacy "rotate" tag into the track's
+    display matrix on a stream copy; ffmpeg 6 and later (the imageio-ffmpeg build a bare machine
+    uses) silently drop that tag and take -display_rotation instead. A clip made with the
+    wrong one is not rotated at all, so the result is checked rather than trusted."""
+    plain = outdir / ".rotated-src.mp4"
+    make(plain, [*_video_src(640, 360, 30, 3), *_FAST_X264])
+    try:
+        make(out, ["-display_rotation", "90", "-i", str(plain), "-c", "copy"])
+    except subprocess.CalledProcessError:
+        make(out, ["-i", str(plain), "-c", "copy", "-metadata:s:v:0", "rotate=90"])
+    plain.unlink()
+    banner = subprocess.run(
+        [ffmpeg, "-hide_banner", "-nostdin", "-i", str(out)], capture_output=True, text=True
+    ).stderr
+    if "rotation of" not in banner.lower():
+        out.unlink()
+        raise RuntimeError(f"{ffmpeg} wrote no display matrix on {out.name}")
+
+
+def _odd_media(clip: Callable[[str, list[str]], None]) -> None:
+    """Held-out kinds of media that must still come out right (issue 17)."""
+    # A 50i camcorder-like clip: 50 pictures a second woven into 25 frames of two fields, top
+    # first, coded and flagged as interlaced. The moving test pattern combs every frame.
+    fields = ["-vf", "tinterlace=mode=interleave_top,setfield=tff"]
+    interlaced = ["-flags", "+ildct+ilme", "-x264-params", "tff=1"]
+    clip(
+        "interlaced_tff_2s.mp4",
+        [*_video_src(640, 360, 50, 2), *_audio_src(2), *_AV, *fields, *_FAST_X264, *interlaced]
+        + _AAC,
+    )
+    # The same pictures coded as progressive frames: the flag says progressive, the content
+    # is combed. Only looking at the frames finds it.
+    woven = ["-vf", "tinterlace=mode=interleave_top,setfield=prog"]
+    clip("combed_flagged_progressive_2s.mkv", [*_video_src(640, 360, 50, 2), *woven, *_FAST_X264])
+    # Bottom field first, but x264 flags every interlaced stream top first: the flag names the
+    # wrong field, and deinterlacing in its order would play each pair of fields backwards.
+    bottom = ["-vf", "tinterlace=mode=interleave_bottom,setfield=bff", "-flags", "+ildct+ilme"]
+    clip("interlaced_bff_flagged_tff_2s.mp4", [*_video_src(640, 360, 50, 2), *bottom, *_FAST_X264])
+    # HDR: 10-bit BT.2020 with the PQ (and HLG) transfer. setparams tags the frames, which
+    # every ffmpeg carries into the stream (newer ones ignore -color_trc on the output).
+    for transfer, name in (("smpte2084", "hdr_pq_2s.mp4"), ("arib-std-b67", "hdr_hlg_2s.mkv")):
+        tags = f"color_primaries=bt2020:color_trc={transfer}:colorspace=bt2020nc:range=tv"
+        clip(
+            name,
+            [*_video_src(320, 180, 25, 2), "-vf", f"format=yuv420p10le,setparams={tags}"]
+            + ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p10le"],
+        )
+    # Two audio languages; the second track is the default one, so "the first" is wrong.
+    clip(
+        "two_languages_2s.mkv",
+        [*_video_src(320, 180, 25, 2), *_audio_src(2), "-f", "lavfi"]
+        + ["-i", "sine=frequency=880:sample_rate=48000:duration=2"]
+        + ["-map", "0:v", "-map", "1:a", "-map", "2:a", "-shortest", *_FAST_X264, *_AAC]
+        + ["-metadata:s:a:0", "language=eng", "-metadata:s:a:1", "language=fra"]
+        + ["-disposition:a:0", "0", "-disposition:a:1", "default"],
+    )
 
 
 def _first_quarter(path: Path) -> bytes:

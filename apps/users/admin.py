@@ -1,6 +1,7 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from apps.users import services
 from apps.users.models import User
 
 
@@ -11,3 +12,10 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = BaseUserAdmin.fieldsets + (
         ("Channel", {"fields": ("display_name", "bio", "ad_free")}),
     )
+
+    actions = ["approve"]
+
+    @admin.action(description="Approve sign-ups (activate the selected accounts)")
+    def approve(self, request, queryset):
+        count = services.users_approve(users=list(queryset), by=request.user)
+        self.message_user(request, f"{count} account(s) approved.", messages.SUCCESS)

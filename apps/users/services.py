@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from rest_framework.authtoken.models import Token
 
@@ -24,6 +26,7 @@ def user_create(
     display_name: str = "",
     is_staff: bool = False,
     is_superuser: bool = False,
+    is_active: bool = True,
 ) -> User:
     user = User(
         username=username,
@@ -31,12 +34,32 @@ def user_create(
         display_name=display_name,
         is_staff=is_staff or is_superuser,
         is_superuser=is_superuser,
+        is_active=is_active,
     )
     validate_password(password, user)
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
     return user
+
+
+def user_signup(*, username: str, password: str, email: str = "") -> User:
+    """Self-service sign-up as SIGNUP_MODE allows: `open` makes an active account, `approval`
+    an inactive one that staff activate (the admin's "Approve" action), `closed` none."""
+    if settings.SIGNUP_MODE == "closed":
+        raise PermissionDenied("Sign-up is closed on this site.")
+    return user_create(
+        username=username,
+        email=email,
+        password=password,
+        is_active=settings.SIGNUP_MODE == "open",
+    )
+
+
+def users_approve(*, users: list[User], by: User) -> int:
+    if not by.is_staff:
+        raise PermissionDenied("Only staff may approve accounts.")
+    return User.objects.filter(pk__in=[u.pk for u in users], is_active=False).update(is_active=True)
 
 
 def _join(user: User, group_name: str) -> User:

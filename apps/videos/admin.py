@@ -6,8 +6,8 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from apps.videos import services
-from apps.videos.models import PipelineTask, Rendition, Video
+from apps.videos import search, services
+from apps.videos.models import PipelineTask, Rendition, Video, Visibility
 
 
 class RenditionInline(admin.TabularInline):
@@ -83,6 +83,12 @@ class VideoAdmin(admin.ModelAdmin):
         for video in queryset:
             services.video_reprocess(video=video, by=request.user)
         self.message_user(request, f"{queryset.count()} video(s) queued.", messages.SUCCESS)
+
+    def save_model(self, request: HttpRequest, obj: Video, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        # Edited here rather than through the API: the search index must still follow.
+        was_public = form.initial.get("visibility") == Visibility.PUBLIC
+        search.video_reindex(video=obj, was_public=was_public)
 
     def delete_model(self, request: HttpRequest, obj: Video) -> None:
         services.video_delete(video=obj, by=request.user)

@@ -4,8 +4,8 @@ their Django exceptions become API errors in streamsite.api.exception_handler.""
 from __future__ import annotations
 
 from django.conf import settings
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, status
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import exceptions, serializers, status
 from rest_framework.generics import ListAPIView
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticatedOrReadOnly
@@ -13,8 +13,10 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from apps.users.selectors import user_is_creator
 from apps.videos import selectors, services
 from apps.videos.serializers import VideoSerializer, VideoUpdateSerializer, VideoUploadSerializer
+from streamsite.client_address import client_address
 
 
 class PayloadTooLarge(exceptions.APIException):
@@ -62,6 +64,9 @@ class VideoListCreateView(ListAPIView):
                 f"The upload is {declared / 2**20:.0f} MB; "
                 f"the limit is {settings.MAX_UPLOAD_MB} MB."
             )
+        if user_is_creator(request.user):
+            # Per-account limits (413/429), judged before the body is read.
+            services.upload_check(owner=request.user, size=declared)
         data = VideoUploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data.pop("file")
@@ -75,7 +80,10 @@ class VideoListCreateView(ListAPIView):
             extra={"category": category},
             **data.validated_data,
         )
-        return Response(VideoSerializer(video).data, status=status.HTTP_201_CREATED)
+        return Response(
+            VideoSerializer(video, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class VideoDetailView(APIView):
@@ -90,7 +98,7 @@ class VideoDetailView(APIView):
     @extend_schema(responses=VideoSerializer)
     def get(self, request, video_id: str):
         video = selectors.video_get_for_viewer(video_id=video_id, user=request.user)
-        return Response(VideoSerializer(video).data)
+        return Response(VideoSerializer(video, context={"request": request}).data)
 
     @extend_schema(request=VideoUpdateSerializer, responses=VideoSerializer)
     def patch(self, request, video_id: str):
@@ -98,10 +106,30 @@ class VideoDetailView(APIView):
         data = VideoUpdateSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         video = services.video_update(video=video, by=request.user, **data.validated_data)
-        return Response(VideoSerializer(video).data)
+        return Response(VideoSerializer(video, context={"request": request}).data)
 
     @extend_schema(responses={204: None})
     def delete(self, request, video_id: str):
         video = selectors.video_get_for_viewer(video_id=video_id, user=request.user)
         services.video_delete(video=video, by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class VideoViewBeaconView(APIView):
+    """The player's beacon when playback starts: counts one view per viewer and video within
+    VIEW_WINDOW_S (the account, or the client address when signed out)."""
+
+    permission_classes: list = []
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "views"
+
+    @extend_schema(
+        request=None,
+        responses={200: inline_serializer("ViewCounted", {"counted": serializers.BooleanField()})},
+    )
+    def post(self, request, video_id: str):
+        video = selectors.video_get_for_viewer(video_id=video_id, user=request.user)
+        user = request.user
+        viewer = f"user:{user.pk}" if user.is_authenticated else f"addr:{client_address(request)}"
+        counted = services.video_count_view(video=video, viewer=viewer)
+        return Response({"counted": counted})

@@ -16,11 +16,11 @@ from django.contrib.postgres.search import (
     SearchVector,
     TrigramSimilarity,
 )
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
-from apps.videos.models import SearchWord, Video
+from apps.videos.models import SearchWord, Video, VideoStatus, Visibility
 
 CONFIG = "english"
 RANK_CAP = 1000
@@ -55,11 +55,14 @@ def search_document(video: Video) -> SearchVector:
     )
 
 
-def video_reindex(*, video: Video) -> None:
-    """Refresh the stored search document (called by the services that change its inputs)."""
+def video_reindex(*, video: Video, was_public: bool = False) -> None:
+    """Refresh the stored search document (called by the services that change its inputs).
+    A video that stops being public takes its words out of the spelling list (after commit)."""
     if _postgres():
         Video.objects.filter(pk=video.pk).update(search_vector=search_document(video))
         words_add(video=video)
+        if was_public and video.visibility != Visibility.PUBLIC:
+            transaction.on_commit(words_rebuild)
 
 
 def tag_pattern(tag: str) -> str:
@@ -145,12 +148,14 @@ def _rank_postgres(videos: QuerySet[Video], query: str) -> QuerySet[Video]:
 def _any_text_match(query: str) -> bool:
     # Not EXISTS / LIMIT 1: costed by its first row, that plan bets on a sequential scan finding
     # a match early, and reads all the rows when there is none (a typo's case). Counting up to
-    # RANK_CAP matches is costed whole, so the GIN index answers.
+    # RANK_CAP matches is costed whole, so the GIN index answers. Only what anyone may find
+    # counts: a private title's words must not change what a stranger's search does.
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM (SELECT 1 FROM videos_video "
-            "WHERE search_vector @@ websearch_to_tsquery(%s::regconfig, %s) LIMIT %s) AS m",
-            [CONFIG, query, RANK_CAP],
+            "WHERE search_vector @@ websearch_to_tsquery(%s::regconfig, %s) "
+            "AND visibility = %s AND status = %s LIMIT %s) AS m",
+            [CONFIG, query, Visibility.PUBLIC, VideoStatus.READY, RANK_CAP],
         )
         return cursor.fetchone()[0] > 0
 
@@ -182,17 +187,30 @@ def _words(*texts: str) -> set[str]:
 
 
 def words_add(*, video: Video) -> None:
+    """Only public videos' words: the list suggests corrections to anyone."""
+    if video.visibility != Visibility.PUBLIC:
+        return
     SearchWord.objects.bulk_create(
         [SearchWord(word=w) for w in _words(video.title, video.tags)], ignore_conflicts=True
     )
 
 
+# The words of every public title and tag list; visibility is a literal of Visibility.PUBLIC
+# because ts_stat takes its query as text.
+_PUBLIC_WORDS = (
+    "SELECT word FROM ts_stat($$SELECT to_tsvector('simple', title || ' ' || "
+    f"replace(tags, ',', ' ')) FROM videos_video WHERE visibility = '{Visibility.PUBLIC.value}'$$) "
+    "WHERE length(word) BETWEEN 3 AND 60"
+)
+
+
 def words_rebuild() -> None:
-    """Refill the word list from every title and tag list (after bulk imports)."""
-    with connection.cursor() as cursor:
+    """Make the word list exactly the public videos' words (after bulk imports, and when a
+    video stops being public or is deleted)."""
+    if not _postgres():
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM videos_searchword WHERE word NOT IN ({_PUBLIC_WORDS})")
         cursor.execute(
-            "INSERT INTO videos_searchword (word) "
-            "SELECT word FROM ts_stat($$SELECT to_tsvector('simple', title || ' ' || "
-            "replace(tags, ',', ' ')) FROM videos_video$$) "
-            "WHERE length(word) BETWEEN 3 AND 60 ON CONFLICT DO NOTHING"
+            f"INSERT INTO videos_searchword (word) {_PUBLIC_WORDS} ON CONFLICT DO NOTHING"
         )

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from datetime import timedelta
+
+from django.db.models import QuerySet, Sum
 from django.http import Http404
+from django.utils import timezone
 
 from apps.videos import search
 from apps.videos.models import ModerationState, Video, VideoStatus, Visibility
@@ -60,3 +63,14 @@ def video_search(
         video_list_public(), duration=duration, uploaded=uploaded, category=category, tag=tag
     )
     return search.rank(videos, query or "")
+
+
+def uploads_last_day(*, owner) -> int:
+    """Videos this account created in the last 24 hours (the DAILY_UPLOADS cap)."""
+    since = timezone.now() - timedelta(days=1)
+    return Video.objects.filter(owner=owner, created_at__gte=since).count()
+
+
+def stored_bytes(*, owner) -> int:
+    """Bytes of this account's stored uploads (the USER_QUOTA_GB quota)."""
+    return Video.objects.filter(owner=owner).aggregate(total=Sum("source_size"))["total"] or 0

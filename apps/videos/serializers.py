@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from apps.videos.delivery.links import media_url
 from apps.videos.models import Video, Visibility
-from apps.videos.selectors import video_renditions
+from apps.videos.selectors import video_can_manage, video_renditions
 
 
 class RenditionSerializer(serializers.Serializer):
@@ -18,6 +18,7 @@ class RenditionSerializer(serializers.Serializer):
 class VideoSerializer(serializers.ModelSerializer):
     owner = serializers.CharField(source="owner.username", read_only=True)
     renditions = serializers.SerializerMethodField()
+    error = serializers.SerializerMethodField()
     hls_url = serializers.SerializerMethodField()
     dash_url = serializers.SerializerMethodField()
     thumbnail_url = serializers.SerializerMethodField()
@@ -60,6 +61,13 @@ class VideoSerializer(serializers.ModelSerializer):
         audio_peak = (video.plan or {}).get("audio", {}).get("peak_bps", 0)
         rungs = RenditionSerializer(video_renditions(video=video), many=True).data
         return [{**r, "bandwidth": r["bandwidth"] + audio_peak} for r in rungs]
+
+    def get_error(self, video: Video) -> str | None:
+        # ffmpeg's last words name work paths: for the owner and staff only. Without a request
+        # in the context nobody is known, so nobody sees it.
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        return video.error if video_can_manage(video=video, user=user) else None
 
     def get_hls_url(self, video: Video) -> str | None:
         return media_url(video.master_playlist)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 from collections.abc import Callable, Mapping
 from typing import IO
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
@@ -16,12 +19,13 @@ from django.utils import timezone
 
 from apps.users.models import User
 from apps.users.selectors import user_is_creator
-from apps.videos import search
+from apps.videos import search, selectors
 from apps.videos.delivery import events
 from apps.videos.models import PipelineTask, Video, VideoStatus, Visibility
 from apps.videos.pipeline import jobs, layout, storage
 from apps.videos.selectors import video_can_manage
 from media_pipeline.sniff import sniff_bytes
+from streamsite.errors import LimitExceeded
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +55,30 @@ CREATED_HOOKS: list[Callable[[Video, Mapping[str, str]], None]] = []
 def video_fields_check(extra: Mapping[str, str]) -> None:
     for check in FIELD_CHECKS:
         check(extra)
+
+
+def upload_check(*, owner: User, size: int, open_uploads: int = 0, open_bytes: int = 0) -> None:
+    """Refuse, before any byte is stored, an upload of `size` bytes that would take the owner
+    past DAILY_UPLOADS a day or USER_QUOTA_GB stored (`open_*`: unfinished resumable uploads
+    already promised). Staff are not limited."""
+    if owner.is_staff:
+        return
+    cap = settings.DAILY_UPLOADS
+    if cap:
+        today = selectors.uploads_last_day(owner=owner) + open_uploads
+        if today >= cap:
+            raise LimitExceeded(
+                429, f"You have made {today} uploads in the last 24 hours; the limit is {cap}."
+            )
+    if settings.USER_QUOTA_GB:
+        quota = int(settings.USER_QUOTA_GB * 1024**3)
+        used = selectors.stored_bytes(owner=owner) + open_bytes
+        if used + size > quota:
+            raise LimitExceeded(
+                413,
+                f"This upload ({size / 1024**2:.1f} MB) would take your storage past its quota "
+                f"of {settings.USER_QUOTA_GB:g} GB ({used / 1024**3:.2f} GB used).",
+            )
 
 
 def video_transition(video: Video, to: str) -> None:
@@ -100,6 +128,8 @@ def video_create(
     for hook in CREATE_HOOKS:
         hook(video, extra or {})
     _refuse_obvious_non_video(upload)
+    if enforce_role:
+        upload_check(owner=owner, size=_size(upload))
     # The stored name never uses the client's file name or extension: nothing downstream may
     # guess the type from it.
     name = layout.original_name(video.storage_prefix)
@@ -108,16 +138,30 @@ def video_create(
     video.source_size = default_storage.size(stored)
     try:
         with transaction.atomic():
+            if enforce_role:
+                # The owner's row lock makes check and insert one step: two uploads at once
+                # cannot both pass the last free place.
+                User.objects.select_for_update().filter(pk=owner.pk).first()
+                upload_check(owner=owner, size=video.source_size)
             video.save(force_insert=True)
             for hook in CREATED_HOOKS:
                 hook(video, extra or {})
             jobs.send_process(video.id, video.generation)
-    except (DatabaseError, ValidationError):
+    except (DatabaseError, ValidationError, LimitExceeded):
         default_storage.delete(stored)
         raise
     search.video_reindex(video=video)
     logger.info("video uploaded", extra={"video": video.id, "bytes": video.source_size})
     return video
+
+
+def _size(upload: IO[bytes] | File) -> int:
+    size = getattr(upload, "size", None)
+    if size is None:
+        position = upload.tell()
+        size = upload.seek(0, os.SEEK_END)
+        upload.seek(position)
+    return int(size)
 
 
 def _refuse_obvious_non_video(upload: IO[bytes] | File) -> None:
@@ -137,11 +181,12 @@ def video_update(*, video: Video, by: User, **fields) -> Video:
     unknown = set(fields) - allowed
     if unknown:
         raise ValidationError({f: "This field cannot be changed." for f in unknown})
+    was_public = video.visibility == Visibility.PUBLIC
     for key, value in fields.items():
         setattr(video, key, value.strip() if isinstance(value, str) and key == "title" else value)
     video.full_clean()
     video.save(update_fields=[*fields, "updated_at"])
-    search.video_reindex(video=video)
+    search.video_reindex(video=video, was_public=was_public)
     return video
 
 
@@ -149,8 +194,11 @@ def video_delete(*, video: Video, by: User) -> None:
     """Delete the row and, after commit, every stored file the video had."""
     _require_owner_or_staff(video, by)
     prefix = video.storage_prefix
+    was_public = video.visibility == Visibility.PUBLIC
     video.delete()
     transaction.on_commit(lambda: storage.delete_prefix(prefix))
+    if was_public:
+        transaction.on_commit(search.words_rebuild)
 
 
 def video_reprocess(*, video: Video, by: User) -> Video:
@@ -189,8 +237,18 @@ def video_fail(*, video_id: str, generation: int, reason: str) -> None:
     logger.info("video failed", extra={"video": video_id, "reason": reason})
 
 
-def video_count_view(*, video: Video) -> None:
+def video_count_view(*, video: Video, viewer: str) -> bool:
+    """Count a view when playback has started (the player's beacon), once per viewer and video
+    within VIEW_WINDOW_S; `viewer` is the account, or the client address when signed out.
+    True when this call counted one."""
+    if video.status != VideoStatus.READY:
+        return False
+    digest = hashlib.sha256(f"{video.id}:{viewer}".encode()).hexdigest()[:32]
+    # add() is atomic (SET NX in Redis): of two beacons at once, one counts.
+    if not cache.add(f"viewed:{digest}", 1, timeout=settings.VIEW_WINDOW_S):
+        return False
     Video.objects.filter(pk=video.pk).update(views=F("views") + 1)
+    return True
 
 
 def _require_owner_or_staff(video: Video, user: User) -> None:

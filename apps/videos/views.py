@@ -9,9 +9,8 @@ from django.shortcuts import get_object_or_404, render
 
 from apps.users.models import User
 from apps.videos import search as search_filters
-from apps.videos import selectors, services
+from apps.videos import selectors
 from apps.videos.delivery.links import media_url
-from apps.videos.models import VideoStatus
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -31,14 +30,9 @@ def studio(request: HttpRequest) -> HttpResponse:
 
 
 def watch(request: HttpRequest, video_id: str) -> HttpResponse:
+    # No view is counted here (the player's beacon does it when playback starts), and nothing
+    # touches the session: an anonymous page view writes no row.
     video = selectors.video_get_for_viewer(video_id=video_id, user=request.user)
-    # One view per viewer session, not per reload.
-    seen = request.session.setdefault("seen_videos", [])
-    if video.id not in seen and video.status == VideoStatus.READY:
-        services.video_count_view(video=video)
-        seen.append(video.id)
-        request.session["seen_videos"] = seen[-500:]
-        video.views += 1
     return render(
         request,
         "videos/watch.html",

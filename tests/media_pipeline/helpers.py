@@ -147,3 +147,25 @@ def encode_whole(
     parts = encode_chunks(ffmpeg, info, source, seg, chunks, rungs, work)
     joined = join(ffmpeg, parts[rungs[0].name], work / "joined.mp4")
     return info, joined, seg, [c.start_frame for c in chunks]
+
+
+def filter_chain(args: list[str], label: str) -> tuple[str, list[str]]:
+    """(input stream, filters in order) leading to ``label`` in a command's ``-filter_complex``,
+    splits left out: ffmpeg-python labels every filter's output, so tests follow the labels
+    instead of matching the graph's text."""
+    graph = args[args.index("-filter_complex") + 1]
+    made: dict[str, tuple[list[str], str]] = {}
+    for part in graph.split(";"):
+        found = re.fullmatch(r"((?:\[[^\]]+\])*)(.*?)((?:\[[^\]]+\])*)", part)
+        assert found, part
+        inputs = re.findall(r"\[([^\]]+)\]", found[1])
+        for out in re.findall(r"\[([^\]]+)\]", found[3]):
+            made[out] = (inputs, found[2])
+    chain: list[str] = []
+    label = label.strip("[]")
+    while label in made:
+        inputs, text = made[label]
+        if not text.startswith("split="):
+            chain.insert(0, text)
+        (label,) = inputs
+    return label, chain

@@ -7,7 +7,9 @@ from fractions import Fraction
 import pytest
 
 from media_pipeline import commands
+from media_pipeline.filters import Decode
 from media_pipeline.ladder import Chunk, Rung, plan_segmenting
+from tests.media_pipeline.helpers import filter_chain
 
 SEG = plan_segmenting(Fraction(30))
 RUNGS = [Rung("144p", 256, 144, 120, 180, 240), Rung("360p", 640, 360, 700, 1050, 1400)]
@@ -43,11 +45,15 @@ def test_chunk_encode_first_chunk() -> None:
     args = _chunk_args(Chunk(0, 0, 360, Fraction(30)))
     _assert_untrusted_input(args, "mov")
     assert "-ss" not in args
-    graph = _value(args, "-filter_complex")
-    assert graph.startswith("[0:v:0]fps=fps=30/1:start_time=0.0000005,setpts=PTS-STARTPTS[c]")
+    head = ["fps=fps=30/1:start_time=0.0000005", "setpts=PTS-STARTPTS"]
+    top = ["scale=640:360:flags=bicubic", "setsar=1", "format=yuv420p"]
     # A cascade: the largest rung from the source, each smaller one from the next larger.
-    assert "[c]scale=640:360:flags=bicubic,setsar=1,format=yuv420p,split=2[v1][c0]" in graph
-    assert "[c0]scale=256:144:flags=bicubic,setsar=1,format=yuv420p[v0]" in graph
+    assert filter_chain(args, _value(args, "-map", 1)) == ("0:v:0", [*head, *top])
+    small = ["scale=256:144:flags=bicubic", "setsar=1", "format=yuv420p"]
+    assert filter_chain(args, _value(args, "-map", 0)) == ("0:v:0", [*head, *top, *small])
+    # Each rung is scaled once; no other filter runs on a progressive SDR source.
+    assert _value(args, "-filter_complex").count("scale=") == 2
+    assert "bwdif" not in args[args.index("-filter_complex") + 1]
 
 
 def test_chunk_encode_later_chunk_seeks_before_input() -> None:
@@ -62,7 +68,8 @@ def test_chunk_encode_later_chunk_seeks_before_input() -> None:
 def test_chunk_encode_per_output_options() -> None:
     args = _chunk_args(Chunk(1, 360, 300, Fraction(30)))
     for nth, rung in enumerate(RUNGS):
-        assert _value(args, "-map", nth) == f"[v{nth}]"
+        chain = filter_chain(args, _value(args, "-map", nth))[1]
+        assert f"scale={rung.width}:{rung.height}:flags=bicubic" in chain
         assert _value(args, "-frames:v", nth) == "300"
         assert _value(args, "-g", nth) == "60"
         assert _value(args, "-keyint_min", nth) == "60"
@@ -118,14 +125,26 @@ def test_audio_encode_args() -> None:
         ffmpeg="ffmpeg", source="/up/s", demuxer="matroska", out_path="/w/a.mp4", duration_s=12.5
     )
     _assert_untrusted_input(args, "matroska")
-    assert _value(args, "-map") == "0:a:0"
+    assert filter_chain(args, _value(args, "-map")) == ("0:a:0", ["aresample=async=1:first_pts=0"])
     assert _value(args, "-c:a") == "aac"
     assert _value(args, "-ac") == "2"
     assert _value(args, "-ar") == "48000"
     assert _value(args, "-b:a") == "128k"
     assert _value(args, "-t") == "12.500000"
     assert args.index("-t") < args.index("-i")
-    assert args[-3:] == ["-f", "mp4", "/w/a.mp4"]
+    assert _value(args, "-f", 1) == "mp4" and args[-1] == "/w/a.mp4"
+    assert "-metadata:s:a:0" not in args  # no language known: nothing claimed
+
+
+def test_audio_encode_keeps_the_chosen_track_and_its_language() -> None:
+    args = commands.audio_encode_args(
+        ffmpeg="ffmpeg", source="/up/s", demuxer="matroska", out_path="/w/a.mp4",
+        duration_s=3, audio_stream=1, language="eng",
+    )  # fmt: skip
+    assert filter_chain(args, _value(args, "-map"))[0] == "0:a:1"
+    assert _value(args, "-metadata:s:a:0") == "language=eng"
+    # Set after the strip, which applies to copied metadata only.
+    assert _value(args, "-map_metadata") == "-1"
 
 
 def test_concat_list_quotes_and_durations() -> None:
@@ -172,7 +191,11 @@ def test_frames_and_poster_args() -> None:
     args = commands.frames_args(
         ffmpeg="ffmpeg", source="/w/144p.mp4", out_pattern="/w/f_%05d.jpg", every_s=2.5, width=160
     )
-    assert _value(args, "-vf") == "fps=2/5,scale=160:-2:flags=bicubic"
+    assert filter_chain(args, _value(args, "-map")) == (
+        "0:v:0",
+        ["fps=2/5", "scale=160:-2:flags=bicubic"],
+    )
+    assert _value(args, "-i") == "/w/144p.mp4"
     assert _value(args, "-f", 1) == "image2"
     assert args[-1] == "/w/f_%05d.jpg"
     with pytest.raises(ValueError):
@@ -196,11 +219,11 @@ def test_small_rungs_area_scale_only_when_asked_and_never_skip_deblocking():
         outputs={"144p": "/out.mp4"},
     )  # fmt: skip
     small = chunk_encode_args(**common, small_rungs=True)
-    assert "[c]scale=256:144:flags=area," in small[small.index("-filter_complex") + 1]
+    assert "scale=256:144:flags=area" in filter_chain(small, _value(small, "-map"))[1]
     plain = chunk_encode_args(**common)
     for args in (small, plain):  # a skipped in-loop filter drifts until the next keyframe
         assert "-skip_loop_filter" not in args and "-skip_frame" not in args
-    assert "[c]scale=256:144:flags=bicubic," in plain[plain.index("-filter_complex") + 1]
+    assert "scale=256:144:flags=bicubic" in filter_chain(plain, _value(plain, "-map"))[1]
 
 
 def test_a_thread_budget_covers_decoder_filters_and_encoders():
@@ -214,3 +237,33 @@ def test_a_thread_budget_covers_decoder_filters_and_encoders():
     assert args.count("-threads") == 1 + len(RUNGS)  # and every encoder
     unbounded = _chunk_args(Chunk(0, 0, 360, Fraction(30)))
     assert "-threads" not in unbounded and "-filter_complex_threads" not in unbounded
+
+
+def test_deinterlace_and_tone_map_run_once_in_the_decode() -> None:
+    chunk = Chunk(1, 360, 360, Fraction(30))
+    decode = Decode(deinterlace="bff", hdr_transfer="arib-std-b67")
+    args = commands.chunk_encode_args(
+        ffmpeg="ffmpeg", source="/up/source", demuxer="mov", chunk=chunk, seg=SEG, rungs=RUNGS,
+        outputs=OUTS, decode=decode,
+    )  # fmt: skip
+    graph = _value(args, "-filter_complex")
+    # Once for every rung, before the rungs are scaled: the cascade shares it.
+    assert graph.count("]bwdif=") == 1 and graph.count("]tonemap=") == 1
+    source, chain = filter_chain(args, _value(args, "-map", 0))
+    assert source == "0:v:0"
+    assert chain[0] == "bwdif=deint=all:mode=send_field:parity=bff"
+    assert chain[1].startswith("fps=")
+    assert chain[3].startswith("zscale=") and "tin=arib-std-b67" in chain[3]
+    assert "tonemap=desat=0:tonemap=hable" in chain
+    last_of_decode = chain.index("scale=640:360:flags=bicubic") - 1
+    assert chain[last_of_decode] == (
+        "setparams=color_primaries=bt709:color_trc=bt709:colorspace=bt709:range=tv"
+    )
+    # A build without zscale keeps the HDR pixels (and their own tags) rather than failing.
+    kept = commands.chunk_encode_args(
+        ffmpeg="ffmpeg", source="/up/source", demuxer="mov", chunk=chunk, seg=SEG, rungs=RUNGS,
+        outputs=OUTS, decode=Decode(hdr_transfer="smpte2084", tone_map=False),
+    )  # fmt: skip
+    assert "zscale" not in _value(kept, "-filter_complex")
+    # SDR is never converted.
+    assert "zscale" not in _value(_chunk_args(chunk), "-filter_complex")

@@ -117,6 +117,29 @@ def test_master_playlist_with_audio() -> None:
     assert lines[7] == "v/720p/index.m3u8"
 
 
+def test_master_playlist_with_alternate_languages() -> None:
+    audio = AudioTrack("a/index.m3u8", "mp4a.40.2", 140_000, 130_000, language="fra")
+    eng = AudioTrack("a/eng/index.m3u8", "mp4a.40.2", 150_000, 120_000, language="eng", name="eng")
+    lines = master_playlist(_variants(), audio, [eng]).splitlines()
+    assert 'DEFAULT=YES,AUTOSELECT=YES,LANGUAGE="fra"' in lines[3]
+    assert lines[4] == (
+        '#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="aud",NAME="eng",DEFAULT=NO,AUTOSELECT=YES,'
+        'LANGUAGE="eng",CHANNELS="2",URI="a/eng/index.m3u8"'
+    )
+    # A variant is played with either language: the costlier one counts.
+    assert lines[5].startswith("#EXT-X-STREAM-INF:BANDWIDTH=950000,AVERAGE-BANDWIDTH=730000,")
+    durations = [4.0, 1.0]
+    video = [DashTrack("360p", "avc1.64001e", 800_000, "v/360p", durations, 640, 360)]
+    alternate = DashTrack("audio-eng", "mp4a.40.2", 1, "a/eng", durations, language="eng")
+    main = DashTrack("audio", "mp4a.40.2", 1, "a", durations, language="fra")
+    root = ET.fromstring(dash_mpd(duration_s=5, video=video, audio=main, alternates=[alternate]))
+    _, fra, eng_set = root.findall("d:Period/d:AdaptationSet", NS)
+    assert (fra.get("lang"), eng_set.get("lang")) == ("fra", "eng")
+    roles = [s.find("d:Role", NS).get("value") for s in (fra, eng_set)]
+    assert roles == ["main", "alternate"]
+    assert eng_set.find("d:Representation/d:SegmentTemplate", NS).get("media").startswith("a/eng/")
+
+
 def test_master_playlist_without_audio() -> None:
     text = master_playlist(_variants()[:1], None)
     assert "EXT-X-MEDIA" not in text and "AUDIO=" not in text

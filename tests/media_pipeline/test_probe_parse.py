@@ -96,6 +96,34 @@ def test_banner_new_ffmpeg_spelling_and_missing_duration() -> None:
     assert (video.width, video.height) == (640, 360)
 
 
+def test_banner_field_order_colour_and_languages() -> None:
+    text = (
+        "Input #0, matroska,webm, from 'input':\n"
+        "  Duration: 00:00:02.00, start: 0.000000, bitrate: 900 kb/s\n"
+        "  Stream #0:0: Video: h264 (High 10), yuv420p10le(tv, bt2020nc/bt2020/smpte2084, "
+        "top coded first (swapped)), 1920x1080 [SAR 1:1 DAR 16:9], 25 fps, 25 tbr, 1k tbn\n"
+        "  Stream #0:1(eng): Audio: aac (LC), 48000 Hz, stereo, fltp\n"
+        "  Stream #0:2[0x3](fra): Audio: aac (LC), 48000 Hz, stereo, fltp (default)\n"
+    )
+    info = parse_ffmpeg_banner(text)
+    assert info is not None
+    video, eng, fra = info.streams
+    assert (video.width, video.height) == (1920, 1080)
+    assert video.field_order == "tb"
+    assert (video.color_space, video.color_primaries) == ("bt2020nc", "bt2020")
+    assert video.color_transfer == "smpte2084"
+    assert (eng.language, eng.default, fra.language, fra.default) == ("eng", False, "fra", True)
+    phone_video, phone_audio, _ = parse_ffmpeg_banner(PHONE_BANNER).streams
+    # One name when all three agree; "und" is no language.
+    assert (phone_video.color_transfer, phone_video.field_order) == ("bt709", None)
+    assert phone_audio.language is None and phone_audio.default
+    (top,) = parse_ffmpeg_banner(
+        "Input #0, mpegts, from 'x':\n  Stream #0:0[0x100]: Video: mpeg2video (Main), "
+        "yuv420p(tv, top first), 720x576 [SAR 16:15 DAR 4:3], 25 fps, 25 tbr, 90k tbn\n"
+    ).streams
+    assert (top.field_order, top.color_transfer, top.width) == ("tt", None, 720)
+
+
 def test_banner_absent() -> None:
     assert parse_ffmpeg_banner("input: Invalid data found when processing input\n") is None
 

@@ -34,6 +34,15 @@ def test_debug_off_refuses_to_start_without_secret_key():
     assert "SECRET_KEY must be set when DEBUG=0" in result.stderr
 
 
+def test_nothing_set_refuses_to_start_with_a_clear_message():
+    """DEBUG is off unless set, so a bare start is production: it needs a SECRET_KEY."""
+    result = _manage("check", env={})
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+    assert "DEBUG=1 for local development" in result.stderr
+    assert _manage("check", env={"DEBUG": "1"}).returncode == 0
+
+
 def test_production_settings_pass_the_deploy_check_without_warnings():
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -20,6 +20,7 @@ from django.conf import settings
 
 from apps.videos.pipeline import layout, storage
 from media_pipeline import commands, manifests, thumbnails
+from media_pipeline.filters import Decode, for_ffmpeg
 from media_pipeline.ladder import Chunk, Rung, Segmenting
 from media_pipeline.probe import MediaInfo, ProbeLimits, probe
 from media_pipeline.run import find_ffmpeg, find_ffprobe, usable_cores
@@ -94,6 +95,7 @@ def local_source(*, video_id: str, generation: int, source_name: str) -> Path:
 def probe_source(path: Path) -> MediaInfo:
     limits = ProbeLimits(
         max_duration_s=settings.MAX_DURATION_S,
+        max_gigapixels=settings.MAX_SOURCE_GIGAPIXELS or None,
         max_file_bytes=settings.MAX_UPLOAD_MB * 1024 * 1024,
     )
     return probe(path, ffmpeg=ffmpeg(), ffprobe=ffprobe(), limits=limits)
@@ -158,8 +160,10 @@ def encode_chunk(
     output_prefix: str,
     video_stream: int = 0,
     small_rungs: bool = False,
+    decode: Decode | None = None,
 ) -> None:
     """One decode of the chunk feeds every rung of its group; each result goes to storage."""
+    decode = for_ffmpeg(decode or Decode(), ffmpeg())
     with tempfile.TemporaryDirectory(dir=source.parent) as tmp:
         outputs = {r.name: str(Path(tmp) / f"{r.name}.mp4") for r in rungs}
         args = commands.chunk_encode_args(
@@ -174,6 +178,7 @@ def encode_chunk(
             threads=ffmpeg_threads(),
             video_stream=video_stream,
             small_rungs=small_rungs,
+            decode=decode,
         )
         pixels = sum(r.width * r.height for r in rungs)
         run_tool(
@@ -199,12 +204,14 @@ class Packaged:
 
 
 def _package(
-    src: Path, out_dir: Path, store_prefix: str, duration_s: float, segment_s: float, kind: str
-) -> Packaged:
+    src: Path, out_dir: Path, store_prefix: str, duration_s: float, segment_s: float, kind: str,
+    language: str | None = None,
+) -> Packaged:  # fmt: skip
     out_dir.mkdir(parents=True, exist_ok=True)
     args = commands.package_hls_args(
-        ffmpeg=ffmpeg(), source=str(src), out_dir=str(out_dir), segment_s=segment_s, kind=kind
-    )
+        ffmpeg=ffmpeg(), source=str(src), out_dir=str(out_dir), segment_s=segment_s, kind=kind,
+        language=language,
+    )  # fmt: skip
     run_tool(args, timeout=120 + duration_s, step=f"package {kind}", cwd=out_dir)
     playlist = manifests.parse_media_playlist((out_dir / "index.m3u8").read_text())
     sizes = [(out_dir / uri).stat().st_size for uri, _ in playlist.segments]
@@ -276,8 +283,11 @@ def package_rung(
 
 
 def encode_audio(
-    *, source: Path, demuxer: str, duration_s: float, output_prefix: str, segment_s: float
-) -> Packaged:
+    *, source: Path, demuxer: str, duration_s: float, output_prefix: str, segment_s: float,
+    audio_stream: int = 0, language: str | None = None, alternate: str | None = None,
+) -> Packaged:  # fmt: skip
+    """One audio track of the source (the default one, or an alternate language), with its
+    language tag, packaged for HLS and DASH (an alternate language in a folder of its own)."""
     base = Path(tempfile.mkdtemp(prefix="audio-", dir=source.parent))
     m4a = base / "audio.mp4"
     run_tool(
@@ -287,14 +297,15 @@ def encode_audio(
             demuxer=demuxer,
             out_path=str(m4a),
             duration_s=duration_s,
+            audio_stream=audio_stream,
+            language=language,
         ),
         timeout=120 + duration_s,
         step="audio",
         cwd=base,
     )
-    return _package(
-        m4a, base / "hls", layout.audio_prefix(output_prefix), duration_s, segment_s, "audio"
-    )
+    prefix = layout.audio_prefix(output_prefix, alternate)
+    return _package(m4a, base / "hls", prefix, duration_s, segment_s, "audio", language)
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ videos/<id>/source/remuxed          MPEG-TS/PS copied into Matroska, when needed
 videos/<id>/g<generation>/          one processing run's outputs (reprocess starts a new one)
     work/<rung>/chunk_00000.mp4     encoded chunks, removed once the video is complete
     v/<rung>/  a/  img/             rung and audio segments and playlists, pictures
+    a/<language>/                   an alternate audio language's segments and playlist
     master.m3u8  manifest.mpd       the HLS master playlist and the DASH manifest
 """
 
@@ -48,8 +49,9 @@ def rung_prefix(output_prefix: str, rung: str) -> str:
     return f"{output_prefix}v/{rung}/"
 
 
-def audio_prefix(output_prefix: str) -> str:
-    return f"{output_prefix}a/"
+def audio_prefix(output_prefix: str, alternate: str | None = None) -> str:
+    """The default audio track's folder; an alternate language's one inside it (a/eng/)."""
+    return f"{output_prefix}a/{alternate}/" if alternate else f"{output_prefix}a/"
 
 
 def images_prefix(output_prefix: str) -> str:

@@ -7,6 +7,7 @@ from fractions import Fraction
 
 from django.conf import settings
 
+from media_pipeline.filters import Decode
 from media_pipeline.ladder import (
     Chunk,
     Rung,
@@ -27,7 +28,8 @@ def ladder_specs() -> list[RungSpec]:
 
 
 def make_plan(info: MediaInfo, keyframes: list[float] | None = None) -> dict:
-    fps = output_fps(info.fps)
+    # An interlaced source is planned at its field rate: one output frame per field.
+    fps = output_fps(info.decoded_fps)
     seg = plan_segmenting(fps, segment_s=settings.PIPELINE_SEGMENT_S)
     rungs = plan_ladder(info, ladder_specs())
     chunks = plan_chunks(
@@ -48,6 +50,14 @@ def make_plan(info: MediaInfo, keyframes: list[float] | None = None) -> dict:
         "gop_frames": seg.gop_frames,
         "duration": info.duration,
         "video_stream": info.video_stream,
+        # What the decode must undo (filters.Decode), and the audio track the ladder carries.
+        "deinterlace": info.interlace,
+        "hdr_transfer": info.color_transfer if info.hdr else None,
+        "audio_stream": info.audio_stream,
+        "audio_language": info.audio_language,
+        "audio_alternates": [
+            {"stream": stream, "language": language} for stream, language in info.alternate_audio()
+        ],
         "segment_s": seg.segment_us / 1e6,
         "rungs": [
             {
@@ -83,6 +93,11 @@ def _chunk_dicts(chunks: list[Chunk]) -> list[dict]:
         }
         for c in chunks
     ]
+
+
+def decode(plan: dict) -> Decode:
+    """Plans made before these facts were recorded decode as they did: untouched."""
+    return Decode(deinterlace=plan.get("deinterlace"), hdr_transfer=plan.get("hdr_transfer"))
 
 
 def segmenting(plan: dict) -> Segmenting:

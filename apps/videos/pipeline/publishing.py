@@ -40,11 +40,16 @@ def publish(video: Video) -> None:
             for r in renditions
         ],
         _audio_track(audio, prefix) if audio else None,
+        [_audio_track(a, prefix, a["language"]) for a in (audio or {}).get("alternates", [])],
     )
     mpd = manifests.dash_mpd(
         duration_s=video.duration,
         video=[_dash_video(r, fps, prefix) for r in renditions],
         audio=_dash_audio(audio, prefix) if audio else None,
+        alternates=[
+            _dash_audio(a, prefix, f"audio-{a['language']}")
+            for a in (audio or {}).get("alternates", [])
+        ],
     )
     video.master_playlist = storage.upload_text(master, f"{prefix}{layout.MASTER_PLAYLIST}")
     video.dash_manifest = storage.upload_text(mpd, f"{prefix}{layout.DASH_MANIFEST}")
@@ -57,12 +62,14 @@ def publish(video: Video) -> None:
     events.progress_changed(video)
 
 
-def _audio_track(audio: dict, prefix: str) -> manifests.AudioTrack:
+def _audio_track(audio: dict, prefix: str, name: str = "default") -> manifests.AudioTrack:
     return manifests.AudioTrack(
+        name=name,
         uri=audio["playlist"].removeprefix(prefix),
         codecs=audio["codecs"],
         peak_bps=audio["peak_bps"],
         average_bps=audio["average_bps"],
+        language=audio.get("language") or "und",
     )
 
 
@@ -79,11 +86,12 @@ def _dash_video(r: Rendition, fps: Fraction, prefix: str) -> manifests.DashTrack
     )
 
 
-def _dash_audio(audio: dict, prefix: str) -> manifests.DashTrack:
+def _dash_audio(audio: dict, prefix: str, id: str = "audio") -> manifests.DashTrack:
     return manifests.DashTrack(
-        id="audio",
+        id=id,
         codecs=audio["codecs"],
         bandwidth=audio["peak_bps"],
         base=audio["playlist"].removeprefix(prefix).rsplit("/", 1)[0],
         segment_durations=[d for _, d, _ in audio["segments"]],
+        language=audio.get("language") or "und",
     )

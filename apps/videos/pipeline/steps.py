@@ -174,6 +174,7 @@ def chunk_step(video_id: str, generation: int, group: int, index: int) -> list[s
         output_prefix=video.output_prefix,
         video_stream=video.plan.get("video_stream", 0),
         small_rungs=_small_rungs_only(video, group),
+        decode=planning.decode(video.plan),
     )
     with transaction.atomic():
         video = load_video(video_id, generation, lock=True)
@@ -197,26 +198,37 @@ def audio_step(video_id: str, generation: int) -> None:
     video = load_video(video_id, generation)
     if is_done(video, kind=TaskKind.AUDIO):
         return
-    packaged = encoding.encode_audio(
-        source=_source(video),
-        demuxer=video.demuxer,
-        duration_s=video.duration,
-        output_prefix=video.output_prefix,
-        segment_s=video.plan["segment_s"],
-    )
+    # The default track first, then each other language as an alternate rendition.
+    tracks = [(video.plan.get("audio_stream", 0), video.plan.get("audio_language"), None)]
+    tracks += [(a["stream"], a["language"], a["language"]) for a in _alternates(video)]
+    encoded = []
+    for stream, language, alternate in tracks:
+        packaged = encoding.encode_audio(
+            source=_source(video), demuxer=video.demuxer, duration_s=video.duration,
+            output_prefix=video.output_prefix, segment_s=video.plan["segment_s"],
+            audio_stream=stream, language=language, alternate=alternate,
+        )  # fmt: skip
+        encoded.append(
+            {
+                "playlist": packaged.playlist,
+                "init": packaged.init_segment,
+                "segments": packaged.segments,
+                "codecs": packaged.codecs,
+                "peak_bps": packaged.peak_bps,
+                "average_bps": packaged.average_bps,
+                "language": language,
+            }
+        )
     with transaction.atomic():
         video = load_video(video_id, generation, lock=True)
-        video.plan["audio"] = {
-            "playlist": packaged.playlist,
-            "init": packaged.init_segment,
-            "segments": packaged.segments,
-            "codecs": packaged.codecs,
-            "peak_bps": packaged.peak_bps,
-            "average_bps": packaged.average_bps,
-        }
+        video.plan["audio"] = {**encoded[0], "alternates": encoded[1:]}
         video.save(update_fields=["plan"])
         if mark_done(video, lock_task(video, kind=TaskKind.AUDIO)):
             _publish(video)
+
+
+def _alternates(video: Video) -> list[dict]:
+    return video.plan.get("audio_alternates", [])
 
 
 def package_step(video_id: str, generation: int, rung_name: str) -> None:

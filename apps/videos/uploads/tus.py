@@ -35,7 +35,7 @@ from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
 
 from apps.users.selectors import user_is_creator
-from apps.videos.services import video_create, video_fields_check
+from apps.videos.services import upload_check, video_create, video_fields_check
 from apps.videos.uploads.tus_store import (
     OFFSET_CONTENT_TYPE,
     READ_CHUNK,
@@ -43,14 +43,17 @@ from apps.videos.uploads.tus_store import (
     TUS_VERSION,
     TusError,
     TusUpload,
+    creation_lock,
     encode_metadata,
     header_number,
     load_upload,
     locked_data,
     max_upload_bytes,
+    open_uploads,
     parse_metadata,
     remove_upload,
 )
+from streamsite.errors import LimitExceeded
 
 logger = logging.getLogger(__name__)
 
@@ -100,9 +103,10 @@ def _finish(request: Request, upload: TusUpload) -> None:
                 extra=meta,
                 **fields,
             )
-    except (DjangoValidationError, DjangoPermissionDenied):
+    except (DjangoValidationError, DjangoPermissionDenied, LimitExceeded):
         # It can never become a video: keeping it would only invite endless retries. The API's
-        # exception handler answers the refusal (400 or 403 with its reason).
+        # exception handler answers the refusal (400, 403, or 413/429 over a limit, with its
+        # reason).
         remove_upload(upload.id)
         raise
     # Receipt first, data second: after a crash in between, HEAD still reports the video.
@@ -180,7 +184,30 @@ def _body_length(request: Request, required: bool) -> int:
         raise TusError(411, "Content-Length is required.")
     if (length or required) and request._request.content_type != OFFSET_CONTENT_TYPE:
         raise TusError(415, f"Content-Type must be {OFFSET_CONTENT_TYPE}.")
+    # Judged on the declared size, before a byte of the body is read.
+    if length and length > settings.TUS_MAX_CHUNK_MB * 1048576:
+        message = (
+            f"A request body may hold at most {settings.TUS_MAX_CHUNK_MB} MB; send smaller chunks."
+        )
+        raise TusError(413, message)
     return length or 0
+
+
+def _refuse_over_limits(user: Any, length: int) -> None:
+    """Per-account limits on a new upload (the caller holds creation_lock)."""
+    if user.is_staff:
+        return
+    pending = open_uploads(str(user.pk))
+    cap = settings.TUS_MAX_OPEN_UPLOADS
+    if cap and len(pending) >= cap:
+        message = f"You have {len(pending)} unfinished uploads; finish or cancel one first."
+        raise TusError(429, message)
+    upload_check(
+        owner=user,
+        size=length,
+        open_uploads=len(pending),
+        open_bytes=sum(u.length for u in pending),
+    )
 
 
 class TusCreateView(_TusView):
@@ -198,7 +225,7 @@ class TusCreateView(_TusView):
             _header("Video-Id", response=[201], description="When the body completed it."),
         ],
         request=_BODY,
-        responses={201: None, 400: _ERROR, 401: _ERROR, 403: _ERROR, 413: _ERROR},
+        responses={201: None, 400: _ERROR, 401: _ERROR, 403: _ERROR, 413: _ERROR, 429: _ERROR},
     )
     def post(self, request: Request) -> Response:
         if not user_is_creator(request.user):
@@ -216,9 +243,11 @@ class TusCreateView(_TusView):
         count = _body_length(request, required=False)
         owner = str(request.user.pk)
         upload = TusUpload(secrets.token_urlsafe(24), owner, length, metadata, time.time())
-        # Data file before sidecar: a crash in between leaves an orphan that cleanup removes.
-        upload.data_path.open("xb").close()
-        upload.save()
+        with creation_lock():
+            _refuse_over_limits(request.user, length)
+            # Data file before sidecar: a crash in between leaves an orphan cleanup removes.
+            upload.data_path.open("xb").close()
+            upload.save()
         logger.info("tus upload created", extra={"upload": upload.id, "length": length})
         location = reverse("tus-upload", args=[upload.id])
         if count or length == 0:

@@ -166,6 +166,29 @@ def locked_data(upload: TusUpload) -> Iterator[IO[bytes]]:
         yield fh
 
 
+@contextmanager
+def creation_lock() -> Iterator[None]:
+    """New uploads are created one at a time on this host, so counting an account's open
+    uploads and adding one are a single step. The lock is on the directory itself: no file
+    of its own for cleanup to trip over. Creation is brief, so one lock for all is enough."""
+    fd = os.open(upload_dir(), os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def open_uploads(owner: str) -> list[TusUpload]:
+    """This account's unfinished, unexpired uploads."""
+    uploads = []
+    for sidecar in upload_dir().glob("*.json"):
+        upload = load_upload(sidecar.stem)
+        if upload is not None and upload.owner == owner and not upload.video_id:
+            uploads.append(upload)
+    return uploads
+
+
 def header_number(request: Request, name: str) -> int | None:
     raw = request.headers.get(name)
     if raw is None:

@@ -20,6 +20,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from apps.videos.pipeline.encoding import CHUNK_JOBS_ENV
 from media_pipeline.run import usable_cores
+from streamsite import housekeeping
 from streamsite.broker import SHORT_JOB_POOL_ENV
 
 CHUNK_QUEUE = "pipeline"
@@ -65,6 +66,8 @@ class Command(BaseCommand):
             pools = [(processes, threads, queues)]
         else:
             pools = [(processes, threads, [CHUNK_QUEUE]), (1, FAST_THREADS, _other_queues())]
+        # Expired resumable uploads go without a cron (when this host shares the upload dir).
+        housekeeping.start()
         env = {**os.environ}
         env.setdefault("dramatiq_worker_timeout", IDLE_POLL_MS)
         children = []

@@ -47,6 +47,8 @@ def test_start_channel_makes_a_creator(client):
 def test_seed_demo_is_idempotent_and_assigns_roles(settings):
     from django.core.management import call_command
 
+    settings.DEBUG = True  # as `make run` runs it
+
     call_command("seed_demo", "--no-media")
     call_command("seed_demo", "--no-media")
     assert (

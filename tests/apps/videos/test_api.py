@@ -139,3 +139,20 @@ def test_list_costs_the_same_queries_for_one_video_or_many(
         body = api_client.get("/api/v1/videos/").json()
     assert body["count"] == 5
     assert all(v["renditions"][0]["name"] == "144p" for v in body["results"])
+
+
+def test_processing_error_is_shown_to_owner_and_staff_only(api_client):
+    from tests.factories import UserFactory, VideoFactory
+
+    reason = "ffmpeg: /tmp/streamsite-work/abc/chunk-3.mp4: Invalid data found"
+    video = VideoFactory(status="ready", error=reason)
+    url = f"/api/v1/videos/{video.id}/"
+    assert api_client.get(url).json()["error"] is None
+    listed = api_client.get("/api/v1/videos/").json()["results"]
+    assert [v["error"] for v in listed if v["id"] == video.id] == [None]
+    api_client.force_authenticate(UserFactory())
+    assert api_client.get(url).json()["error"] is None
+    api_client.force_authenticate(video.owner)
+    assert api_client.get(url).json()["error"] == reason
+    api_client.force_authenticate(UserFactory(is_staff=True))
+    assert api_client.get(url).json()["error"] == reason

@@ -64,6 +64,42 @@ def test_search_page_and_api_use_the_same_ranking(client):
     assert api["results"][0]["id"] == best.id and api["count"] == 2
 
 
+def _postgres_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("spelling correction needs PostgreSQL's pg_trgm")
+
+
+def test_a_private_title_changes_nothing_a_stranger_can_search():
+    """The private title holds a unique word; searching for it, or for a typo of it, behaves
+    exactly as if it did not exist: corrected towards public words only."""
+    _postgres_only()
+    from apps.videos.models import SearchWord
+
+    public = _indexed(title="Quartzite climbing")
+    _indexed(title="Quartzita expedition secrets", visibility="private")
+    assert not SearchWord.objects.filter(word__in=["quartzita", "expedition"]).exists()
+    for query in ("quartzita", "quartzitas"):
+        assert [v.id for v in video_search(query=query)] == [public.id], query
+
+
+def test_a_video_made_private_takes_its_words_out_of_the_spelling_list(
+    django_capture_on_commit_callbacks,
+):
+    _postgres_only()
+    from apps.videos import services
+    from apps.videos.models import SearchWord
+
+    video = _indexed(title="Xylophonic dreams")
+    assert SearchWord.objects.filter(word="xylophonic").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.video_update(video=video, by=video.owner, visibility="private")
+    assert not SearchWord.objects.filter(word="xylophonic").exists()
+    other = _indexed(title="Marimbaphonic evenings")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.video_delete(video=other, by=other.owner)
+    assert not SearchWord.objects.filter(word="marimbaphonic").exists()
+
+
 def test_the_search_indexes_exist_on_postgresql():
     """Declared as index classes in the models; without them search reads every row."""
     if connection.vendor != "postgresql":

@@ -4,7 +4,7 @@ from importlib import import_module
 from importlib.util import find_spec
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from apps.users import services
@@ -28,6 +28,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, no_media: bool = False, **options):
         password = settings.DEMO_PASSWORD
+        if not settings.DEBUG and not settings.DEMO_PASSWORD_SET:
+            # A production site must never hold accounts whose password the README publishes.
+            raise CommandError(
+                "DEBUG is off: seed_demo makes no account with the well-known demo password. "
+                "Set DEMO_PASSWORD to a password of your own to seed demo accounts anyway."
+            )
         with transaction.atomic():
             services.roles_ensure()
             for username, superuser, roles in DEMO_USERS:
