@@ -129,7 +129,7 @@ def store_progressive(video, source: Path) -> str:
 
     with open(source, "rb") as fh:
         name = default_storage.save(f"{video.output_prefix}bench/progressive.mp4", File(fh))
-    return reverse("media", kwargs={"name": name})
+    return reverse("media", kwargs={"key": video.media_key, "name": name})
 
 
 class Server:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from collections import Counter
+from itertools import chain
 
 import dramatiq
 from django.conf import settings
@@ -49,6 +51,72 @@ class DbConnections(dramatiq.Middleware):
         connections.close_all()
 
 
+class Outstanding(dramatiq.Middleware):
+    """Messages enqueued in this process and not yet acknowledged. The in-memory broker is
+    consumed only here, and cannot list what its worker threads have fetched (waiting in their
+    buffer or running): the pipeline's watchdog must know that work is still coming."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._live: Counter[str] = Counter()
+        self._messages: dict[str, dramatiq.Message] = {}
+
+    def after_enqueue(self, broker, message, delay) -> None:
+        with self._lock:
+            self._live[message.message_id] += 1
+            self._messages[message.message_id] = message
+
+    def after_ack(self, broker, message) -> None:
+        self._settled(message)
+
+    def after_nack(self, broker, message) -> None:
+        self._settled(message)
+
+    def _settled(self, message) -> None:
+        with self._lock:
+            self._live[message.message_id] -= 1
+            if self._live[message.message_id] <= 0:
+                del self._live[message.message_id]
+                self._messages.pop(message.message_id, None)
+
+    def messages(self) -> list[dramatiq.Message]:
+        with self._lock:
+            return list(self._messages.values())
+
+    def clear(self) -> None:
+        with self._lock:
+            self._live.clear()
+            self._messages.clear()
+
+
+class EmbeddedBroker(StubBroker):
+    """The in-memory broker of the embedded default, which knows its outstanding messages."""
+
+    def __init__(self) -> None:
+        self.outstanding = Outstanding()
+        super().__init__(middleware=[*_middleware(), self.outstanding])
+
+    def flush_all(self) -> None:
+        super().flush_all()
+        self.outstanding.clear()
+
+
+def outstanding_messages() -> list[dramatiq.Message]:
+    """Every message enqueued and not yet acknowledged: waiting, delayed for a retry, or being
+    processed (Redis keeps a message in its queue's hash until the worker acknowledges it)."""
+    broker = dramatiq.get_broker()
+    if isinstance(broker, RedisBroker):
+        names = chain(broker.get_declared_queues(), broker.get_declared_delay_queues())
+        return [
+            dramatiq.Message.decode(data)
+            for name in names
+            for data in broker.client.hvals(f"{broker.namespace}:{name}.msgs")
+        ]
+    if isinstance(broker, EmbeddedBroker):
+        return broker.outstanding.messages()
+    return []
+
+
 def _middleware() -> list:
     return [
         AgeLimit(),
@@ -74,7 +142,7 @@ def setup_broker() -> dramatiq.Broker:
             maintenance_chance=settings.DRAMATIQ_MAINTENANCE_CHANCE,
         )
     else:
-        broker = StubBroker(middleware=_middleware())
+        broker = EmbeddedBroker()
         broker.emit_after("process_boot")
     dramatiq.set_broker(broker)
     return broker

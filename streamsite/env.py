@@ -87,7 +87,11 @@ _POSTGRES_SCHEMES = {"postgres", "postgresql", "pgsql"}
 
 def env_database(name: str, default: str) -> dict:
     """DATABASE_URL as Django's DATABASES entry: `sqlite:///relative.db`, `sqlite:////abs.db`,
-    `postgres://user:password@host:port/name?sslmode=require` (query items become OPTIONS)."""
+    `postgres://user:password@host:port/name?sslmode=require` (query items become OPTIONS).
+
+    PostgreSQL with `DB_POOL_MAX=N`: psycopg's pool of at most N connections (`DB_POOL_TIMEOUT`
+    seconds to wait for one). Daphne runs each request's sync code in a thread of its own, so
+    N concurrent requests otherwise open N connections, past PostgreSQL's max_connections."""
     raw = os.environ.get(name) or default
     url = urlparse(raw)
     if url.scheme == "sqlite":
@@ -107,5 +111,13 @@ def env_database(name: str, default: str) -> dict:
         "PASSWORD": unquote(url.password or ""),
         "HOST": unquote(url.hostname or ""),
         "PORT": str(port or ""),
-        "OPTIONS": dict(parse_qsl(url.query)),
+        "OPTIONS": dict(parse_qsl(url.query)) | _pool(),
     }
+
+
+def _pool() -> dict:
+    size = int(os.environ.get("DB_POOL_MAX") or 0)
+    if size <= 0:
+        return {}
+    timeout = int(os.environ.get("DB_POOL_TIMEOUT") or 30)
+    return {"pool": {"min_size": min(4, size), "max_size": size, "timeout": timeout}}

@@ -8,7 +8,6 @@ its part to the production backend.
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import parse_qs, urlparse
 
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
@@ -23,6 +22,7 @@ from streamsite.env import (
     env_networks,
     env_str,
 )
+from streamsite.storage_env import signed_media_only, storage_from_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -118,7 +118,7 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     _db["ENGINE"] = "django_prometheus.db.backends.postgresql"
-    _db["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 60)
+    _db["CONN_MAX_AGE"] = 0 if "pool" in _db["OPTIONS"] else env_int("DB_CONN_MAX_AGE", 60)
     _db["CONN_HEALTH_CHECKS"] = True
     _db.setdefault("OPTIONS", {})["connect_timeout"] = env_int("DB_CONNECT_TIMEOUT", 5)
 IS_POSTGRES = "postgresql" in _db["ENGINE"]
@@ -163,49 +163,11 @@ STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
 
-def _storage_from_env() -> dict:
-    """STORAGE_URL=s3://bucket?endpoint_url=…&region=… or the AWS_* settings select S3."""
-    url = env_str("STORAGE_URL")
-    bucket = env_str("AWS_STORAGE_BUCKET_NAME")
-    if url.startswith("s3://"):
-        parsed = urlparse(url)
-        query = {k: v[-1] for k, v in parse_qs(parsed.query).items()}
-        bucket = parsed.netloc
-        options = {
-            "bucket_name": bucket,
-            "location": parsed.path.strip("/"),
-            "endpoint_url": query.get("endpoint_url") or env_str("AWS_S3_ENDPOINT_URL") or None,
-            "region_name": query.get("region") or env_str("AWS_S3_REGION_NAME") or None,
-            "custom_domain": query.get("custom_domain") or None,
-            "url_protocol": query.get("url_protocol") or None,
-        }
-    elif bucket:
-        options = {"bucket_name": bucket}
-    elif url and not url.startswith("file://"):
-        raise ImproperlyConfigured(f"STORAGE_URL={url!r}: use s3://bucket… or file:///path")
-    else:
-        if url:
-            global MEDIA_ROOT
-            MEDIA_ROOT = Path(urlparse(url).path)
-        # Pipeline outputs have fixed names; a rerun replaces them instead of adding "_x7Yz".
-        return {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"allow_overwrite": True},
-        }
-    options.update(
-        default_acl=None,
-        file_overwrite=True,
-        querystring_auth=env_bool("AWS_QUERYSTRING_AUTH", True),
-        querystring_expire=env_int("AWS_QUERYSTRING_EXPIRE", 6 * 3600),
-    )
-    return {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {k: v for k, v in options.items() if v is not None or k == "default_acl"},
-    }
-
-
+_default_storage, _media_root = storage_from_env()
+if _media_root is not None:
+    MEDIA_ROOT = _media_root
 STORAGES = {
-    "default": _storage_from_env(),
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -215,6 +177,21 @@ STORAGES = {
 MEDIA_IS_LOCAL = STORAGES["default"]["BACKEND"].endswith("FileSystemStorage")
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# --- Media access and the pipeline watchdog (see apps/videos/recovery.py) --------------------
+# Presigned media URLs (S3) expire this fast: a link kept after the video turned private, or
+# copied out of a page, stops working within minutes.
+MEDIA_URL_EXPIRE_S = env_int("MEDIA_URL_EXPIRE_S", 300)
+# Work of a video with no progress and nothing queued or running for this long is re-queued;
+# after this many re-queues without progress it fails with a reason. Checked every interval by
+# the embedded server and by `manage.py worker`.
+PIPELINE_STALL_S = env_int("PIPELINE_STALL_S", 600)
+PIPELINE_STALL_REQUEUES = env_int("PIPELINE_STALL_REQUEUES", 2)
+PIPELINE_WATCHDOG_INTERVAL_S = env_float("PIPELINE_WATCHDOG_INTERVAL_S", 15.0)
+
+
+if not MEDIA_IS_LOCAL:
+    signed_media_only(STORAGES["default"])
 
 # --- Auth, API --------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

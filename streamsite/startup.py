@@ -7,6 +7,8 @@ import os
 import threading
 import time
 
+from django.conf import settings
+
 from streamsite import broker, housekeeping
 from streamsite.app_modules import app_modules
 
@@ -22,23 +24,35 @@ def on_server_start() -> None:
         return
     broker.start_embedded_worker()
     resume_unfinished_work()
-    threading.Thread(target=_sweep_forever, name="streamsite-sweep", daemon=True).start()
+    start_sweeper()
 
 
-def _sweep_forever(interval_s: float = 15.0) -> None:
-    """Embedded mode only: pick up work stored by other processes (import_video, seed_demo)."""
+def start_sweeper() -> threading.Thread:
+    """Run every app's `recovery.sweep` every PIPELINE_WATCHDOG_INTERVAL_S in a daemon thread:
+    the embedded server and `manage.py worker` both do, so no operator's cron is needed."""
+    thread = threading.Thread(target=_sweep_forever, name="streamsite-sweep", daemon=True)
+    thread.start()
+    return thread
+
+
+def _sweep_forever() -> None:
+    while True:
+        time.sleep(settings.PIPELINE_WATCHDOG_INTERVAL_S)
+        sweep_once()
+
+
+def sweep_once() -> None:
     from django.db import close_old_connections
 
-    while True:
-        time.sleep(interval_s)
-        for module in app_modules("recovery"):
-            if hasattr(module, "sweep"):
-                try:
-                    module.sweep()
-                except Exception:
-                    logger.exception("sweep failed", extra={"module": module.__name__})
-                finally:
-                    close_old_connections()
+    for module in app_modules("recovery"):
+        if hasattr(module, "sweep"):
+            try:
+                module.sweep()
+            except Exception:
+                # The next round tries again; one app's trouble must not stop the others'.
+                logger.exception("sweep failed", extra={"module": module.__name__})
+            finally:
+                close_old_connections()
 
 
 def resume_unfinished_work() -> None:

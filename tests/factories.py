@@ -1,9 +1,9 @@
 import factory
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from apps.users.models import User
-from apps.users.roles import CREATORS, MODERATORS
+from apps.users.roles import CREATORS, MODERATORS, ensure_roles
 
 PASSWORD = "correct-horse-battery-9"
 
@@ -34,7 +34,9 @@ class ModeratorFactory(UserFactory):
     @factory.post_generation
     def roles(obj, create, extracted, **kwargs):
         if create:
-            obj.groups.add(Group.objects.get_or_create(name=MODERATORS)[0])
+            # A transactional test's flush empties the groups the roles migration filled.
+            ensure_roles(Group, Permission)
+            obj.groups.add(Group.objects.get(name=MODERATORS))
 
 
 class VideoFactory(factory.django.DjangoModelFactory):

@@ -19,7 +19,8 @@ def _crud(app_label: str, *models: str) -> list[str]:
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     CREATORS: ["videos.add_video", "live.add_livestream"],
     MODERATORS: [
-        *_crud("broadcasts", "broadcast"),
+        *_crud("broadcasts", "broadcast", "videodisclaimer"),
+        "broadcasts.view_broadcastlogentry",
         "cms.view_queuedvideo",
         "cms.change_queuedvideo",
         "cms.delete_queuedvideo",
@@ -38,8 +39,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         # To pick videos for sections (the admin's video search).
         "videos.view_video",
     ],
+    # Staff who run advertising in the admin (they also need is_staff to sign in there).
     AD_MANAGERS: [
         *_crud("ads", "advertiser", "campaign", "creative"),
+        "ads.view_adfreesubscription",
         "cms.view_dashboard",
     ],
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -42,6 +43,7 @@ class VideoAdmin(admin.ModelAdmin):
         "status",
         "progress",
         "error",
+        "failed_parts",
         "generation",
         "source",
         "source_size",
@@ -63,7 +65,7 @@ class VideoAdmin(admin.ModelAdmin):
     ]
     exclude = ["plan", "thumbnails", "sprite_vtt"]
     inlines = [RenditionInline]
-    actions = ["reprocess"]
+    actions = ["reprocess", "retry"]
     list_select_related = ["owner"]
 
     @admin.display(description="Rungs")
@@ -90,6 +92,22 @@ class VideoAdmin(admin.ModelAdmin):
         was_public = form.initial.get("visibility") == Visibility.PUBLIC
         search.video_reindex(video=obj, was_public=was_public)
 
+    @admin.action(description="Retry what failed (a ready video keeps playing)")
+    def retry(self, request: HttpRequest, queryset: QuerySet[Video]) -> None:
+        retried = 0
+        for video in queryset:
+            try:
+                services.video_retry(video=video, by=request.user)
+                retried += 1
+            except ValidationError as refused:
+                self.message_user(request, f"{video}: {' '.join(refused.messages)}", messages.INFO)
+        self.message_user(request, f"{retried} video(s) queued again.", messages.SUCCESS)
+
+    @admin.display(description="Failed parts")
+    def failed_parts(self, video: Video) -> str:
+        failed = video.tasks.filter(generation=video.generation).exclude(failed_at=None)
+        return "; ".join(f"{t}: {t.error}" for t in failed) or "—"
+
     def delete_model(self, request: HttpRequest, obj: Video) -> None:
         services.video_delete(video=obj, by=request.user)
 
@@ -100,7 +118,9 @@ class VideoAdmin(admin.ModelAdmin):
 
 @admin.register(PipelineTask)
 class PipelineTaskAdmin(admin.ModelAdmin):
-    list_display = ["video", "generation", "kind", "group", "index", "rung", "done_at"]
-    list_filter = ["kind", "done_at"]
+    list_display = [
+        "video", "generation", "kind", "group", "index", "rung", "done_at", "failed_at", "error",
+    ]  # fmt: skip
+    list_filter = ["kind", "done_at", "failed_at"]
     search_fields = ["video__id", "video__title"]
     readonly_fields = [f.name for f in PipelineTask._meta.fields]

@@ -60,6 +60,11 @@ class Video(models.Model):
     error = models.TextField(null=True, blank=True)
     # Bumped by "reprocess": jobs of an older generation find themselves stale and stop.
     generation = models.PositiveIntegerField(default=1)
+    # Part of the URL of every output (apps.videos.delivery): a new one on every visibility
+    # change, so a link handed out (and cached for a year) while public stops working.
+    media_key = models.CharField(max_length=16, default=new_video_id, editable=False)
+    # Times the watchdog re-queued work that had stopped moving, since the last progress.
+    stall_requeues = models.PositiveSmallIntegerField(default=0)
 
     source = models.CharField(max_length=500, blank=True, help_text="Storage name of the upload.")
     source_size = models.BigIntegerField(default=0)
@@ -120,7 +125,7 @@ class Video(models.Model):
 
     @property
     def thumbnail_url(self) -> str:
-        return media_url(self.thumbnails.get("640") or self.poster) or ""
+        return media_url(self.thumbnails.get("640") or self.poster, self.media_key) or ""
 
     @property
     def duration_label(self) -> str:
@@ -192,6 +197,10 @@ class PipelineTask(models.Model):
     weight = models.FloatField(default=1.0, help_text="Share of the work, for progress.")
     done_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # A task that failed for good (or can no longer be made without one that did) ends here,
+    # with a reason for the owner and staff; a retry clears both.
+    failed_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
 
     class Meta:
         ordering = ["generation", "kind", "group", "index"]

@@ -70,10 +70,10 @@ class VideoSerializer(serializers.ModelSerializer):
         return video.error if video_can_manage(video=video, user=user) else None
 
     def get_hls_url(self, video: Video) -> str | None:
-        return media_url(video.master_playlist)
+        return media_url(video.master_playlist, video.media_key)
 
     def get_dash_url(self, video: Video) -> str | None:
-        return media_url(video.dash_manifest)
+        return media_url(video.dash_manifest, video.media_key)
 
     def get_thumbnail_url(self, video: Video) -> str | None:
         return video.thumbnail_url or None

@@ -21,8 +21,8 @@ from apps.users.models import User
 from apps.users.selectors import user_is_creator
 from apps.videos import search, selectors
 from apps.videos.delivery import events
-from apps.videos.models import PipelineTask, Video, VideoStatus, Visibility
-from apps.videos.pipeline import jobs, layout, storage
+from apps.videos.models import PipelineTask, Video, VideoStatus, Visibility, new_video_id
+from apps.videos.pipeline import bookkeeping, failures, jobs, layout, storage
 from apps.videos.selectors import video_can_manage
 from media_pipeline.sniff import sniff_bytes
 from streamsite.errors import LimitExceeded
@@ -182,10 +182,16 @@ def video_update(*, video: Video, by: User, **fields) -> Video:
     if unknown:
         raise ValidationError({f: "This field cannot be changed." for f in unknown})
     was_public = video.visibility == Visibility.PUBLIC
+    update = [*fields, "updated_at"]
+    if "visibility" in fields and fields["visibility"] != video.visibility:
+        # Public outputs are cached as immutable for a year: every visibility change moves
+        # them to new URLs, and the old ones answer 404.
+        video.media_key = new_video_id()
+        update.append("media_key")
     for key, value in fields.items():
         setattr(video, key, value.strip() if isinstance(value, str) and key == "title" else value)
     video.full_clean()
-    video.save(update_fields=[*fields, "updated_at"])
+    video.save(update_fields=update)
     search.video_reindex(video=video, was_public=was_public)
     return video
 
@@ -223,18 +229,49 @@ def video_reprocess(*, video: Video, by: User) -> Video:
     return video
 
 
-def video_fail(*, video_id: str, generation: int, reason: str) -> None:
-    """Record why processing stopped; the reason is shown to the creator as is."""
+def video_fail(
+    *, video_id: str, generation: int, reason: str, part: failures.Part | None = None
+) -> None:
+    """Record why processing stopped; the reason is shown to the owner and staff as is.
+
+    ``part`` (and what needs it) ends as failed. A video that is ready, or can still become
+    ready (a rung and its sound can still be made), stays so, playable with the rungs it has;
+    processing ends when nothing else is left. Otherwise it fails as a whole. Never raises on a
+    video's state: failure handlers call it last.
+    """
     with transaction.atomic():
-        video = Video.objects.select_for_update().get(pk=video_id)
-        if video.generation != generation or video.status == VideoStatus.FAILED:
+        video = Video.objects.select_for_update().filter(pk=video_id).first()
+        if video is None or video.generation != generation or video.status == VideoStatus.FAILED:
             return
-        video_transition(video, VideoStatus.FAILED)
-        video.error = reason
-        video.processing_finished_at = timezone.now()
-        video.save(update_fields=["status", "error", "processing_finished_at", "updated_at"])
-        events.progress_changed(video, error=reason)
-    logger.info("video failed", extra={"video": video_id, "reason": reason})
+        part = failures.resolve(video, part)
+        video.error = f"{part.label(video)}: {reason}" if part is not None else reason
+        failures.fail_part(video, part, reason)
+        if video.status == VideoStatus.READY or failures.can_become_ready(video):
+            video.save(update_fields=["error", "updated_at"])
+            bookkeeping.record_progress(video)
+        else:
+            video_transition(video, VideoStatus.FAILED)
+            video.processing_finished_at = timezone.now()
+            video.save(update_fields=["status", "error", "processing_finished_at", "updated_at"])
+            events.progress_changed(video, error=video.error)
+    logger.info("video failed", extra={"video": video_id, "reason": video.error})
+
+
+def video_retry(*, video: Video, by: User) -> Video:
+    """Try again what failed: a failed video from its upload, a ready one only its failed parts
+    (it stays watchable meanwhile)."""
+    _require_owner_or_staff(video, by)
+    with transaction.atomic():
+        locked = Video.objects.select_for_update().get(pk=video.pk)
+        if locked.status == VideoStatus.FAILED:
+            return video_reprocess(video=locked, by=by)
+        if not failures.reset_failed(locked):
+            raise ValidationError("Nothing of this video has failed.")
+        locked.error = None
+        locked.save(update_fields=["error", "updated_at"])
+        bookkeeping.record_progress(locked)
+        jobs.send_process(locked.id, locked.generation)
+    return locked
 
 
 def video_count_view(*, video: Video, viewer: str) -> bool:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from apps.users.models import User
 from apps.videos import search as search_filters
-from apps.videos import selectors
+from apps.videos import selectors, services
 from apps.videos.delivery.links import media_url
 
 
@@ -29,6 +32,21 @@ def studio(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_required
+@require_POST
+def studio_retry(request: HttpRequest, video_id: str) -> HttpResponse:
+    """The studio's retry button: what failed is made again (services.video_retry)."""
+    video = selectors.video_get_for_viewer(video_id=video_id, user=request.user)
+    if not selectors.video_can_manage(video=video, user=request.user):
+        raise PermissionDenied("Only the owner or staff may retry this video.")
+    try:
+        services.video_retry(video=video, by=request.user)
+        messages.success(request, f"“{video.title}” is being processed again.")
+    except ValidationError as refused:
+        messages.error(request, " ".join(refused.messages))
+    return redirect("studio")
+
+
 def watch(request: HttpRequest, video_id: str) -> HttpResponse:
     # No view is counted here (the player's beacon does it when playback starts), and nothing
     # touches the session: an anonymous page view writes no row.
@@ -38,9 +56,9 @@ def watch(request: HttpRequest, video_id: str) -> HttpResponse:
         "videos/watch.html",
         {
             "video": video,
-            "hls_url": media_url(video.master_playlist),
-            "poster_url": media_url(video.poster),
-            "sprite_vtt_url": media_url(video.sprite_vtt),
+            "hls_url": media_url(video.master_playlist, video.media_key),
+            "poster_url": media_url(video.poster, video.media_key),
+            "sprite_vtt_url": media_url(video.sprite_vtt, video.media_key),
             "renditions": selectors.video_renditions(video=video),
             "can_manage": selectors.video_can_manage(video=video, user=request.user),
         },

@@ -146,6 +146,14 @@
     if (startAt > 0) offerStartOver(startAt);
   }
 
+  /** Hook for static/js/ads.js: a pre-roll plays in its own element, then `then` runs. */
+  function afterPreroll(then) {
+    const ads = window.StreamsiteAds;
+    if (!ads) { then(); return; }
+    blocked = true;
+    ads.preroll(function () { blocked = false; then(); });
+  }
+
   if (blocked) {
     const watchAnyway = warning.querySelector('[data-action="watch-anyway"]');
     watchAnyway.addEventListener("click", function () {
@@ -153,11 +161,11 @@
       warning.hidden = true;
       controls.unblock();
       if (data.poster) video.poster = data.poster;
-      start(); // after a click, play() is allowed: the page has had a user gesture
+      afterPreroll(start); // after a click, play() is allowed: the page has had a user gesture
       // The button that had focus is gone: keep keyboard users in the player.
       shell.querySelector('[data-action="play"]').focus();
     });
   } else {
-    start();
+    afterPreroll(start);
   }
 })();

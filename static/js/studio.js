@@ -13,6 +13,8 @@
     row.querySelector("[data-progress-text]").textContent = msg.progress + "%";
     const error = row.querySelector("[data-error]");
     if (msg.error) { error.textContent = msg.error; error.hidden = false; }
+    const retry = row.querySelector("[data-retry]");
+    if (retry && msg.error) retry.hidden = false;
   }
 
   let delay = 1000;

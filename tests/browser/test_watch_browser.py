@@ -102,7 +102,9 @@ def _pause_at(page: Page, seconds: float) -> None:
 def test_ready_video_plays(page, tiny_video):
     response = page.request.get(f"/watch/{tiny_video.id}/")
     # The poster is in the server's HTML: it shows before any script has run.
-    assert re.search(r'<video id="player"[^>]* poster="/media/videos/[^"]+\.jpg"', response.text())
+    assert re.search(
+        r'<video id="player"[^>]* poster="/media/[^/"]+/videos/[^"]+\.jpg"', response.text()
+    )
     _open(page, tiny_video)
     _wait_player(page, "v.currentTime > 1")
     assert page.evaluate("() => window.__media.playing")

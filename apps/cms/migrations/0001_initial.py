@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("videos", "0005_moderation_state"),
+        ("videos", "0006_moderation_state"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

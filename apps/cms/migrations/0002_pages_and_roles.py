@@ -37,6 +37,12 @@ def seed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cms", "0001_initial"), ("users", "0002_roles")]
+    # After the apps whose permissions the roles carry, so the groups get them all.
+    dependencies = [
+        ("cms", "0001_initial"),
+        ("users", "0002_roles"),
+        ("broadcasts", "0002_moderator_permissions"),
+        ("ads", "0002_ad_managers_role"),
+    ]
 
     operations = [migrations.RunPython(seed, migrations.RunPython.noop)]

@@ -1,4 +1,5 @@
-"""/media/videos/<id>/…: playlists, segments and pictures, with the video's visibility checked.
+"""/media/<key>/videos/<id>/g<n>/…: playlists, segments and pictures, with the video's
+visibility checked.
 
 Local storage (the embedded default): Django streams the file, answering `Range` with 206
 (Django's FileResponse ignores Range, and players need it). Other storage (S3): playlists are
@@ -24,6 +25,7 @@ from django.http import (
 )
 from django.views.decorators.http import require_safe
 
+from apps.videos.delivery.links import media_url
 from apps.videos.models import Video, Visibility
 from apps.videos.pipeline import layout
 from apps.videos.pipeline.storage import content_type_for
@@ -63,20 +65,47 @@ async def _file_chunks(fh, start: int, length: int) -> AsyncIterator[bytes]:
         await sync_to_async(fh.close, thread_sensitive=False)()
 
 
-@require_safe
-def serve_media(request: HttpRequest, name: str) -> HttpResponse:
+def _watchable_video(request: HttpRequest, name: str) -> Video:
+    """The video whose output ``name`` is, if this user may watch it; else 404. Only outputs
+    (under a generation's prefix) match: the untouched upload under `source/` is kept but
+    never served."""
     match = _NAME.match(name)
     if match is None or ".." in name.split("/"):
         raise Http404("No such file.")
-    video = Video.objects.filter(pk=match["video_id"]).only("visibility", "owner_id").first()
+    video = (
+        Video.objects.filter(pk=match["video_id"])
+        .only("visibility", "owner_id", "media_key")
+        .first()
+    )
     if video is None or not video_can_watch(video=video, user=request.user):
+        raise Http404("No such file.")
+    return video
+
+
+@require_safe
+def serve_current(request: HttpRequest, name: str) -> HttpResponse:
+    """`/media/<name>` without a key (links made before keys, or by code that has only the
+    name): a redirect, never cached, to the current keyed URL, after the same checks."""
+    video = _watchable_video(request, name)
+    response = HttpResponseRedirect(media_url(name, video.media_key))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_safe
+def serve_media(request: HttpRequest, key: str, name: str) -> HttpResponse:
+    video = _watchable_video(request, name)
+    # The key changes with every visibility change: a link handed out (and cached as
+    # immutable) while the video was public stops working when it turns private.
+    if key != video.media_key:
         raise Http404("No such file.")
     if not default_storage.exists(name):
         raise Http404("No such file.")
     public = video.visibility != Visibility.PRIVATE
     if not settings.MEDIA_IS_LOCAL and not name.endswith(PLAYLISTS):
         response: HttpResponse = HttpResponseRedirect(default_storage.url(name))
-        response["Cache-Control"] = "private, max-age=60"
+        # The signed URL lives MEDIA_URL_EXPIRE_S: the redirect must not outlive it.
+        response["Cache-Control"] = f"private, max-age={min(60, settings.MEDIA_URL_EXPIRE_S // 2)}"
         return response
 
     size = default_storage.size(name)

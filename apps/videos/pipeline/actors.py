@@ -10,7 +10,8 @@ import logging
 
 import dramatiq
 
-from apps.videos.pipeline import jobs, posters, steps
+from apps.videos.models import TaskKind
+from apps.videos.pipeline import failures, jobs, posters, steps
 from apps.videos.pipeline.bookkeeping import Stale
 from apps.videos.services import video_fail
 from media_pipeline.run import ToolFailed, ToolTimeout
@@ -34,7 +35,7 @@ STEP = {
 }
 
 
-def _run(step, video_id: str, generation: int, *args) -> None:
+def _run(step, video_id: str, generation: int, *args, part: failures.Part) -> None:
     try:
         step(video_id, generation, *args)
     except Stale as stale:
@@ -49,12 +50,14 @@ def _run(step, video_id: str, generation: int, *args) -> None:
             video_id=video_id,
             generation=generation,
             reason=f"The video could not be processed: {_first_line(failed.stderr_tail)}",
+            part=part,
         )
     except ToolTimeout:
         video_fail(
             video_id=video_id,
             generation=generation,
             reason="Processing took too long; the file may be damaged.",
+            part=part,
         )
 
 
@@ -69,7 +72,7 @@ def _first_line(text: str) -> str:
     **STEP,
 )
 def process_video(video_id: str, generation: int) -> None:
-    _run(steps.plan_video, video_id, generation)
+    _run(steps.plan_video, video_id, generation, part=failures.Part(failures.PLAN))
 
 
 @dramatiq.actor(
@@ -79,7 +82,14 @@ def process_video(video_id: str, generation: int) -> None:
     **STEP,
 )
 def encode_chunk(video_id: str, generation: int, group: int, index: int) -> None:
-    _run(_chunk_then_package, video_id, generation, group, index)
+    _run(
+        _chunk_then_package,
+        video_id,
+        generation,
+        group,
+        index,
+        part=failures.Part(TaskKind.CHUNK, group=group, index=index),
+    )
 
 
 def _chunk_then_package(video_id: str, generation: int, group: int, index: int) -> None:
@@ -103,7 +113,7 @@ def _chunk_then_package(video_id: str, generation: int, group: int, index: int) 
     **STEP,
 )
 def encode_audio(video_id: str, generation: int) -> None:
-    _run(steps.audio_step, video_id, generation)
+    _run(steps.audio_step, video_id, generation, part=failures.Part(TaskKind.AUDIO))
 
 
 @dramatiq.actor(
@@ -112,7 +122,13 @@ def encode_audio(video_id: str, generation: int) -> None:
     **STEP,
 )
 def package_rung(video_id: str, generation: int, rung: str) -> None:
-    _run(steps.package_step, video_id, generation, rung)
+    _run(
+        steps.package_step,
+        video_id,
+        generation,
+        rung,
+        part=failures.Part(TaskKind.PACKAGE, rung=rung),
+    )
 
 
 @dramatiq.actor(
@@ -121,22 +137,27 @@ def package_rung(video_id: str, generation: int, rung: str) -> None:
     **STEP,
 )
 def make_poster(video_id: str, generation: int) -> None:
-    _run(posters.poster_step, video_id, generation)
+    _run(posters.poster_step, video_id, generation, part=failures.Part(TaskKind.POSTER))
 
 
 @dramatiq.actor(queue_name=FAST_QUEUE, max_retries=5, time_limit=MINUTE)
 def pipeline_job_failed(message_data: dict, retry_info: dict) -> None:
-    """Called by the Retries middleware when a job has used up its retries."""
+    """Called by the Retries middleware when a job has used up its retries: the part this job
+    makes ends as failed with a reason (`services.video_fail` decides whether the video stays
+    playable with the rest or fails as a whole). Never raises on the video's state."""
     args = message_data.get("args") or []
     if len(args) < 2:
         return
     video_id, generation = args[0], args[1]
+    actor = message_data.get("actor_name", "")
+    cause = _first_line((message_data.get("options") or {}).get("traceback", ""))
     logger.error(
         "pipeline job failed for good",
-        extra={"video": video_id, "actor": message_data.get("actor_name"), "retry": retry_info},
+        extra={"video": video_id, "actor": actor, "retry": retry_info, "cause": cause},
     )
     video_fail(
         video_id=video_id,
         generation=generation,
-        reason="Processing failed after several attempts; staff have been notified.",
+        reason=f"Failed after several attempts ({cause}); staff have been notified.",
+        part=failures.part_of_job(actor, args),
     )

@@ -50,24 +50,32 @@ def mark_done(video: Video, task: PipelineTask) -> bool:
     if task.done_at is not None:
         return False
     task.done_at = timezone.now()
-    task.save(update_fields=["done_at"])
+    # Given up on as "not made" (it needed a part that failed) yet made after all: it is done.
+    task.failed_at, task.error = None, ""
+    task.save(update_fields=["done_at", "failed_at", "error"])
+    record_progress(video)
+    return True
+
+
+def record_progress(video: Video) -> bool:
+    """Save the progress of the video's tasks; processing ends (100 %, scratch files removed)
+    when none is left, whether each was done or failed for good. Caller holds the row lock."""
     counts = PipelineTask.objects.filter(video=video, generation=video.generation).aggregate(
         total=Sum("weight"),
         done=Sum("weight", filter=Q(done_at__isnull=False)),
-        left=Count("pk", filter=Q(done_at=None)),
+        left=Count("pk", filter=Q(done_at=None, failed_at=None)),
     )
     all_done = counts["left"] == 0
     done, total = counts["done"] or 0.0, counts["total"] or 1.0
     video.progress = 100 if all_done else min(99, int(100 * done / total))
-    fields = ["progress", "updated_at"]
+    video.processing_finished_at = timezone.now() if all_done else None
     if all_done:
-        video.processing_finished_at = timezone.now()
-        fields.append("processing_finished_at")
         output_prefix, vid, gen = video.output_prefix, video.id, video.generation
         transaction.on_commit(lambda: _cleanup(vid, gen, output_prefix))
-    video.save(update_fields=fields)
-    events.progress_changed(video)
-    return True
+    video.stall_requeues = 0  # it moved
+    video.save(update_fields=["progress", "processing_finished_at", "stall_requeues", "updated_at"])
+    events.progress_changed(video, error=video.error)
+    return all_done
 
 
 def _cleanup(video_id: str, generation: int, output_prefix: str) -> None:

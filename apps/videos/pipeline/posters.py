@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from apps.videos.models import PipelineTask, TaskKind, Video
-from apps.videos.pipeline import encoding, jobs, layout
+from apps.videos.pipeline import jobs, layout, pictures
 from apps.videos.pipeline import plan as planning
 from apps.videos.pipeline.bookkeeping import is_done, load_video, lock_task, mark_done
 from media_pipeline.ladder import Chunk
@@ -56,7 +56,7 @@ def poster_step(video_id: str, generation: int) -> None:
         return  # done, or queued early by a sweep: the step that completes it queues it again
     chunk = poster_chunk(video)
     top = video.plan["rungs"][-1]["name"]
-    poster, sizes = encoding.make_poster_from_stored_chunk(
+    poster, sizes = pictures.make_poster_from_stored_chunk(
         video_id=video_id,
         generation=generation,
         output_prefix=video.output_prefix,

@@ -59,7 +59,7 @@ def publish(video: Video) -> None:
         video.published_at = video.published_at or timezone.now()
         fields += ["status", "published_at"]
     video.save(update_fields=fields)
-    events.progress_changed(video)
+    events.progress_changed(video, error=video.error)
 
 
 def _audio_track(audio: dict, prefix: str, name: str = "default") -> manifests.AudioTrack:

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from apps.videos.delivery import events
 from apps.videos.models import PipelineTask, Rendition, TaskKind, Video, VideoStatus
-from apps.videos.pipeline import encoding, jobs, posters
+from apps.videos.pipeline import encoding, jobs, pictures, posters
 from apps.videos.pipeline import plan as planning
 from apps.videos.pipeline.bookkeeping import is_done, load_video, lock_task, mark_done
 from apps.videos.pipeline.publishing import publish as _publish
@@ -247,11 +247,11 @@ def package_step(video_id: str, generation: int, rung_name: str) -> None:
         duration_s=video.duration,
         segment_s=video.plan["segment_s"],
     )
-    pictures = None
+    made = None
     if rung_name == planning.rungs(video.plan)[0].name and not is_done(
         video, kind=TaskKind.THUMBNAILS
     ):
-        pictures = encoding.make_pictures(
+        made = pictures.make_pictures(
             rung=files, duration_s=video.duration, output_prefix=video.output_prefix
         )
     with transaction.atomic():
@@ -271,12 +271,12 @@ def package_step(video_id: str, generation: int, rung_name: str) -> None:
                 "segments": packaged.segments,
             },
         )
-        if pictures is not None:
-            video.plan["poster_at"] = pictures.poster_at
+        if made is not None:
+            video.plan["poster_at"] = made.poster_at
             # A sharper poster from the top rung may already be there: keep the larger set.
-            if len(pictures.sizes) >= len(video.thumbnails or {}):
-                video.poster, video.thumbnails = pictures.poster, pictures.sizes
-            video.sprite_vtt = pictures.sprite_vtt
+            if len(made.sizes) >= len(video.thumbnails or {}):
+                video.poster, video.thumbnails = made.poster, made.sizes
+            video.sprite_vtt = made.sprite_vtt
             video.save(update_fields=["plan", "poster", "thumbnails", "sprite_vtt"])
             mark_done(video, lock_task(video, kind=TaskKind.THUMBNAILS))
             posters.queue_when_ready(video)

@@ -91,12 +91,14 @@ def test_a_second_failure_keeps_the_first_reason():
     assert video.status == VideoStatus.FAILED and video.error == "first"
 
 
-def test_a_ready_video_cannot_fail():
-    video = VideoFactory(status=VideoStatus.READY, generation=1)
-    with pytest.raises(services.IllegalTransition):
-        services.video_fail(video_id=video.id, generation=1, reason="late")
+def test_a_ready_video_records_a_late_failure_and_stays_ready():
+    """The failure handler never raises (it did on ready -> failed, and nothing recorded the
+    failure): a ready video stays playable, its processing ends, and it says what failed."""
+    video = VideoFactory(status=VideoStatus.READY, generation=1, progress=95)
+    services.video_fail(video_id=video.id, generation=1, reason="late")
     video.refresh_from_db()
-    assert video.status == VideoStatus.READY and video.error is None
+    assert video.status == VideoStatus.READY and video.error == "late"
+    assert video.progress == 100 and video.processing_finished_at is not None
 
 
 def _processed(**fields) -> Video:

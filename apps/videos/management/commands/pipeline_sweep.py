@@ -1,5 +1,6 @@
-"""`manage.py pipeline_sweep`: queue videos stored but never queued (run it from cron with Redis;
-the embedded server runs the same sweep by itself)."""
+"""`manage.py pipeline_sweep`: queue videos stored but never queued and run the watchdog once.
+The embedded server and `manage.py worker` run the same sweep by themselves; this is for an
+operator who wants it now."""
 
 from django.core.management.base import BaseCommand
 
@@ -7,7 +8,7 @@ from apps.videos.pipeline import recovery
 
 
 class Command(BaseCommand):
-    help = "Re-send processing for uploaded videos that no worker has picked up."
+    help = "Queue uploads no worker has picked up; re-queue or fail work that stopped moving."
 
     def add_arguments(self, parser):
         parser.add_argument("--older-than", type=float, default=60.0, help="seconds")

@@ -4,6 +4,8 @@ output, the media view's redirects and the deletion all go through boto3 as in p
 from __future__ import annotations
 
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 import warnings
 from pathlib import Path
@@ -12,6 +14,7 @@ import pytest
 from django.core.files import File
 
 from apps.videos import services
+from apps.videos.delivery.links import media_url
 from apps.videos.models import Rendition, Video
 from tests.factories import CreatorFactory
 from tests.fixtures.pipeline import wait_for_video
@@ -26,7 +29,7 @@ def s3(settings, monkeypatch):
     """A bucket on a moto server, selected the way an operator does: STORAGE_URL=s3://…"""
     boto3 = pytest.importorskip("boto3")
     server_module = pytest.importorskip("moto.server")
-    from streamsite.settings import _storage_from_env
+    from streamsite.storage_env import storage_from_env
 
     server = server_module.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
@@ -35,11 +38,13 @@ def s3(settings, monkeypatch):
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "streamsite-test")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "streamsite-test-secret")
     monkeypatch.setenv("STORAGE_URL", f"s3://{BUCKET}?endpoint_url={endpoint}&region=eu-west-1")
+    # moto keeps its buckets per process, not per server: start each test from none.
+    urllib.request.urlopen(urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST"))
     client = boto3.client("s3", endpoint_url=endpoint, region_name="eu-west-1")
     client.create_bucket(
         Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"}
     )
-    settings.STORAGES = {**settings.STORAGES, "default": _storage_from_env()}
+    settings.STORAGES = {**settings.STORAGES, "default": storage_from_env()[0]}
     settings.MEDIA_IS_LOCAL = False
     yield client
     server.stop()
@@ -81,14 +86,14 @@ def test_a_video_processed_on_s3_plays_from_the_bucket_and_leaves_nothing_on_del
     assert video.source in keys
 
     # Playlists come through the site; media bytes come straight from the bucket.
-    master = client.get(f"/media/{out}master.m3u8")
+    master = client.get(media_url(f"{out}master.m3u8", video.media_key))
     assert master.status_code == 200
     with warnings.catch_warnings():  # the view streams asynchronously, for Daphne
         warnings.simplefilter("ignore", Warning)
         body = b"".join(master)
     assert b"#EXT-X-STREAM-INF" in body and b"360p" in body
     segment = renditions[0].segments[0][0]
-    redirect = client.get(f"/media/{segment}")
+    redirect = client.get(media_url(segment, video.media_key))
     assert redirect.status_code == 302
     assert redirect["Location"].startswith(f"{s3.meta.endpoint_url}/{BUCKET}/{segment}?")
     with urllib.request.urlopen(redirect["Location"], timeout=10) as response:
@@ -97,3 +102,45 @@ def test_a_video_processed_on_s3_plays_from_the_bucket_and_leaves_nothing_on_del
 
     services.video_delete(video=Video.objects.get(pk=video.pk), by=owner)
     assert _keys(s3, video.storage_prefix) == set()
+
+
+def test_on_s3_a_public_link_stops_working_when_the_video_turns_private(s3, db, client):
+    """Against the bucket: the site's segment URL redirects to a signed URL that expires in
+    MEDIA_URL_EXPIRE_S; once the video is private the old URL answers 404; the bucket itself
+    serves nothing unsigned."""
+    import io
+
+    from django.core.files.storage import default_storage
+
+    from tests.factories import VideoFactory
+
+    video = VideoFactory(visibility="public")
+    name = f"videos/{video.id}/g1/v/360p/seg_00000.m4s"
+    default_storage.save(name, io.BytesIO(b"\x00\x00\x00\x18stypmsdh"))
+    default_storage.save(f"videos/{video.id}/source/original", io.BytesIO(b"GPS secret"))
+    url = media_url(name, video.media_key)
+    redirect = client.get(url)
+    assert redirect.status_code == 302
+    signed = redirect["Location"]
+    query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(signed).query))
+    assert "Signature" in query or "X-Amz-Signature" in query
+    lifetime = int(query["X-Amz-Expires"]) if "X-Amz-Expires" in query else None
+    lifetime = lifetime or int(query["Expires"]) - time.time()
+    assert 0 < lifetime <= 300 + 5  # MEDIA_URL_EXPIRE_S, not hours
+    with urllib.request.urlopen(signed, timeout=10) as response:
+        assert response.read()[4:8] == b"styp"
+    # Nothing is readable from the bucket without a signature: not outputs, not the original.
+    endpoint = s3.meta.endpoint_url
+    for key in (name, f"videos/{video.id}/source/original"):
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"{endpoint}/{BUCKET}/{key}", timeout=10)
+        assert refused.value.code == 403
+
+    services.video_update(video=video, by=video.owner, visibility="private")
+    assert client.get(url).status_code == 404
+    client.force_login(video.owner)
+    assert client.get(url).status_code == 404
+    assert client.get(media_url(name, video.media_key)).status_code == 302
+    assert (
+        client.get(f"/media/{video.media_key}/videos/{video.id}/source/original").status_code == 404
+    )

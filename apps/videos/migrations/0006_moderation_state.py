@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("videos", "0004_poster_task"),
+        ("videos", "0005_task_failures_media_key_stall_requeues"),
     ]
 
     operations = [

@@ -1,0 +1,89 @@
+"""Reads: which broadcasts a page shows, the moderation lists, disclaimers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from apps.broadcasts.models import (
+    Broadcast,
+    BroadcastDismissal,
+    BroadcastLogEntry,
+    Severity,
+    VideoDisclaimer,
+)
+
+SESSION_DISMISSED = "dismissed_broadcasts"
+
+
+def broadcast_can_issue(user) -> bool:
+    """Moderators (the permission their group carries) and staff."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and (user.is_staff or user.has_perm("broadcasts.add_broadcast"))
+    )
+
+
+def broadcast_active(
+    *, video_id: str | None = None, live_stream_id: str | None = None, now: datetime | None = None
+) -> QuerySet[Broadcast]:
+    """In force now, for a page of this scope: site-wide ones plus its video's or stream's."""
+    now = now or timezone.now()
+    scope = Q(video__isnull=True, live_stream_id="")
+    if video_id:
+        scope |= Q(video_id=video_id)
+    if live_stream_id:
+        scope |= Q(live_stream_id=live_stream_id)
+    return (
+        Broadcast.objects.filter(scope, ended_at__isnull=True, starts_at__lte=now)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .order_by("-starts_at", "-id")
+    )
+
+
+def broadcast_dismissed_ids(*, user, session) -> set[int]:
+    ids = {int(i) for i in session.get(SESSION_DISMISSED, []) if str(i).isdigit()}
+    if user is not None and user.is_authenticated:
+        ids |= set(
+            BroadcastDismissal.objects.filter(user=user).values_list("broadcast_id", flat=True)
+        )
+    return ids
+
+
+def broadcast_for_page(
+    *, user, session, video_id: str | None = None, live_stream_id: str | None = None
+) -> list[Broadcast]:
+    """Active broadcasts of the page's scope less the ones this viewer dismissed (critical ones
+    cannot be dismissed, so they always stay)."""
+    active = list(broadcast_active(video_id=video_id, live_stream_id=live_stream_id)[:50])
+    if not any(b.dismissible for b in active):
+        return active
+    dismissed = broadcast_dismissed_ids(user=user, session=session)
+    return [b for b in active if b.severity == Severity.CRITICAL or b.id not in dismissed]
+
+
+def broadcast_list_recent(*, limit: int = 50) -> QuerySet[Broadcast]:
+    return Broadcast.objects.select_related("video", "created_by", "ended_by")[:limit]
+
+
+def broadcast_log_recent(*, limit: int = 100) -> QuerySet[BroadcastLogEntry]:
+    return BroadcastLogEntry.objects.select_related("broadcast")[:limit]
+
+
+def disclaimer_for_video(*, video_id: str) -> VideoDisclaimer | None:
+    return VideoDisclaimer.objects.filter(video_id=video_id).first()
+
+
+def broadcast_video_scope(*, video_id: str | None, user) -> str | None:
+    """The video whose banners a page may show: none for a video this user may not watch."""
+    from apps.videos.models import Video
+    from apps.videos.selectors import video_can_watch
+
+    if not video_id:
+        return None
+    video = Video.objects.filter(pk=video_id).only("visibility", "owner_id").first()
+    return video.pk if video is not None and video_can_watch(video=video, user=user) else None
