@@ -21,6 +21,7 @@ from apps.ads.models import (
     CreativeKind,
 )
 from apps.ads.targeting import Target
+from apps.videos.delivery.links import media_url
 from apps.videos.models import VideoStatus
 
 CACHE_KEY = "ads:running-campaigns:v1"
@@ -61,7 +62,8 @@ def _creative_snap(creative: Creative) -> CreativeSnap | None:
         video = creative.video
         if video is None or video.status != VideoStatus.READY or not video.master_playlist:
             return None  # still in the pipeline (or failed): not servable yet
-        media = reverse("media", kwargs={"name": video.master_playlist})
+        # Keyed like every media link (a bare /media/<name> costs a redirect per request).
+        media = media_url(video.master_playlist, video.media_key)
         return CreativeSnap(
             creative.id, creative.kind, media, creative.skip_after_s,
             video.duration, video.width, video.height, creative.name,

@@ -32,6 +32,7 @@ def test_api_answers_the_contract_shape(api_client):
     assert set(body) >= {"id", "kind", "media_url", "click_url", "impression_url", "skip_after_s"}
     assert body["kind"] == "preroll" and body["skip_after_s"] == 3
     assert body["media_url"].endswith(f"{creative.video.output_prefix}master.m3u8")
+    assert f"/media/{creative.video.media_key}/" in body["media_url"]
     assert body["click_url"].startswith("http://testserver/api/v1/ads/click/?t=")
     assert response["Cache-Control"] == "no-store"
 
