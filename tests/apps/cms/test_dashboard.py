@@ -29,6 +29,9 @@ def test_dashboard_shows_figures_problems_and_charts(admin_client):
     assert html.count('<svg class="cms-chart"') == 3
     assert "Watched a lot: 900" in html and "5.0 MB" in html
     assert "<script" not in html.split('id="operations-dashboard"')[1]
+    # The apps that landed beside the CMS fill their sections.
+    assert "Broadcasts are not installed" not in html and "No banner is showing" in html
+    assert "Ads are not installed" not in html and "impressions" in html
 
 
 def test_retry_requeues_a_failed_video(admin_client, django_capture_on_commit_callbacks):
