@@ -106,6 +106,9 @@ def outstanding_messages() -> list[dramatiq.Message]:
     processed (Redis keeps a message in its queue's hash until the worker acknowledges it)."""
     broker = dramatiq.get_broker()
     if isinstance(broker, RedisBroker):
+        # Queues are declared as actors are imported: a web process may not have yet, and a
+        # queue it does not know of would look empty.
+        import_actor_modules()
         names = chain(broker.get_declared_queues(), broker.get_declared_delay_queues())
         return [
             dramatiq.Message.decode(data)

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from django.conf import settings
 from django.db import close_old_connections
 
+from streamsite.app_modules import app_modules
+
 logger = logging.getLogger(__name__)
 _started = False
 _lock = threading.Lock()
@@ -24,8 +26,22 @@ def _tus_cleanup() -> None:
         logger.info("expired uploads removed", extra={"count": removed})
 
 
+def _recovery_sweep() -> None:
+    """Every app's `recovery.sweep`: the pipeline queues uploads never queued and re-queues (or
+    fails with a reason) work that stopped moving. One app's trouble must not stop the others'."""
+    for module in app_modules("recovery"):
+        if hasattr(module, "sweep"):
+            try:
+                module.sweep()
+            except Exception:  # logged with its traceback; the next run tries again
+                logger.exception("sweep failed", extra={"module": module.__name__})
+
+
 def chores() -> list[tuple[str, float, Callable[[], None]]]:
-    return [("tus_cleanup", settings.TUS_CLEANUP_INTERVAL_S, _tus_cleanup)]
+    return [
+        ("tus_cleanup", settings.TUS_CLEANUP_INTERVAL_S, _tus_cleanup),
+        ("pipeline_sweep", settings.PIPELINE_WATCHDOG_INTERVAL_S, _recovery_sweep),
+    ]
 
 
 def _every(name: str, interval_s: float, chore: Callable[[], None], stop: threading.Event) -> None:

@@ -22,7 +22,7 @@ from streamsite.env import (
     env_networks,
     env_str,
 )
-from streamsite.storage_env import signed_media_only, storage_from_env
+from streamsite.storage_env import media_root_from_env, storage_from_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -156,18 +156,14 @@ DRAMATIQ_HEARTBEAT_TIMEOUT_MS = env_int("DRAMATIQ_HEARTBEAT_TIMEOUT_MS", 60_000)
 DRAMATIQ_MAINTENANCE_CHANCE = env_int("DRAMATIQ_MAINTENANCE_CHANCE", 1000)
 
 # --- Storage --------------------------------------------------------------------------------
-MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+MEDIA_ROOT = media_root_from_env(BASE_DIR / "media")
 MEDIA_URL = "/media/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-
-
-_default_storage, _media_root = storage_from_env()
-if _media_root is not None:
-    MEDIA_ROOT = _media_root
 STORAGES = {
-    "default": _default_storage,
+    # Refuses media served unsigned; signed URLs live MEDIA_URL_EXPIRE_S (storage_env.py).
+    "default": storage_from_env(),
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -178,20 +174,13 @@ MEDIA_IS_LOCAL = STORAGES["default"]["BACKEND"].endswith("FileSystemStorage")
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 
-# --- Media access and the pipeline watchdog (see apps/videos/recovery.py) --------------------
-# Presigned media URLs (S3) expire this fast: a link kept after the video turned private, or
-# copied out of a page, stops working within minutes.
-MEDIA_URL_EXPIRE_S = env_int("MEDIA_URL_EXPIRE_S", 300)
-# Work of a video with no progress and nothing queued or running for this long is re-queued;
-# after this many re-queues without progress it fails with a reason. Checked every interval by
-# the embedded server and by `manage.py worker`.
+# --- Media access and the pipeline watchdog (apps/videos/pipeline/recovery.py) -------------
+MEDIA_URL_EXPIRE_S = env_int("MEDIA_URL_EXPIRE_S", 300)  # lifetime of signed media URLs
+# No progress and nothing queued or running for this long: re-queue; after this many tries,
+# fail with a reason. The serving process and `manage.py worker` check every interval.
 PIPELINE_STALL_S = env_int("PIPELINE_STALL_S", 600)
 PIPELINE_STALL_REQUEUES = env_int("PIPELINE_STALL_REQUEUES", 2)
 PIPELINE_WATCHDOG_INTERVAL_S = env_float("PIPELINE_WATCHDOG_INTERVAL_S", 15.0)
-
-
-if not MEDIA_IS_LOCAL:
-    signed_media_only(STORAGES["default"])
 
 # --- Auth, API --------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

@@ -22,7 +22,6 @@ from apps.videos.pipeline.encoding import CHUNK_JOBS_ENV
 from media_pipeline.run import usable_cores
 from streamsite import housekeeping
 from streamsite.broker import SHORT_JOB_POOL_ENV
-from streamsite.startup import start_sweeper
 
 CHUNK_QUEUE = "pipeline"
 # Short jobs mostly wait on I/O (uploads to storage, the database) or on a brief ffmpeg: when
@@ -87,8 +86,6 @@ class Command(BaseCommand):
                     pool_env[SHORT_JOB_POOL_ENV] = "1"
             self.stderr.write(f"starting {count} worker process(es): {' '.join(argv[2:])}")
             children.append(subprocess.Popen(argv, env=pool_env))
-        # Uploads never queued and work that stopped moving are found here, not by a cron.
-        start_sweeper()
         sys.exit(_supervise(children))
 
 

@@ -44,7 +44,7 @@ def s3(settings, monkeypatch):
     client.create_bucket(
         Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"}
     )
-    settings.STORAGES = {**settings.STORAGES, "default": storage_from_env()[0]}
+    settings.STORAGES = {**settings.STORAGES, "default": storage_from_env()}
     settings.MEDIA_IS_LOCAL = False
     yield client
     server.stop()
