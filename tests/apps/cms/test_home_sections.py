@@ -139,3 +139,19 @@ def test_admin_save_invalidates_the_home_page(client):
     assert response.status_code == 302, response.content[:2000]
     client.logout()
     assert _headings(client) == ["After"]
+
+
+def test_live_now_section_lists_streams_on_air(client):
+    from django.apps import apps
+
+    try:
+        stream_model = apps.get_model("live", "LiveStream")
+    except LookupError:
+        pytest.skip("apps.live has no streams yet")
+    owner = UserFactory()
+    stream_model.objects.create(owner=owner, title="Going live now", status="live")
+    stream_model.objects.create(owner=owner, title="Not yet", status="scheduled")
+    VideoFactory()
+    _section(kind=SectionKind.LIVE, title="On air", order=0)
+    html = client.get("/").content.decode()
+    assert "On air" in html and "Going live now" in html and "Not yet" not in html
