@@ -39,18 +39,23 @@ def today_counts() -> dict[str, int]:
 
 
 def queue_depth() -> int:
-    """Pipeline units of work not done yet, of videos' current generations."""
+    """Pipeline units of work waiting (not done, not failed), of videos' current generations."""
     return PipelineTask.objects.filter(
-        done_at__isnull=True, generation=F("video__generation")
+        done_at__isnull=True, failed_at__isnull=True, generation=F("video__generation")
     ).count()
 
 
 def problem_videos(limit: int = 20) -> list[Video]:
-    """Failed videos, and videos whose processing has not moved for STUCK_AFTER."""
+    """Failed videos, ready ones with failed parts, and videos whose processing has not moved
+    for STUCK_AFTER."""
     stale = timezone.now() - STUCK_AFTER
+    failed_parts = PipelineTask.objects.filter(
+        failed_at__isnull=False, generation=F("video__generation")
+    ).values("video_id")
     return list(
         Video.objects.filter(
             Q(status=VideoStatus.FAILED)
+            | Q(pk__in=failed_parts)
             | Q(status__in=[VideoStatus.UPLOADED, VideoStatus.PROCESSING], updated_at__lt=stale)
         )
         .select_related("owner")

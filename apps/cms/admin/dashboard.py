@@ -14,7 +14,7 @@ from apps.cms import operations
 from apps.cms.admin.charts import bar_chart, hbar_chart
 from apps.cms.models import Dashboard
 from apps.videos import services as video_services
-from apps.videos.models import Video
+from apps.videos.models import Video, VideoStatus
 
 PERMISSION = "cms.view_dashboard"
 
@@ -77,6 +77,11 @@ class DashboardAdmin(admin.ModelAdmin):
         if not request.user.has_perm("videos.change_video"):
             raise PermissionDenied
         video = get_object_or_404(Video, pk=video_id)
-        video_services.video_reprocess(video=video, by=request.user)
+        if video.status in (VideoStatus.UPLOADED, VideoStatus.PROCESSING):
+            # Stuck: nothing failed to redo, so start again from the upload.
+            video_services.video_reprocess(video=video, by=request.user)
+        else:
+            # Failed (from the upload) or ready with failed parts (only those).
+            video_services.video_retry(video=video, by=request.user)
         messages.success(request, f"“{video.title}” is queued again.")
         return redirect("admin:cms_dashboard_changelist")

@@ -46,3 +46,20 @@ def test_retry_requeues_a_failed_video(admin_client, django_capture_on_commit_ca
 def test_dashboard_needs_its_permission(client):
     client.force_login(UserFactory(is_staff=True))
     assert client.get("/admin/cms/dashboard/").status_code == 403
+
+
+def test_a_ready_video_with_a_failed_part_is_listed_and_retried(
+    admin_client, django_capture_on_commit_callbacks
+):
+    from apps.videos.models import PipelineTask
+
+    video = VideoFactory(title="Half done")
+    PipelineTask.objects.create(
+        video=video, generation=1, kind="chunk", rung="1080p", failed_at=timezone.now()
+    )
+    assert "Half done" in admin_client.get("/admin/cms/dashboard/").content.decode()
+    with django_capture_on_commit_callbacks(execute=False):
+        admin_client.post(f"/admin/cms/dashboard/retry/{video.id}/")
+    video.refresh_from_db()
+    assert video.status == "ready" and video.generation == 1  # only the part is redone
+    assert not PipelineTask.objects.filter(video=video, failed_at__isnull=False).exists()
