@@ -223,6 +223,9 @@ REST_FRAMEWORK = {
         "writes": env_str("API_WRITE_RATE", "60/min"),
         "uploads": env_str("API_UPLOAD_RATE", "30/min"),
         "auth": env_str("API_AUTH_RATE", "30/min"),
+        "likes": env_str("API_LIKE_RATE", "60/min"),
+        "reactions": env_str("API_REACTION_RATE", "120/min"),
+        "comments": env_str("API_COMMENT_RATE", "30/min"),
         "views": env_str("API_VIEW_RATE", "120/min"),
     },
 }
@@ -282,6 +285,13 @@ PIPELINE_FIRST_GROUP_MAX_HEIGHT = env_int("PIPELINE_FIRST_GROUP_MAX_HEIGHT", 240
 PIPELINE_FIRST_GROUP_SEGMENTS_PER_CHUNK = env_int("PIPELINE_FIRST_GROUP_SEGMENTS_PER_CHUNK", 9)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# --- Social: likes, comments, live reactions ------------------------------------------------
+# Reactions, vote counts and viewer counts go to a video's sockets at most once per window.
+REACTIONS_WINDOW_S = env_float("REACTIONS_WINDOW_S", 0.25)
+COMMENT_MAX_LENGTH = env_int("COMMENT_MAX_LENGTH", 2000)
+# Links in comments become clickable only for accounts at least this old (spam).
+COMMENT_LINKS_MIN_ACCOUNT_DAYS = env_int("COMMENT_LINKS_MIN_ACCOUNT_DAYS", 7)
 
 # --- Security --------------------------------------------------------------------------------
 # X-Forwarded-Proto is a client's word unless a trusted proxy sets it.

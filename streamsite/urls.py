@@ -7,6 +7,8 @@ from streamsite import health
 api_v1 = [
     path("", include("apps.users.api_urls")),
     path("", include("apps.videos.api_urls")),
+    path("", include("apps.reactions.api_urls")),
+    path("", include("apps.comments.api_urls")),
     path("", include("apps.broadcasts.api_urls")),
     path("", include("apps.ads.api_urls")),
     path("", include("apps.cms.api_urls")),
@@ -22,6 +24,7 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include("apps.comments.urls")),
     path("", include("apps.broadcasts.urls")),
     path("", include("apps.ads.urls")),
     path("", include("apps.cms.urls")),  # before videos: its home falls back to the feed

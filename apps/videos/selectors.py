@@ -8,7 +8,7 @@ from django.db.models import QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
-from apps.videos import search
+from apps.videos import counts, search
 from apps.videos.models import ModerationState, Video, VideoStatus, Visibility
 
 
@@ -27,14 +27,14 @@ def video_can_watch(*, video: Video, user) -> bool:
 
 def video_get_for_viewer(*, video_id: str, user) -> Video:
     """The video if this user may watch it, else 404: a private video's existence is private."""
-    video = Video.objects.select_related("owner").filter(pk=video_id).first()
+    video = counts.annotate(Video.objects.select_related("owner").filter(pk=video_id)).first()
     if video is None or not video_can_watch(video=video, user=user):
         raise Http404("No such video.")
     return video
 
 
 def video_list_public() -> QuerySet[Video]:
-    return (
+    return counts.annotate(
         Video.objects.filter(
             visibility=Visibility.PUBLIC,
             status=VideoStatus.READY,

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import reverse
 from rest_framework import serializers
 
+from apps.videos import counts
 from apps.videos.delivery.links import media_url
 from apps.videos.models import Video, Visibility
 from apps.videos.selectors import video_can_manage, video_renditions
@@ -81,15 +82,15 @@ class VideoSerializer(serializers.ModelSerializer):
     def get_watch_url(self, video: Video) -> str:
         return reverse("watch", kwargs={"video_id": video.id})
 
-    # Counts of the social rooms; each fills its own once it exists.
+    # Counts kept by the social apps (apps.videos.counts): exact as soon as a write committed.
     def get_likes(self, video: Video) -> int:
-        return int(getattr(video, "likes_count", 0))
+        return counts.value(video, "likes_count")
 
     def get_dislikes(self, video: Video) -> int:
-        return int(getattr(video, "dislikes_count", 0))
+        return counts.value(video, "dislikes_count")
 
     def get_comments(self, video: Video) -> int:
-        return int(getattr(video, "comments_count", 0))
+        return counts.value(video, "comments_count")
 
 
 class VideoUploadSerializer(serializers.Serializer):
