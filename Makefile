@@ -26,6 +26,8 @@ migrate: venv
 run: venv migrate
 	$(PY) manage.py seed_demo
 	# Served directly: no proxy in front, so no proxy headers are believed (PROXY_COUNT=0).
+	# The RTMP ingest (RTMP_PORT, 1935) runs beside the site and stops with it.
+	$(PY) manage.py live_ingest & ingest=$$!; trap 'kill $$ingest 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) streamsite.asgi:application
 
 worker: venv

@@ -200,3 +200,38 @@ def run_tool(
     if returncode != 0:
         raise ToolFailed(list(args), returncode, stderr)
     return subprocess.CompletedProcess(args, returncode, stdout, stderr)
+
+
+async def start_tool_async(
+    args: list[str],
+    *,
+    cpu_seconds: int | None = None,
+    memory_mb: int | None = None,
+):
+    """Start a long-running tool (a live encoder) fed on stdin, progress on stdout, under the
+    same limits as run_tool: its own session (killed as a group), no core dumps, CPU and memory
+    caps. The caller owns its lifetime and stops it with kill_group()."""
+    import asyncio
+
+    if not args:
+        raise ToolError("No command given.")
+    try:
+        return await asyncio.create_subprocess_exec(
+            *args,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            close_fds=True,
+            start_new_session=True,
+            preexec_fn=_limiter(cpu_seconds, memory_mb),
+        )
+    except OSError as exc:
+        raise ToolError(f"Could not start {args[0]}: {exc}") from exc
+
+
+def kill_group(pid: int) -> None:
+    """SIGKILL a tool started here and everything it started."""
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        return

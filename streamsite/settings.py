@@ -249,7 +249,6 @@ MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 4096)
 MAX_DURATION_S = env_int("MAX_DURATION_S", 14400)
 # width x height x fps x duration an upload may declare (2000: 4 h of 1080p60); 0: no budget.
 MAX_SOURCE_GIGAPIXELS = env_float("MAX_SOURCE_GIGAPIXELS", 2000)
-RTMP_PORT = env_int("RTMP_PORT", 1935)
 PIPELINE_PRESET = env_str("PIPELINE_PRESET", "veryfast")
 PIPELINE_WORK_DIR = Path(env_str("PIPELINE_WORK_DIR") or "/tmp/streamsite-work")
 PIPELINE_SEGMENT_S = env_float("PIPELINE_SEGMENT_S", 4.0)
@@ -370,3 +369,4 @@ USER_QUOTA_GB = env_float("USER_QUOTA_GB", 0)  # 0: no byte quota
 TUS_MAX_OPEN_UPLOADS = env_int("TUS_MAX_OPEN_UPLOADS", 5)
 TUS_MAX_CHUNK_MB = env_int("TUS_MAX_CHUNK_MB", 64)
 TUS_CLEANUP_INTERVAL_S = env_int("TUS_CLEANUP_INTERVAL_S", 3600)
+from streamsite.settings_live import *  # noqa: E402, F403 - live streaming (apps.live)

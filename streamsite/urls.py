@@ -9,6 +9,7 @@ api_v1 = [
     path("", include("apps.videos.api_urls")),
     path("", include("apps.reactions.api_urls")),
     path("", include("apps.comments.api_urls")),
+    path("", include("apps.live.api_urls")),
     path("", include("apps.broadcasts.api_urls")),
     path("", include("apps.ads.api_urls")),
     path("", include("apps.cms.api_urls")),
@@ -25,6 +26,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("apps.comments.urls")),
+    path("", include("apps.live.urls")),
     path("", include("apps.broadcasts.urls")),
     path("", include("apps.ads.urls")),
     path("", include("apps.cms.urls")),  # before videos: its home falls back to the feed

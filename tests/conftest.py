@@ -19,7 +19,12 @@ os.environ.setdefault("DEBUG", "1")
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
-pytest_plugins = ["tests.fixtures.live_server", "tests.fixtures.media", "tests.fixtures.pipeline"]
+pytest_plugins = [
+    "tests.fixtures.live_server",
+    "tests.fixtures.media",
+    "tests.fixtures.pipeline",
+    "tests.fixtures.live_ingest",
+]
 
 
 def pytest_collection_modifyitems(config, items):

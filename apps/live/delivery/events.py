@@ -1,0 +1,59 @@
+"""Websocket events about a live stream (/ws/live/<id>/), sent after the change commits.
+
+With Redis every process's sockets get them; embedded (in-memory layer) only the ingest's own
+process would, so the live page also polls the API and needs none of them to work.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.core.cache import cache
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+
+def live_group(stream_id: str) -> str:
+    return f"live.{stream_id}"
+
+
+def _viewers_key(stream_id: str) -> str:
+    return f"live:viewers:{stream_id}"
+
+
+def _send(group: str, event: dict) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(group, event)
+    except (OSError, RuntimeError) as exc:
+        logger.warning("websocket event not sent", extra={"group": group, "error": repr(exc)})
+
+
+def status_changed(stream) -> None:
+    event = {
+        "type": "live.status",
+        "status": stream.status,
+        "recording": stream.recording_video_id,
+    }
+    group = live_group(stream.id)
+    transaction.on_commit(lambda: _send(group, event))
+
+
+def viewers_change(stream_id: str, delta: int) -> int:
+    """Count a socket in (+1) or out (-1); atomic in Redis, per process in memory."""
+    key = _viewers_key(stream_id)
+    cache.add(key, 0, timeout=None)
+    try:
+        count = cache.incr(key, delta)
+    except ValueError:  # evicted between add and incr
+        cache.set(key, max(0, delta), timeout=None)
+        count = max(0, delta)
+    if count < 0:
+        cache.set(key, 0, timeout=None)
+        count = 0
+    return count
