@@ -58,13 +58,9 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "streamsite.apps.StreamsiteConfig",
-    "apps.users",
-    "apps.videos",
-    "apps.comments",
-    "apps.reactions",
-    "apps.ads",
-    "apps.broadcasts",
-    "apps.live",
+    # The project's apps (apps/<name>), users and videos first: the others build on them.
+    *(f"apps.{name}" for name in ["users", "videos", "comments", "reactions", "ads"]),
+    *(f"apps.{name}" for name in ["broadcasts", "live", "cms"]),
 ]
 
 MIDDLEWARE = [

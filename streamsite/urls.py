@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("apps.live.api_urls")),
     path("", include("apps.broadcasts.api_urls")),
     path("", include("apps.ads.api_urls")),
+    path("", include("apps.cms.api_urls")),
 ]
 
 urlpatterns = [
@@ -28,5 +29,6 @@ urlpatterns = [
     path("", include("apps.live.urls")),
     path("", include("apps.broadcasts.urls")),
     path("", include("apps.ads.urls")),
+    path("", include("apps.cms.urls")),  # before videos: its home falls back to the feed
     path("", include("apps.videos.urls")),
 ]

@@ -85,5 +85,7 @@ def broadcast_video_scope(*, video_id: str | None, user) -> str | None:
 
     if not video_id:
         return None
-    video = Video.objects.filter(pk=video_id).only("visibility", "owner_id").first()
+    video = (
+        Video.objects.filter(pk=video_id).only("visibility", "moderation_state", "owner_id").first()
+    )
     return video.pk if video is not None and video_can_watch(video=video, user=user) else None

@@ -10,7 +10,7 @@ from django.db import transaction
 from rest_framework.authtoken.models import Token
 
 from apps.users.models import User
-from apps.users.roles import CREATORS, MODERATORS, ensure_roles
+from apps.users.roles import CREATORS, MODERATORS, STAFF_ROLES, ensure_roles
 
 
 def roles_ensure() -> None:
@@ -78,6 +78,16 @@ def user_start_channel(*, user: User) -> User:
 
 def user_make_moderator(*, user: User) -> User:
     return _join(user, MODERATORS)
+
+
+def user_grant_staff_role(*, user: User, role: str) -> User:
+    """Editors, Moderators, Ad managers work in the admin: staff, limited by their group."""
+    if role not in STAFF_ROLES:
+        raise ValueError(f"{role!r} is not a staff role")
+    if not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    return _join(user, role)
 
 
 def token_get_or_create(*, user: User) -> str:

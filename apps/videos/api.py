@@ -36,10 +36,21 @@ class VideoListCreateView(ListAPIView):
         return []
 
     def get_queryset(self):
-        videos = selectors.video_search(query=self.request.query_params.get("search", ""))
+        params = self.request.query_params
+        videos = selectors.video_search(
+            query=params.get("search", ""),
+            category=params.get("category", ""),
+            tag=params.get("tag", ""),
+        )
         return videos.prefetch_related("renditions")
 
-    @extend_schema(parameters=[OpenApiParameter("search", str, description="Full-text search.")])
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("search", str, description="Full-text search."),
+            OpenApiParameter("category", str, description="A category's slug."),
+            OpenApiParameter("tag", str, description="One tag."),
+        ]
+    )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
@@ -59,10 +70,15 @@ class VideoListCreateView(ListAPIView):
         data = VideoUploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data.pop("file")
+        category = data.validated_data.pop("category", "")
         if upload.size > limit:
             raise PayloadTooLarge(f"The file is larger than {settings.MAX_UPLOAD_MB} MB.")
         video = services.video_create(
-            owner=request.user, upload=upload, filename=upload.name, **data.validated_data
+            owner=request.user,
+            upload=upload,
+            filename=upload.name,
+            extra={"category": category},
+            **data.validated_data,
         )
         return Response(
             VideoSerializer(video, context={"request": request}).data,

@@ -32,6 +32,12 @@ class VideoStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
+class ModerationState(models.TextChoices):
+    VISIBLE = "visible", "Visible"
+    PENDING = "pending", "Pending review"
+    HIDDEN = "hidden", "Hidden by moderators"
+
+
 class Video(models.Model):
     id = models.CharField(primary_key=True, max_length=16, default=new_video_id, editable=False)
     owner = models.ForeignKey(
@@ -81,6 +87,17 @@ class Video(models.Model):
 
     # Maintained by apps.videos.search (PostgreSQL only, like its GIN index).
     search_vector = SearchVectorField(null=True, blank=True, editable=False)
+
+    # Set by apps.cms moderation: anything but "visible" is seen only by the owner and staff.
+    moderation_state = models.CharField(
+        max_length=10,
+        choices=ModerationState.choices,
+        default=ModerationState.VISIBLE,
+        db_index=True,
+    )
+    moderation_reason = models.CharField(
+        max_length=500, blank=True, help_text="Shown to the owner while the video is hidden."
+    )
 
     views = models.PositiveBigIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)

@@ -65,9 +65,24 @@ def video_reindex(*, video: Video, was_public: bool = False) -> None:
             transaction.on_commit(words_rebuild)
 
 
+def tag_pattern(tag: str) -> str:
+    """A regex matching one whole entry of the comma-separated tags, any case."""
+    return r"(^|,)\s*" + re.escape(" ".join(tag.split()).lower()) + r"\s*(,|$)"
+
+
 def apply_filters(
-    videos: QuerySet[Video], *, duration: str = "", uploaded: str = ""
+    videos: QuerySet[Video],
+    *,
+    duration: str = "",
+    uploaded: str = "",
+    category: str = "",
+    tag: str = "",
 ) -> QuerySet[Video]:
+    if category:
+        # The link row belongs to apps.cms (categories); videos names only its relation.
+        videos = videos.filter(category_link__category__slug=category)
+    if tag.strip():
+        videos = videos.filter(tags__iregex=tag_pattern(tag))
     if duration in DURATIONS:
         _, low, high = DURATIONS[duration]
         videos = videos.filter(duration__gte=low)

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from apps.videos import counts, search
-from apps.videos.models import Video, VideoStatus, Visibility
+from apps.videos.models import ModerationState, Video, VideoStatus, Visibility
 
 
 def video_can_manage(*, video: Video, user) -> bool:
@@ -18,8 +18,11 @@ def video_can_manage(*, video: Video, user) -> bool:
 
 
 def video_can_watch(*, video: Video, user) -> bool:
-    """Public and unlisted: anyone with the link. Private: the owner and staff only."""
-    return video.visibility != Visibility.PRIVATE or video_can_manage(video=video, user=user)
+    """Public and unlisted: anyone with the link. Private, or hidden or held by moderation: the
+    owner and staff only."""
+    if video.visibility == Visibility.PRIVATE or video.moderation_state != ModerationState.VISIBLE:
+        return video_can_manage(video=video, user=user)
+    return True
 
 
 def video_get_for_viewer(*, video_id: str, user) -> Video:
@@ -32,7 +35,11 @@ def video_get_for_viewer(*, video_id: str, user) -> Video:
 
 def video_list_public() -> QuerySet[Video]:
     return counts.annotate(
-        Video.objects.filter(visibility=Visibility.PUBLIC, status=VideoStatus.READY)
+        Video.objects.filter(
+            visibility=Visibility.PUBLIC,
+            status=VideoStatus.READY,
+            moderation_state=ModerationState.VISIBLE,
+        )
         .select_related("owner")
         .order_by("-published_at", "-created_at")
     )
@@ -48,9 +55,13 @@ def video_renditions(*, video: Video) -> list:
     return sorted(rungs, key=lambda r: r.height)
 
 
-def video_search(*, query: str = "", duration: str = "", uploaded: str = "") -> QuerySet[Video]:
+def video_search(
+    *, query: str = "", duration: str = "", uploaded: str = "", category: str = "", tag: str = ""
+) -> QuerySet[Video]:
     """Public ready videos matching `query`, best first (newest first without a query)."""
-    videos = search.apply_filters(video_list_public(), duration=duration, uploaded=uploaded)
+    videos = search.apply_filters(
+        video_list_public(), duration=duration, uploaded=uploaded, category=category, tag=tag
+    )
     return search.rank(videos, query or "")
 
 

@@ -100,6 +100,9 @@ class VideoUploadSerializer(serializers.Serializer):
     visibility = serializers.ChoiceField(choices=Visibility.choices, default=Visibility.PUBLIC)
     content_warning = serializers.CharField(required=False, allow_blank=True, max_length=200)
     tags = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    category = serializers.CharField(
+        required=False, allow_blank=True, max_length=60, help_text="A category's slug."
+    )
 
 
 class VideoUpdateSerializer(serializers.Serializer):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+from collections.abc import Callable, Mapping
 from typing import IO
 
 from django.conf import settings
@@ -39,6 +40,21 @@ TRANSITIONS: dict[str, set[str]] = {
 
 class IllegalTransition(Exception):
     pass
+
+
+# Other apps extend an upload without videos importing them (apps.cms: the category,
+# pre-moderation). FIELD_CHECKS judge the upload's extra fields (tus metadata, API form
+# fields) before anything is stored, and tus runs them when the upload is created, so a bad
+# field never costs a finished upload; CREATE_HOOKS may set fields on the unsaved video;
+# CREATED_HOOKS run after the insert, in its transaction. Each may raise ValidationError.
+FIELD_CHECKS: list[Callable[[Mapping[str, str]], None]] = []
+CREATE_HOOKS: list[Callable[[Video, Mapping[str, str]], None]] = []
+CREATED_HOOKS: list[Callable[[Video, Mapping[str, str]], None]] = []
+
+
+def video_fields_check(extra: Mapping[str, str]) -> None:
+    for check in FIELD_CHECKS:
+        check(extra)
 
 
 def upload_check(*, owner: User, size: int, open_uploads: int = 0, open_bytes: int = 0) -> None:
@@ -85,6 +101,7 @@ def video_create(
     content_warning: str = "",
     tags: str = "",
     enforce_role: bool = True,
+    extra: Mapping[str, str] | None = None,
 ) -> Video:
     """Store an upload and queue it for processing. The file's content is judged by the probe.
 
@@ -107,6 +124,9 @@ def video_create(
         original_filename=os.path.basename(filename or "upload")[:255],
     )
     video.full_clean(exclude=["source"])
+    video_fields_check(extra or {})
+    for hook in CREATE_HOOKS:
+        hook(video, extra or {})
     _refuse_obvious_non_video(upload)
     if enforce_role:
         upload_check(owner=owner, size=_size(upload))
@@ -124,8 +144,10 @@ def video_create(
                 User.objects.select_for_update().filter(pk=owner.pk).first()
                 upload_check(owner=owner, size=video.source_size)
             video.save(force_insert=True)
+            for hook in CREATED_HOOKS:
+                hook(video, extra or {})
             jobs.send_process(video.id, video.generation)
-    except (DatabaseError, LimitExceeded):
+    except (DatabaseError, ValidationError, LimitExceeded):
         default_storage.delete(stored)
         raise
     search.video_reindex(video=video)

@@ -69,7 +69,11 @@ def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     duration = request.GET.get("duration", "")
     uploaded = request.GET.get("uploaded", "")
-    results = selectors.video_search(query=query, duration=duration, uploaded=uploaded)
+    category = request.GET.get("category", "")
+    tag = request.GET.get("tag", "").strip()
+    results = selectors.video_search(
+        query=query, duration=duration, uploaded=uploaded, category=category, tag=tag
+    )
     page = Paginator(results, 24).get_page(request.GET.get("page"))
     return render(
         request,
@@ -78,6 +82,8 @@ def search(request: HttpRequest) -> HttpResponse:
             "query": query,
             "duration": duration,
             "uploaded": uploaded,
+            "category": category,
+            "tag": tag,
             "page": page,
             "videos": page.object_list,
             "durations": search_filters.DURATION_CHOICES,

@@ -146,6 +146,9 @@
       content_warning: $("upload-content-warning").value.trim(),
       tags: $("upload-tags").value.trim(),
     };
+    // The CMS's category select is there only once staff made categories.
+    const category = $("upload-category");
+    if (category && category.value) metadata.category = category.value;
     videoId = null;
     upload = new window.tus.Upload(file, {
       endpoint: endpoint,

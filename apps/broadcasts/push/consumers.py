@@ -19,7 +19,9 @@ _ID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 
 @database_sync_to_async
 def _may_watch(video_id: str, user) -> bool:
-    video = Video.objects.filter(pk=video_id).only("visibility", "owner_id").first()
+    video = (
+        Video.objects.filter(pk=video_id).only("visibility", "moderation_state", "owner_id").first()
+    )
     return video is not None and video_can_watch(video=video, user=user)
 
 

@@ -27,7 +27,9 @@ CLIENT_DROPS_BEFORE_CLOSE = 50
 
 @database_sync_to_async
 def _access(video_id: str, user) -> tuple[bool, bool]:
-    video = Video.objects.filter(pk=video_id).only("visibility", "owner_id").first()
+    video = (
+        Video.objects.filter(pk=video_id).only("visibility", "moderation_state", "owner_id").first()
+    )
     if video is None or not video_can_watch(video=video, user=user):
         return False, False
     return True, video_can_manage(video=video, user=user)

@@ -35,7 +35,7 @@ from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
 
 from apps.users.selectors import user_is_creator
-from apps.videos.services import upload_check, video_create
+from apps.videos.services import upload_check, video_create, video_fields_check
 from apps.videos.uploads.tus_store import (
     OFFSET_CONTENT_TYPE,
     READ_CHUNK,
@@ -100,6 +100,7 @@ def _finish(request: Request, upload: TusUpload) -> None:
                 upload=File(source, name=meta["filename"]),
                 filename=meta["filename"],
                 visibility=meta["visibility"],
+                extra=meta,
                 **fields,
             )
     except (DjangoValidationError, DjangoPermissionDenied, LimitExceeded):
@@ -238,6 +239,7 @@ class TusCreateView(_TusView):
             message = f"{size}; the limit is {settings.MAX_UPLOAD_MB} MB."
             raise TusError(413, message, {"Tus-Max-Size": str(limit)})
         metadata = parse_metadata(request.headers.get("Upload-Metadata", ""))
+        video_fields_check(metadata)
         count = _body_length(request, required=False)
         owner = str(request.user.pk)
         upload = TusUpload(secrets.token_urlsafe(24), owner, length, metadata, time.time())

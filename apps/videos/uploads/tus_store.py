@@ -31,7 +31,15 @@ EXPIRE_AFTER_S = 24 * 3600
 READ_CHUNK = 1024 * 1024
 _ID = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 _NUMBER = re.compile(r"^\d{1,19}$")
-_METADATA_KEYS = ("filename", "title", "description", "visibility", "content_warning", "tags")
+_METADATA_KEYS = (
+    "filename",
+    "title",
+    "description",
+    "visibility",
+    "content_warning",
+    "tags",
+    "category",  # read by apps.cms through video_create's hooks
+)
 _REQUIRED_KEYS = ("filename", "title")
 
 

@@ -56,7 +56,9 @@ def test_seed_demo_is_idempotent_and_assigns_roles(settings):
     )
     admin = User.objects.get(username="admin")
     assert admin.is_superuser and admin.check_password(settings.DEMO_PASSWORD)
-    assert User.objects.get(username="moderator").groups.filter(name="Moderators").exists()
+    moderator = User.objects.get(username="moderator")
+    assert moderator.groups.filter(name="Moderators").exists()
+    assert moderator.is_staff and moderator.has_perm("cms.change_queuedvideo")
     assert User.objects.get(username="creator").groups.filter(name="Creators").exists()
     assert not User.objects.get(username="viewer").groups.exists()
 

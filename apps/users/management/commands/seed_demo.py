@@ -9,6 +9,7 @@ from django.db import transaction
 
 from apps.users import services
 from apps.users.models import User
+from apps.users.roles import MODERATORS
 
 DEMO_USERS = [
     # username, superuser, roles
@@ -46,7 +47,8 @@ class Command(BaseCommand):
                 if "creator" in roles:
                     services.user_start_channel(user=user)
                 if "moderator" in roles:
-                    services.user_make_moderator(user=user)
+                    # Staff too: moderators work in the admin (its queue and dashboard).
+                    services.user_grant_staff_role(user=user, role=MODERATORS)
                 self.stdout.write(f"user {username} ready")
         if not no_media:
             # Each app may contribute demo content (videos, ads...) through its own `demo` module.
