@@ -38,7 +38,6 @@ if not SECRET_KEY:
     SECRET_KEY = "dev-only-insecure-key-streamsite-0123456789-abcdefghijklmnopqrstuvwxyz"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = env_str("SITE_URL", "")
 
 INSTALLED_APPS = [
     "daphne",
@@ -121,7 +120,6 @@ else:
     _db["CONN_MAX_AGE"] = 0 if "pool" in _db["OPTIONS"] else env_int("DB_CONN_MAX_AGE", 60)
     _db["CONN_HEALTH_CHECKS"] = True
     _db.setdefault("OPTIONS", {})["connect_timeout"] = env_int("DB_CONNECT_TIMEOUT", 5)
-IS_POSTGRES = "postgresql" in _db["ENGINE"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: channel layer, cache, broker ------------------------------------------------------

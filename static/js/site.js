@@ -1,2 +1,0 @@
-// Site-wide behaviour shared by every page (no inline scripts: a strict CSP applies).
-"use strict";
