@@ -6,14 +6,10 @@ process would, so the live page also polls the API and needs none of them to wor
 
 from __future__ import annotations
 
-import logging
-
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.core.cache import cache
 from django.db import transaction
 
-logger = logging.getLogger(__name__)
+from apps.videos.delivery.events import send_to_group
 
 
 def live_group(stream_id: str) -> str:
@@ -24,16 +20,6 @@ def _viewers_key(stream_id: str) -> str:
     return f"live:viewers:{stream_id}"
 
 
-def _send(group: str, event: dict) -> None:
-    layer = get_channel_layer()
-    if layer is None:
-        return
-    try:
-        async_to_sync(layer.group_send)(group, event)
-    except (OSError, RuntimeError) as exc:
-        logger.warning("websocket event not sent", extra={"group": group, "error": repr(exc)})
-
-
 def status_changed(stream) -> None:
     event = {
         "type": "live.status",
@@ -41,7 +27,7 @@ def status_changed(stream) -> None:
         "recording": stream.recording_video_id,
     }
     group = live_group(stream.id)
-    transaction.on_commit(lambda: _send(group, event))
+    transaction.on_commit(lambda: send_to_group(group, event))
 
 
 def viewers_change(stream_id: str, delta: int) -> int:

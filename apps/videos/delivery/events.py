@@ -21,7 +21,9 @@ def owner_group(user_id: int) -> str:
     return f"studio.{user_id}"
 
 
-def _send(group: str, event: dict) -> None:
+def send_to_group(group: str, event: dict) -> None:
+    """Send now (callers wrap it in on_commit); a failed send is logged, never raised: a missed
+    tick is harmless, as pages catch up, while losing the job that sent it is not."""
     layer = get_channel_layer()
     if layer is None:
         return
@@ -49,8 +51,8 @@ def progress_changed(video, *, error: str | None = None) -> None:
     video_id, owner_id = video.id, video.owner_id
 
     def send() -> None:
-        _send(video_group(video_id), event)
-        _send(owner_group(owner_id), {**event, "type": "studio.progress"})
+        send_to_group(video_group(video_id), event)
+        send_to_group(owner_group(owner_id), {**event, "type": "studio.progress"})
 
     transaction.on_commit(send)
 
