@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from apps.broadcasts import services
 from apps.broadcasts.models import Broadcast, BroadcastLogEntry, VideoDisclaimer
+from streamsite.admin_mixins import ReadOnlyAdminMixin
 
 
 class IssuerOnly:
@@ -116,20 +117,11 @@ class BroadcastAdmin(IssuerOnly, admin.ModelAdmin):
 
 
 @admin.register(BroadcastLogEntry)
-class BroadcastLogAdmin(IssuerOnly, admin.ModelAdmin):
+class BroadcastLogAdmin(ReadOnlyAdminMixin, IssuerOnly, admin.ModelAdmin):
     list_display = ("at", "actor_name", "action", "broadcast", "changes")
     list_filter = ("action",)
     search_fields = ("actor_name", "broadcast__message")
     date_hierarchy = "at"
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(VideoDisclaimer)

@@ -15,12 +15,13 @@ from apps.cms.admin.charts import bar_chart, hbar_chart
 from apps.cms.models import Dashboard
 from apps.videos import services as video_services
 from apps.videos.models import Video, VideoStatus
+from streamsite.admin_mixins import ReadOnlyAdminMixin
 
 PERMISSION = "cms.view_dashboard"
 
 
 @admin.register(Dashboard)
-class DashboardAdmin(admin.ModelAdmin):
+class DashboardAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """No rows: its changelist is the dashboard."""
 
     def has_module_permission(self, request) -> bool:
@@ -28,15 +29,6 @@ class DashboardAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None) -> bool:
         return request.user.has_perm(PERMISSION)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     def get_urls(self):
         retry = self.admin_site.admin_view(require_POST(self.retry_view))

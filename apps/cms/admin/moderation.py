@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from apps.cms import comment_reports, moderation
 from apps.cms.models import ModerationAction, ModerationSettings, QueuedVideo, Report
 from apps.cms.selectors import queue_videos
+from streamsite.admin_mixins import ReadOnlyAdminMixin
 
 
 class ReasonActionForm(ActionForm):
@@ -143,22 +144,13 @@ class ReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(ModerationAction)
-class ModerationActionAdmin(admin.ModelAdmin):
+class ModerationActionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The log is read-only: nobody edits what was done."""
 
     list_display = ["created_at", "kind", "by", "subject", "video_id", "target_user", "reason"]
     list_filter = ["kind", "created_at"]
     search_fields = ["subject", "video_id", "target_user__username", "by__username"]
     list_select_related = ["by", "target_user"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(ModerationSettings)
