@@ -9,11 +9,11 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from apps.live import jobs
 from apps.live.delivery import events
 from apps.live.models import LiveStatus, LiveStream, new_stream_key
 from apps.users.models import User
@@ -48,27 +48,6 @@ def live_transition(stream: LiveStream, to: str) -> None:
     if to not in TRANSITIONS[stream.status]:
         raise IllegalTransition(f"live stream {stream.id}: {stream.status} -> {to}")
     stream.status = to
-
-
-def _enqueue_finalize(stream_id: str) -> None:
-    def send() -> None:
-        from apps.live.recording.actors import live_finalize
-
-        live_finalize.send(stream_id)
-
-    transaction.on_commit(send, robust=True)
-
-
-def _enqueue_window_removal(stream_id: str) -> None:
-    """Late viewers may still play the ended window for a while; then the recording replaces it."""
-
-    def send() -> None:
-        from apps.live.recording.actors import live_remove_window
-
-        delay_ms = int(settings.LIVE_WINDOW_KEEP_S * 1000)
-        live_remove_window.send_with_options(args=(stream_id,), delay=delay_ms)
-
-    transaction.on_commit(send, robust=True)
 
 
 def _require_manager(stream: LiveStream, user: User | None) -> None:
@@ -109,7 +88,7 @@ def _end(stream: LiveStream, reason: str) -> None:
     stream.save()
     events.status_changed(stream)
     if not stream.publisher_connected:
-        _enqueue_finalize(stream.id)
+        jobs.send_finalize(stream.id)
 
 
 def live_end(*, stream_id: str, by: User, reason: str = "Ended by the creator.") -> LiveStream:
@@ -202,7 +181,7 @@ def live_publish_end(
         if fatal_reason and stream.status != LiveStatus.ENDED:
             _end(stream, fatal_reason)
         elif stream.status == LiveStatus.ENDED and not stream.publisher_connected:
-            _enqueue_finalize(stream.id)
+            jobs.send_finalize(stream.id)
     logger.info("live publisher gone", extra={"stream": stream_id, "reason": fatal_reason})
     return stream.status
 
@@ -248,7 +227,7 @@ def live_recording_add_part(*, stream_id: str, name: str) -> bool:
         stream.recording_parts = sorted([*stream.recording_parts, name])
         stream.save(update_fields=["recording_parts", "updated_at"])
         if stream.status == LiveStatus.ENDED and not stream.publisher_connected:
-            _enqueue_finalize(stream.id)
+            jobs.send_finalize(stream.id)
     return True
 
 
@@ -258,4 +237,4 @@ def live_recording_attach(*, stream_id: str, video_id: str) -> None:
     )
     if attached:
         events.status_changed(LiveStream.objects.get(pk=stream_id))
-        _enqueue_window_removal(stream_id)
+        jobs.send_window_removal(stream_id)
