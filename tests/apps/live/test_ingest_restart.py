@@ -19,6 +19,7 @@ from django.db import connection
 from apps.live import services
 from apps.live.models import LiveStream
 from tests.apps.live.test_ingest import _last_sequence, _playlist, _wait
+from tests.conftest import require
 from tests.fixtures.live_ingest import publish
 
 pytestmark = [pytest.mark.pipeline, pytest.mark.postgres]
@@ -60,8 +61,8 @@ def _start_ingest(port: int, work: Path) -> subprocess.Popen:
 def test_a_killed_ingest_is_started_again_and_the_stream_continues(
     transactional_db, creator, tmp_path
 ):
-    if connection.vendor != "postgresql":
-        pytest.skip("a second process needs a shared database server")
+    # A second process needs a shared database server.
+    require(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
     stream = services.live_create(owner=creator, title="Crash and carry on")
     port, work = _free_port(), tmp_path / "work"
     url = f"rtmp://127.0.0.1:{port}/live/{stream.stream_key}"

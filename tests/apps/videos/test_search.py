@@ -3,6 +3,7 @@ from django.db import connection
 
 from apps.videos import search
 from apps.videos.selectors import video_search
+from tests.conftest import require
 from tests.factories import VideoFactory
 
 pytestmark = pytest.mark.django_db
@@ -46,8 +47,7 @@ def test_filters_by_duration():
 
 
 def test_typos_still_find_the_video():
-    if connection.vendor != "postgresql":
-        pytest.skip("typo tolerance needs PostgreSQL's pg_trgm")
+    require(connection.vendor == "postgresql", "PostgreSQL's pg_trgm (DATABASE_URL)")
     video = _indexed(title="Photosynthesis explained")
     _indexed(title="Cooking pasta")
     assert [v.id for v in video_search(query="fotosynthesis")] == [video.id]
@@ -65,8 +65,7 @@ def test_search_page_and_api_use_the_same_ranking(client):
 
 
 def _postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("spelling correction needs PostgreSQL's pg_trgm")
+    require(connection.vendor == "postgresql", "PostgreSQL's pg_trgm (DATABASE_URL)")
 
 
 def test_a_private_title_changes_nothing_a_stranger_can_search():
@@ -102,8 +101,7 @@ def test_a_video_made_private_takes_its_words_out_of_the_spelling_list(
 
 def test_the_search_indexes_exist_on_postgresql():
     """Declared as index classes in the models; without them search reads every row."""
-    if connection.vendor != "postgresql":
-        pytest.skip("GIN indexes are PostgreSQL's")
+    require(connection.vendor == "postgresql", "PostgreSQL's GIN indexes (DATABASE_URL)")
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT indexname, indexdef FROM pg_indexes WHERE indexname IN "

@@ -19,6 +19,7 @@ from PIL import Image
 from apps.videos import services
 from apps.videos.models import Video
 from apps.videos.pipeline import storage
+from tests.conftest import require
 from tests.factories import CreatorFactory
 from tests.fixtures.pipeline import wait_for_video
 
@@ -171,8 +172,7 @@ def test_chunk_joins_are_invisible(samples, pipeline_worker, tmp_path, settings)
     # Chunks are whole GOPs placed next to the source's keyframes (every 250 frames here), so
     # some join falls inside a segment: that join must be as invisible as the others.
     assert any(c["start_frame"] % video.plan["segment_frames"] for c in video.plan["chunks"])
-    if not FFPROBE:
-        pytest.skip("ffprobe not available")
+    require(bool(FFPROBE), "ffprobe")
     out = _fetch_outputs(video, tmp_path / "out")
     keyframes = {}
     for r in video.renditions.all():
