@@ -24,6 +24,7 @@ pytest_plugins = [
     "tests.fixtures.media",
     "tests.fixtures.pipeline",
     "tests.fixtures.live_ingest",
+    "tests.fixtures.s3",
 ]
 
 

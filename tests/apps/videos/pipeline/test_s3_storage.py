@@ -18,41 +18,9 @@ from apps.videos.delivery.links import media_url
 from apps.videos.models import Rendition, Video
 from tests.factories import CreatorFactory
 from tests.fixtures.pipeline import wait_for_video
+from tests.fixtures.s3 import BUCKET, bucket_keys
 
 pytestmark = pytest.mark.pipeline
-
-BUCKET = "streamsite-media"
-
-
-@pytest.fixture
-def s3(settings, monkeypatch):
-    """A bucket on a moto server, selected the way an operator does: STORAGE_URL=s3://…"""
-    boto3 = pytest.importorskip("boto3")
-    server_module = pytest.importorskip("moto.server")
-    from streamsite.storage_env import storage_from_env
-
-    server = server_module.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    endpoint = f"http://{host}:{port}"
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "streamsite-test")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "streamsite-test-secret")
-    monkeypatch.setenv("STORAGE_URL", f"s3://{BUCKET}?endpoint_url={endpoint}&region=eu-west-1")
-    # moto keeps its buckets per process, not per server: start each test from none.
-    urllib.request.urlopen(urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST"))
-    client = boto3.client("s3", endpoint_url=endpoint, region_name="eu-west-1")
-    client.create_bucket(
-        Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"}
-    )
-    settings.STORAGES = {**settings.STORAGES, "default": storage_from_env()}
-    settings.MEDIA_IS_LOCAL = False
-    yield client
-    server.stop()
-
-
-def _keys(client, prefix: str) -> set[str]:
-    pages = client.get_paginator("list_objects_v2").paginate(Bucket=BUCKET, Prefix=prefix)
-    return {item["Key"] for page in pages for item in page.get("Contents", [])}
 
 
 def test_a_video_processed_on_s3_plays_from_the_bucket_and_leaves_nothing_on_delete(
@@ -70,9 +38,12 @@ def test_a_video_processed_on_s3_plays_from_the_bucket_and_leaves_nothing_on_del
     out = video.output_prefix
     # The workers' scratch space leaves the bucket just after the last step commits.
     deadline = time.monotonic() + 10
-    while any(k.startswith(f"{out}work/") for k in _keys(s3, out)) and time.monotonic() < deadline:
+    while (
+        any(k.startswith(f"{out}work/") for k in bucket_keys(s3, out))
+        and time.monotonic() < deadline
+    ):
         time.sleep(0.1)
-    keys = _keys(s3, video.storage_prefix)
+    keys = bucket_keys(s3, video.storage_prefix)
     assert not any(key.startswith(f"{out}work/") for key in keys)
     renditions = list(Rendition.objects.filter(video=video, generation=video.generation))
     assert sorted(r.name for r in renditions) == ["144p", "240p", "360p"]
@@ -101,7 +72,7 @@ def test_a_video_processed_on_s3_plays_from_the_bucket_and_leaves_nothing_on_del
     assert data[4:8] in (b"styp", b"moof")  # a CMAF media segment
 
     services.video_delete(video=Video.objects.get(pk=video.pk), by=owner)
-    assert _keys(s3, video.storage_prefix) == set()
+    assert bucket_keys(s3, video.storage_prefix) == set()
 
 
 def test_on_s3_a_public_link_stops_working_when_the_video_turns_private(s3, db, client):
