@@ -23,7 +23,7 @@ _STAMP = r"(?:(?P<h>\d{1,2}):(?P<hm>[0-5]\d)|(?P<m>\d{1,3})):(?P<s>[0-5]\d)"
 TIMESTAMP_RE = re.compile(rf"^{_STAMP}$")
 # A chapter line: optional bullet/bracket, the time, an optional separator, the title.
 _LINE_RE = re.compile(
-    rf"^\s*(?:[-*•]\s*)?[(\[]?(?P<stamp>{_STAMP})[)\]]?(?:\s*[-–—:|.]\s*|\s+)(?P<title>\S.*)$"
+    rf"^\s*(?:[-*•]\s*)?[(\[]?(?P<stamp>{_STAMP})[)\]]?(?:\s*[-–—:|]\s*|\s+)(?P<title>\S.*)$"
 )
 # Where a description line starts with a timestamp (for seek links); same shape as above.
 LINE_STAMP_RE = re.compile(rf"^(?P<lead>\s*(?:[-*•]\s*)?[(\[]?)(?P<stamp>{_STAMP})(?![\d:])")

@@ -96,6 +96,8 @@
       label: $("[data-seek-preview-time]"),
       vttUrl: opts.thumbnailsUrl,
       duration: duration,
+      chapter: $("[data-seek-preview-chapter]"),
+      chapterAt: opts.chapterAt,
     });
 
     video.addEventListener("playing", preview.load, { once: true });
@@ -284,6 +286,8 @@
       },
       seekBar: seek,
       volumeBar: volumeBar,
+      flash: flash,
+      duration: duration,
     };
   };
 })();
