@@ -113,8 +113,15 @@
       let options = spec.options || [];
 
       function refresh(newOptions) {
-        if (newOptions) options = newOptions;
         const current = String(spec.current());
+        if (!newOptions && group.childElementCount > 1) {
+          // Same items: only the tick moves, so focus inside an open menu stays put.
+          group.querySelectorAll('[role="menuitemradio"]').forEach(function (item) {
+            item.setAttribute("aria-checked", String(item.dataset.value === current));
+          });
+          return;
+        }
+        if (newOptions) options = newOptions;
         group.replaceChildren(heading);
         options.forEach(function (option) {
           const item = document.createElement("button");
