@@ -12,7 +12,9 @@
   const STORE_KEY = "streamsite.bandwidth"; // {bps, at}
   const MAX_AGE_MS = 14 * 24 * 3600 * 1000; // lines change (café, train): an old figure misleads
   const SAFETY = 0.7; // use 70% of the estimate, as hls.js does when it switches up
-  const START_BUDGET_S = 1.0; // longest wait for the first segment we accept for sharpness
+  // Longest download of the first segment accepted for sharpness. 1 s and 0.5 s made the
+  // first frame 0.2-0.6 s later at 20 Mb/s (benchmarks/qoe.py, docs/benchmarks.md).
+  const START_BUDGET_S = 0.25;
   const SEGMENT_S = 4; // the pipeline's segment length; media playlists are not loaded yet
   const SAVE_EVERY_MS = 5000;
 
