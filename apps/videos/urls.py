@@ -11,7 +11,6 @@ urlpatterns = [
     path("studio/<str:video_id>/retry/", views.studio_retry, name="studio-retry"),
     path("watch/<str:video_id>/", views.watch, name="watch"),
     path("search/", views.search, name="search"),
-    path("c/<str:username>/", views.channel, name="channel"),
     re_path(
         r"^media/(?P<key>[A-Za-z0-9_-]{1,16})/(?P<name>videos/.+)$",
         media.serve_media,

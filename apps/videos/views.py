@@ -7,10 +7,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from apps.users.models import User
 from apps.videos import search as search_filters
 from apps.videos import selectors, services
 from apps.videos.delivery.links import media_url
@@ -89,13 +88,4 @@ def search(request: HttpRequest) -> HttpResponse:
             "durations": search_filters.DURATION_CHOICES,
             "uploads": search_filters.UPLOADED_CHOICES,
         },
-    )
-
-
-def channel(request: HttpRequest, username: str) -> HttpResponse:
-    owner = get_object_or_404(User, username=username)
-    videos = selectors.video_list_public().filter(owner=owner)
-    page = Paginator(videos, 24).get_page(request.GET.get("page"))
-    return render(
-        request, "videos/channel.html", {"owner": owner, "page": page, "videos": page.object_list}
     )

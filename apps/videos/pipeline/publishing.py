@@ -9,7 +9,7 @@ from django.utils import timezone
 from apps.videos.delivery import events
 from apps.videos.models import Rendition, Video, VideoStatus
 from apps.videos.pipeline import layout, storage
-from apps.videos.services import video_transition
+from apps.videos.services import video_announce_if_public, video_transition
 from media_pipeline import manifests
 
 
@@ -58,6 +58,7 @@ def publish(video: Video) -> None:
         video_transition(video, VideoStatus.READY)
         video.published_at = video.published_at or timezone.now()
         fields += ["status", "published_at"]
+        video_announce_if_public(video)
     video.save(update_fields=fields)
     events.progress_changed(video, error=video.error)
 
