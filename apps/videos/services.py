@@ -115,6 +115,15 @@ def video_announce_if_public(video: Video) -> None:
         transaction.on_commit(partial(hook, video.id), robust=True)
 
 
+def video_mark_ready(video: Video) -> list[str]:
+    """The first playable rung is there: ready, published (the first time), and the other apps
+    told on commit. The caller holds the row lock and saves the returned fields."""
+    video_transition(video, VideoStatus.READY)
+    video.published_at = video.published_at or timezone.now()
+    video_announce_if_public(video)
+    return ["status", "published_at"]
+
+
 def video_create(
     *,
     owner: User,
