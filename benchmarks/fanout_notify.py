@@ -286,7 +286,13 @@ def main() -> None:
                 )  # fmt: skip
             )
             time.sleep(3)  # the worker process imports Django and the actors
-            results = [run_size(base, size, args.samples) for size in args.sizes]
+            try:
+                results = [run_size(base, size, args.samples) for size in args.sizes]
+            except Exception:
+                for log in ("daphne", "worker"):
+                    tail = (workdir / f"{log}.log").read_text(errors="replace")[-3000:]
+                    print(f"--- {log}.log (end)\n{tail}", file=sys.stderr)
+                raise
             for p in processes:
                 p.stop()
             processes = []
