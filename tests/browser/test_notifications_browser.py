@@ -44,3 +44,21 @@ def test_badge_appears_within_a_second_of_the_video_becoming_ready(
     expect(page.get_by_role("link", name="Bakery published “Sourdough”")).to_be_visible()
     page.goto("/feed/")
     expect(page.get_by_role("banner").locator("[data-notify-badge]")).to_be_hidden()
+
+
+def test_subscribe_button_updates_the_count_without_a_reload(page, live_site):
+    channel, fan = CreatorFactory(display_name="Garden"), UserFactory()
+    log_in(page, fan)
+    page.goto(f"/c/{channel.username}/")
+    page.evaluate("() => { window.__notReloaded = true; }")
+    count = page.locator("[data-subscriber-count]")
+    expect(count).to_have_text("0")
+    page.get_by_role("button", name="Subscribe").click()
+    expect(count).to_have_text("1")
+    expect(page.get_by_role("button", name="Unsubscribe")).to_be_visible()
+    assert page.evaluate("() => window.__notReloaded === true")
+    assert Subscription.objects.filter(user=fan, channel=channel).count() == 1
+    page.get_by_role("button", name="Unsubscribe").click()
+    expect(count).to_have_text("0")
+    expect(page.get_by_role("button", name="Subscribe")).to_be_visible()
+    assert not Subscription.objects.filter(user=fan, channel=channel).exists()
