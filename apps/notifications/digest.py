@@ -13,7 +13,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from apps.notifications.models import EmailChoice, Notification, NotificationSettings
+from apps.notifications.models import EmailChoice, NotificationSettings
+from apps.notifications.selectors import unread_for_digest
 
 logger = logging.getLogger(__name__)
 
@@ -48,19 +49,11 @@ def _send_one(user_id: int, now: datetime) -> bool:
         )
         if row is None:
             return False
-        unread = Notification.objects.filter(
-            user_id=user_id, read_at__isnull=True, created_at__lte=now
-        )
-        if row.last_digest_at is not None:
-            unread = unread.filter(created_at__gt=row.last_digest_at)
+        unread = unread_for_digest(user=row.user, since=row.last_digest_at, until=now)
         total = unread.count()
         if not total:
             return False
-        items = list(
-            unread.select_related("video", "live_stream", "actor").order_by("-created_at")[
-                :MAX_ITEMS
-            ]
-        )
+        items = list(unread.order_by("-created_at")[:MAX_ITEMS])
         context = {
             "user": row.user,
             "items": items,

@@ -31,3 +31,9 @@ class ChannelProfileAdmin(admin.ModelAdmin):
     search_fields = ["user__username"]
     # The count moves only with subscription rows (services._shift).
     readonly_fields = ["subscribers"]
+    actions = ["recount"]
+
+    @admin.action(description="Recount subscribers")
+    def recount(self, request, queryset) -> None:
+        for profile in queryset.select_related("user"):
+            services.channel_subscribers_recount(channel=profile.user)

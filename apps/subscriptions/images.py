@@ -36,6 +36,7 @@ def reencode(upload: IO[bytes], shape: Shape) -> bytes:
         raise ValidationError(f"The image is larger than {MAX_BYTES // (1024 * 1024)} MB.")
     if not data:
         raise ValidationError("The file is empty.")
+    too_many = ValidationError("The image has too many pixels (at most 40 million).")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -43,12 +44,12 @@ def reencode(upload: IO[bytes], shape: Shape) -> bytes:
             if image.format not in FORMATS:
                 raise ValidationError("Upload a JPEG, PNG, WebP or GIF image.")
             if image.width * image.height > MAX_PIXELS:
-                raise ValidationError(
-                    f"The image has too many pixels ({image.width}×{image.height})."
-                )
+                raise too_many
             image.seek(0)
             image.load()
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise too_many from None
+    except UnidentifiedImageError:
         raise ValidationError("The file is not an image we can read.") from None
     except (OSError, SyntaxError, ValueError):
         raise ValidationError("The image is damaged or truncated.") from None

@@ -72,6 +72,17 @@ def subscription_delete(*, user: User, channel: User) -> SubscriptionState:
     return SubscriptionState(False, count, None)
 
 
+def channel_subscribers_recount(*, channel: User) -> int:
+    """Set the count to the rows (after rows went without the services, e.g. a deleted
+    account's subscriptions, removed by the database's cascade)."""
+    with transaction.atomic():
+        ChannelProfile.objects.get_or_create(user_id=channel.pk)
+        profile = ChannelProfile.objects.select_for_update().get(user_id=channel.pk)
+        profile.subscribers = Subscription.objects.filter(channel_id=channel.pk).count()
+        profile.save(update_fields=["subscribers", "updated_at"])
+    return profile.subscribers
+
+
 def _require_owner(channel: User, by: User | None) -> None:
     if not (by and by.is_authenticated and (by.pk == channel.pk or by.is_staff)):
         raise PermissionDenied("Only the channel's owner or staff may change it.")
@@ -104,17 +115,16 @@ def channel_profile_update(
     _require_owner(channel, by)
     if description is not None and len(description) > 5000:
         raise ValidationError({"description": "At most 5,000 characters."})
-    stored = {}
-    try:
-        if avatar is not None:
-            stored["avatar"] = _store_image(channel, avatar, images.AVATAR, "avatar")
-        if banner is not None:
-            stored["banner"] = _store_image(channel, banner, images.BANNER, "banner")
-    except ValidationError as exc:
-        for name in stored.values():
-            default_storage.delete(name)
-        field = "banner" if "avatar" in stored or avatar is None else "avatar"
-        raise ValidationError({field: exc.messages[0]}) from None
+    stored: dict[str, str] = {}
+    uploads = (("avatar", avatar, images.AVATAR), ("banner", banner, images.BANNER))
+    for field, upload, shape in uploads:
+        if upload is None:
+            continue
+        try:
+            stored[field] = _store_image(channel, upload, shape, field)
+        except ValidationError as exc:
+            _delete_files(list(stored.values()))
+            raise ValidationError({field: exc.messages[0]}) from None
     if remove_avatar and "avatar" not in stored:
         stored["avatar"] = ""
     if remove_banner and "banner" not in stored:

@@ -125,3 +125,18 @@ def test_email_setting_is_saved_from_the_page(client):
     client.post("/notifications/email/", {"email": "hourly"})
     user.notification_settings.refresh_from_db()
     assert user.notification_settings.email == "digest"
+
+
+def test_a_video_made_private_since_is_left_out_of_list_badge_and_digest(client):
+    channel, fan, _, (older, newer) = _announced()
+    newer.visibility = "private"
+    newer.save()
+    body = _client(fan).get("/api/v1/me/notifications/").json()
+    assert [n["video"] for n in body["results"]] == [older.id]
+    client.force_login(fan)
+    assert 'aria-label="1 unread"' in client.get("/").content.decode()
+    assert newer.title not in client.get("/notifications/").content.decode()
+    # Public again: it shows again.
+    newer.visibility = "public"
+    newer.save()
+    assert _client(fan).get("/api/v1/me/notifications/").json()["count"] == 2

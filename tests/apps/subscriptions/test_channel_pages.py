@@ -173,3 +173,16 @@ def test_an_image_with_too_many_pixels_is_refused_before_decoding(client):
 def test_channel_images_outside_the_naming_scheme_are_404(client):
     assert client.get("/media/channels/1/../../secret.webp").status_code == 404
     assert client.get("/media/channels/1/avatar-zzz.webp").status_code == 404
+
+
+def test_recount_fixes_a_count_after_rows_went_without_the_service():
+    from apps.subscriptions import services
+
+    channel = CreatorFactory()
+    fans = UserFactory.create_batch(3)
+    for fan in fans:
+        services.subscription_set(user=fan, channel=channel)
+    fans[0].delete()  # the database's cascade removes the row, not the service
+    assert ChannelProfile.objects.get(user=channel).subscribers == 3
+    assert services.channel_subscribers_recount(channel=channel) == 2
+    assert ChannelProfile.objects.get(user=channel).subscribers == 2
