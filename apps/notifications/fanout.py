@@ -18,6 +18,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from channels_redis.pubsub import RedisPubSubChannelLayer
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from redis.exceptions import RedisError
 
@@ -34,6 +35,7 @@ PUSH_CONCURRENCY = 64
 
 
 def _insert_sql() -> str:
+    # Table names come from the models; every value is a query parameter.
     n, s, u = (m._meta.db_table for m in (Notification, Subscription, User))
     return f"""
         INSERT INTO {n} (user_id, kind, subject, video_id, live_stream_id, comment_id,
@@ -65,9 +67,11 @@ def fan_out(
     video_id: str | None = None,
     live_stream_id: str | None = None,
     at: datetime | None = None,
+    announcement_id: int | None = None,
 ) -> int:
     """Insert the notification for every subscriber who wants it; push each new one. Returns
-    how many rows this call inserted."""
+    how many rows this call inserted (also added to the announcement's `recipients` in each
+    batch's transaction, so the figure stays exact across a retry)."""
     at = at or timezone.now()
     sql = _insert_sql()
     after, total, last = 0, 0, False
@@ -79,6 +83,10 @@ def fan_out(
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql, [*params, after, end])
             rows = cursor.fetchall()
+            if announcement_id is not None and rows:
+                Announcement.objects.filter(pk=announcement_id).update(
+                    recipients=F("recipients") + len(rows)
+                )
         push(rows, kind=kind, video_id=video_id)
         total += len(rows)
         after = end
@@ -93,8 +101,10 @@ def announce(*, kind: str, subject: str, channel_id: int, **target) -> int | Non
     )
     if announcement.done_at is not None:
         return None
-    count = fan_out(kind=kind, subject=subject, channel_id=channel_id, **target)
-    Announcement.objects.filter(pk=announcement.pk).update(done_at=timezone.now(), recipients=count)
+    count = fan_out(
+        kind=kind, subject=subject, channel_id=channel_id, announcement_id=announcement.pk, **target
+    )
+    Announcement.objects.filter(pk=announcement.pk).update(done_at=timezone.now())
     logger.info("announced", extra={"kind": kind, "subject": subject, "recipients": count})
     return count
 

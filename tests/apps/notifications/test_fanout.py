@@ -96,6 +96,7 @@ def test_a_run_that_died_half_way_is_finished_without_duplicates(monkeypatch):
     # The retry: every subscriber once, and only the missing one pushed again.
     assert services.announce_video(video_id=video.id) == 1
     assert Notification.objects.count() == 9
+    assert Announcement.objects.get().recipients == 9
     assert sorted(pushed) == sorted(f.pk for f in fans)
 
 
