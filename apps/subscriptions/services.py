@@ -11,7 +11,7 @@ from typing import IO
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F
 
 from apps.subscriptions import images
@@ -129,14 +129,20 @@ def channel_profile_update(
         stored["avatar"] = ""
     if remove_banner and "banner" not in stored:
         stored["banner"] = ""
-    with transaction.atomic():
-        ChannelProfile.objects.get_or_create(user_id=channel.pk)
-        profile = ChannelProfile.objects.select_for_update().get(user_id=channel.pk)
-        old = [getattr(profile, f) for f in stored if getattr(profile, f)]
-        for field, name in stored.items():
-            setattr(profile, field, name)
-        if description is not None:
-            profile.description = description.strip()
-        profile.save()
-        transaction.on_commit(lambda: _delete_files(old))
+    new_files = [name for name in stored.values() if name]
+    try:
+        with transaction.atomic():
+            ChannelProfile.objects.get_or_create(user_id=channel.pk)
+            profile = ChannelProfile.objects.select_for_update().get(user_id=channel.pk)
+            old = [getattr(profile, f) for f in stored if getattr(profile, f)]
+            for field, name in stored.items():
+                setattr(profile, field, name)
+            if description is not None:
+                profile.description = description.strip()
+            # Not `subscribers`: that moves only by F() with the rows it counts.
+            profile.save(update_fields=[*stored, "description", "updated_at"])
+            transaction.on_commit(lambda: _delete_files(old))
+    except DatabaseError:
+        _delete_files(new_files)
+        raise
     return profile
