@@ -41,12 +41,7 @@ def _related_ids(video: Video, limit: int) -> list[str]:
     else:
         for word in list(words)[:5]:
             match |= Q(title__icontains=word)
-    candidates = (
-        videos.video_list_public()
-        .exclude(pk=video.pk)
-        .filter(match)
-        .only("id", "owner_id", "tags", "title", "views", "published_at")[:_CANDIDATES]
-    )
+    candidates = videos.video_list_public().exclude(pk=video.pk).filter(match)[:_CANDIDATES]
 
     def score(other: Video) -> tuple:
         points = 3 * (other.owner_id == video.owner_id)

@@ -28,7 +28,7 @@ class VideoSitemap(Sitemap):
     limit = 5000
 
     def items(self):
-        return videos.video_list_public().only("id", "updated_at").order_by("-published_at", "id")
+        return videos.video_list_public().order_by("-published_at", "id")
 
     def lastmod(self, item: Video):
         return item.updated_at
