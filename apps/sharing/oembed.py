@@ -58,10 +58,14 @@ def oembed_payload(
     absolute: Callable[[str], str],
     maxwidth: str | None = None,
     maxheight: str | None = None,
+    start_at: float | None = None,
 ) -> dict:
-    """`absolute` turns a site path into an absolute URL (request.build_absolute_uri)."""
+    """`absolute` turns a site path into an absolute URL (request.build_absolute_uri);
+    `start_at` is the shared link's `?t=`, kept in the iframe's URL."""
     width, height = player_size(video, maxwidth=maxwidth, maxheight=maxheight)
     embed_url = absolute(reverse("embed", kwargs={"video_id": video.id}))
+    if start_at:
+        embed_url += f"?t={int(start_at)}"
     payload = {
         "type": "video",
         "version": "1.0",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlsplit
+
 from csp.decorators import csp_replace
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -36,10 +38,13 @@ def oembed_view(request: HttpRequest) -> HttpResponse:
     fmt = request.GET.get("format", "json").lower()
     if fmt != "json":
         return JsonResponse({"error": "Only format=json is served."}, status=501)
-    video = selectors.video_for_shared_url(url=request.GET.get("url", ""), host=request.get_host())
+    url = request.GET.get("url", "")
+    video = selectors.video_for_shared_url(url=url, host=request.get_host())
+    shared_t = parse_qs(urlsplit(url).query).get("t", [None])[0]
     payload = oembed.oembed_payload(
         video,
         absolute=request.build_absolute_uri,
+        start_at=parse_start_time(shared_t, duration=video.duration),
         maxwidth=request.GET.get("maxwidth"),
         maxheight=request.GET.get("maxheight"),
     )

@@ -4,6 +4,7 @@ the description with links, and the `?t=` start time."""
 from __future__ import annotations
 
 from django import template
+from django.conf import settings
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
@@ -47,6 +48,7 @@ def sharing_meta(context, video) -> dict:
     thumbnail = video.thumbnail_url
     return {
         "shareable": True,
+        "site_name": settings.SITE_NAME,
         "video": video,
         "unlisted": video.visibility == "unlisted",
         "image_url": request.build_absolute_uri(thumbnail) if thumbnail else "",
@@ -77,6 +79,7 @@ def channel_meta(context, owner) -> dict:
     url = reverse("channel", kwargs={"username": owner.username})
     feed = reverse("channel-feed", kwargs={"username": owner.username})
     return {
+        "site_name": settings.SITE_NAME,
         "owner": owner,
         "channel_url": request.build_absolute_uri(url),
         "feed_url": request.build_absolute_uri(feed),

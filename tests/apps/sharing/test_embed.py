@@ -92,6 +92,16 @@ def test_oembed_honours_maxwidth_and_maxheight(client):
     assert junk["width"] == 640
 
 
+def test_oembed_keeps_the_shared_start_time(client):
+    video = VideoFactory(duration=100.0)
+    url = f"http://testserver/watch/{video.id}/?t=1m30s"
+    html = client.get("/oembed/", {"url": url}).json()["html"]
+    assert f'src="http://testserver/embed/{video.id}/?t=90"' in html
+    beyond = f"http://testserver/watch/{video.id}/?t=500"
+    html = client.get("/oembed/", {"url": beyond}).json()["html"]
+    assert f'src="http://testserver/embed/{video.id}/"' in html
+
+
 def test_oembed_refusals(client):
     video = VideoFactory()
     private = VideoFactory(visibility="private")
