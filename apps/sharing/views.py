@@ -59,7 +59,6 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         "Disallow: /api/",
         "Disallow: /studio/",
         "Disallow: /accounts/",
-        "Disallow: /embed/",
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
         "",
     ]

@@ -65,7 +65,8 @@ def share_button(context, video) -> dict:
     links = _links(request, video)
     width, height = player_size(video)
     iframe = embed_iframe(links["embed_url"], title=video.title, width=width, height=height)
-    return {"video": video, "embed_code": iframe, **links}
+    shareable = selectors.video_is_shareable(video=video)
+    return {"video": video, "embed_code": iframe, "shareable": shareable, **links}
 
 
 @register.inclusion_tag("sharing/related.html")

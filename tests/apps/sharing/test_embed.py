@@ -149,6 +149,10 @@ def test_private_video_pages_carry_no_previews(client):
     body = client.get(f"/watch/{video.id}/").content.decode()
     assert "My secret plans" in body
     assert "og:title" not in body and "json+oembed" not in body
+    # The owner may still copy the link, told that nobody else can open it.
+    assert "data-share-private" in body
+    public = VideoFactory(owner=video.owner)
+    assert "data-share-private" not in client.get(f"/watch/{public.id}/").content.decode()
 
 
 def test_watch_page_start_time_from_the_url(client):
