@@ -51,13 +51,20 @@ def long_video(long_clip, pipeline_worker) -> Video:
 
 
 def test_t_link_starts_at_90s_and_share_dialog_gives_the_time(page, long_video):
+    # This viewer left off at 40 s: the link's time wins over resuming.
+    page.goto("/robots.txt")
+    page.evaluate(
+        "([id]) => localStorage.setItem('streamsite.positions', "
+        "JSON.stringify({[id]: [40, Date.now()]}))",
+        [long_video.id],
+    )
     page.goto(f"/watch/{long_video.id}/?t=1m30s")
     page.wait_for_function(
         f"() => {{ const v = {PLAYER}; return v.currentTime >= 90 && !v.paused; }}",
         timeout=20_000,
     )
     assert page.evaluate(f"() => {PLAYER}.currentTime") < 99
-    # A share link wins over resuming: no "Resumed at" hint.
+    # No "Resumed at" hint either.
     expect(page.locator("[data-resume]")).to_be_hidden()
 
     page.evaluate(f"() => {{ const v = {PLAYER}; v.pause(); v.currentTime = 93.4; }}")
