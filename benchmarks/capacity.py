@@ -164,9 +164,13 @@ def plots(media: dict, args, rps_per_process: float) -> None:
     a.set_xlabel("daily viewers")
     a.set_ylabel("peak egress, Gb/s")
     a.grid(True, which="both", alpha=0.3)
-    for key, label in (("web_processes", "web processes (requests)"),
-                       ("socket_processes", "web processes (sockets)"),
-                       ("transcode_cores_peak", f"transcode cores, peak ({args.upload_hours:g} h uploaded a day)")):  # fmt: skip
+    uploads = f"transcode cores, peak ({args.upload_hours:g} h uploaded a day)"
+    series = (
+        ("web_processes", "web processes (requests)"),
+        ("socket_processes", "web processes (sockets)"),
+        ("transcode_cores_peak", uploads),
+    )
+    for key, label in series:
         b.loglog(viewers, [max(r[key], 0.01) for r in rows], marker="o", label=label)
     b.set_xlabel("daily viewers")
     b.set_ylabel("count")
