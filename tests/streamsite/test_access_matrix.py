@@ -31,7 +31,7 @@ MATRIX = [
         "/watch/{public}/comments/changes/?since=2026-01-01T00:00:00Z",
         None,
         "200 200 200 200 200 200",
-    ),  # noqa: E501
+    ),
     ("GET", "/c/{owner}/", None, "200 200 200 200 200 200"),
     ("GET", "/categories/", None, "200 200 200 200 200 200"),
     ("GET", "/tag/music/", None, "200 200 200 200 200 200"),
@@ -70,7 +70,7 @@ MATRIX = [
         "/moderation/content-warning/",
         {"video": "{public}", "reason": "Flashing"},
         "302 403 403 403 302 302",
-    ),  # noqa: E501
+    ),
     # API: videos.
     ("GET", "/api/v1/me/", None, "403 200 200 200 200 200"),
     ("GET", "/api/v1/videos/", None, "200 200 200 200 200 200"),
@@ -113,7 +113,7 @@ MATRIX = [
         "/api/v1/broadcasts/",
         {"message": "Hello all", "severity": "info"},
         "403 403 403 403 201 201",
-    ),  # noqa: E501
+    ),
     ("GET", "/api/v1/broadcasts/active/", None, "200 200 200 200 200 200"),
     ("GET", "/api/v1/broadcasts/{broadcast}/", None, "403 403 403 403 200 200"),
     ("DELETE", "/api/v1/broadcasts/{broadcast}/", None, "403 403 403 403 204 204"),
