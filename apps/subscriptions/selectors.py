@@ -60,8 +60,8 @@ def _optional(module: str, name: str) -> Callable | None:
 
 def channel_playlists(*, channel: User, viewer) -> list:
     """The channel's playlists this viewer may see, if the playlists app offers them."""
-    source = _optional("apps.playlists.selectors", "playlist_list_for_channel")
-    return list(source(owner=channel, user=viewer)) if source else []
+    source = _optional("apps.playlists.selectors", "playlists_of_channel")
+    return list(source(channel=channel, viewer=viewer)[:50]) if source else []
 
 
 def channel_live_streams(*, channel: User) -> list:

@@ -96,7 +96,33 @@ def test_channel_tabs_list_live_streams_and_playlists_when_present(client):
     LiveStream.objects.create(owner=channel, title="Old show", status="ended")
     page = client.get(f"/c/{channel.username}/?tab=live").content.decode()
     assert "Morning show" in page and "LIVE" in page and "Old show" not in page
-    assert client.get(f"/c/{channel.username}/?tab=playlists").status_code == 200
+    playlists = client.get(f"/c/{channel.username}/?tab=playlists").content.decode()
+    assert "No public playlists" in playlists
+
+
+def test_playlists_tab_shows_what_the_playlists_app_offers(client, monkeypatch):
+    """The playlists app may land after this one: the tab asks its selector when it exists."""
+    import sys
+    import types
+
+    channel, asked = CreatorFactory(), []
+
+    class Playlist:
+        title, item_count = "Best of <2026>", 3
+
+        def get_absolute_url(self):
+            return "/playlist/pl1/"
+
+    def playlists_of_channel(*, channel, viewer):
+        asked.append((channel.pk, viewer.is_authenticated))
+        return [Playlist()]
+
+    fake = types.ModuleType("apps.playlists.selectors")
+    fake.playlists_of_channel = playlists_of_channel
+    monkeypatch.setitem(sys.modules, "apps.playlists.selectors", fake)
+    page = client.get(f"/c/{channel.username}/?tab=playlists").content.decode()
+    assert '<a href="/playlist/pl1/">Best of &lt;2026&gt;</a>' in page and "3 videos" in page
+    assert asked == [(channel.pk, False)]
 
 
 def test_feed_page_lists_followed_channels_videos(client):
