@@ -151,3 +151,19 @@ def test_the_actor_is_queued_on_its_own_queue_with_limits():
     for actor in (actors.announce_video, actors.announce_live):
         assert actor.queue_name == "notifications"
         assert actor.options["max_retries"] >= 1 and actor.options["time_limit"] > 0
+
+
+def test_a_held_upload_approved_by_a_moderator_sends_the_job(
+    sent, django_capture_on_commit_callbacks
+):
+    from apps.cms import moderation
+    from tests.factories import ModeratorFactory
+
+    channel, _ = channel_with_fans(1)
+    held = VideoFactory(owner=channel, moderation_state="pending")
+    with django_capture_on_commit_callbacks(execute=True):
+        video_services.video_announce_if_public(held)
+    assert sent == []
+    with django_capture_on_commit_callbacks(execute=True):
+        moderation.video_approve(video=held, by=ModeratorFactory(is_staff=True))
+    assert sent == [("video", held.id)]
