@@ -26,7 +26,10 @@
             box.querySelectorAll("form[data-when]").forEach(function (f) {
               f.hidden = (f.dataset.when === "subscribed") !== state.subscribed;
             });
-            if (count) { count.textContent = String(state.subscribers); }
+            if (count) {
+              var n = state.subscribers;
+              count.textContent = n + (n === 1 ? " subscriber" : " subscribers");
+            }
             button.disabled = false;
           })
           .catch(function () { form.submit(); });
