@@ -66,7 +66,11 @@ def upload(path: Path, name: str, *, storage: Storage = default_storage) -> str:
 
 
 def upload_text(text: str, name: str, *, storage: Storage = default_storage) -> str:
-    return _save(name, ContentFile(text.encode(), name=os.path.basename(name)), storage)
+    return upload_bytes(text.encode(), name, storage=storage)
+
+
+def upload_bytes(data: bytes, name: str, *, storage: Storage = default_storage) -> str:
+    return _save(name, ContentFile(data, name=os.path.basename(name)), storage)
 
 
 def walk(prefix: str, *, storage: Storage = default_storage) -> Iterator[str]:

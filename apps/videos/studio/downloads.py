@@ -1,0 +1,74 @@
+"""Download of a video's original upload, when its owner allows it, through the same checks as
+its media: who may watch it, and the current media_key (a link handed out while the video was
+public stops working when its visibility changes)."""
+
+from __future__ import annotations
+
+import os
+import re
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
+from django.urls import reverse
+from django.utils.text import slugify
+from django.views.decorators.http import require_safe
+
+from apps.videos import selectors
+from apps.videos.delivery.media import file_chunks
+from apps.videos.models import Video
+
+_EXTENSION = re.compile(r"^\.[a-z0-9]{1,5}$")
+
+
+def download_url(video: Video) -> str | None:
+    """The Download link of the watch page; None when downloads are off or nothing is stored."""
+    if not (video.downloads_enabled and video.source):
+        return None
+    return reverse("video-download", kwargs={"video_id": video.id, "key": video.media_key})
+
+
+def download_filename(video: Video) -> str:
+    """ASCII letters, digits, dots, dashes only: from the title (never the client's raw name),
+    with the original's extension when it is a plain one."""
+    stem = slugify(video.title)[:80] or video.id
+    extension = os.path.splitext(video.original_filename or "")[1].lower()
+    return f"{stem}{extension if _EXTENSION.match(extension) else ''}"
+
+
+@require_safe
+def download_original(request: HttpRequest, video_id: str, key: str) -> HttpResponse:
+    video = selectors.video_get_for_viewer(video_id=video_id, user=request.user)
+    if key != video.media_key or download_url(video) is None:
+        raise Http404("No such file.")
+    if not default_storage.exists(video.source):
+        raise Http404("No such file.")
+    filename = download_filename(video)
+    disposition = f'attachment; filename="{filename}"'
+    if not settings.MEDIA_IS_LOCAL:
+        url = default_storage.url(
+            video.source,
+            parameters={
+                "ResponseContentDisposition": disposition,
+                "ResponseContentType": "application/octet-stream",
+            },
+        )
+        response: HttpResponse = HttpResponseRedirect(url)
+    else:
+        size = default_storage.size(video.source)
+        # Streamed block by block (an original may be gigabytes), as delivery.media does.
+        response = StreamingHttpResponse(
+            file_chunks(default_storage.open(video.source, "rb"), 0, size),
+            content_type="application/octet-stream",
+        )
+        response["Content-Length"] = str(size)
+        response["Content-Disposition"] = disposition
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

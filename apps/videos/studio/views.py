@@ -1,0 +1,183 @@
+"""The studio's pages: the list (search, sort, bulk actions), edit, thumbnail, delete.
+
+Server-rendered forms that work without JavaScript (static/js/studio.js only enhances).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from apps.videos import selectors, services
+from apps.videos.models import Video
+from apps.videos.studio import services as studio_services
+from apps.videos.studio.forms import (
+    BulkDeleteForm,
+    BulkVisibilityForm,
+    StudioFilterForm,
+    ThumbnailForm,
+    VideoEditForm,
+)
+from apps.videos.studio.selectors import DEFAULT_SORT, studio_videos
+from media_pipeline.images import MAX_BYTES
+
+PAGE_SIZE = 20
+EDITABLE = ("title", "description", "tags", "visibility", "content_warning", "downloads_enabled")
+
+
+def _managed_video(request: HttpRequest, video_id: str) -> Video:
+    """The video if this user may manage it; 404 for everyone else, as if it did not exist."""
+    video = Video.objects.select_related("owner").filter(pk=video_id).first()
+    if video is None or not selectors.video_can_manage(video=video, user=request.user):
+        raise Http404("No such video.")
+    return video
+
+
+def _refusal(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+@login_required
+def studio(request: HttpRequest) -> HttpResponse:
+    filters = StudioFilterForm(request.GET or None)
+    query, sort = "", DEFAULT_SORT
+    if filters.is_valid():
+        query, sort = filters.cleaned_data["q"], filters.cleaned_data["sort"] or DEFAULT_SORT
+    videos = studio_videos(user=request.user, sort=sort, query=query)
+    page = Paginator(videos, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "videos/studio.html",
+        {
+            "page": page,
+            "videos": page.object_list,
+            "filters": filters,
+            "query": query,
+            "sort": sort,
+            "highlight": request.GET.get("highlight", ""),
+            "visibilities": BulkVisibilityForm.base_fields["visibility"].choices,
+        },
+    )
+
+
+@login_required
+def studio_edit(request: HttpRequest, video_id: str) -> HttpResponse:
+    video = _managed_video(request, video_id)
+    initial = {field: getattr(video, field) for field in EDITABLE}
+    form = VideoEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        changed = {f: form.cleaned_data[f] for f in form.changed_data if f in EDITABLE}
+        try:
+            if changed:
+                services.video_update(video=video, by=request.user, **changed)
+        except ValidationError as refused:
+            form.add_error(None, _refusal(refused))
+        else:
+            messages.success(request, f"Saved “{video.title}”.")
+            return redirect("studio-edit", video_id=video.id)
+    return render(
+        request,
+        "videos/studio_edit.html",
+        {"video": video, "form": form, "thumbnail_form": ThumbnailForm()},
+    )
+
+
+@login_required
+@require_POST
+def studio_thumbnail(request: HttpRequest, video_id: str) -> HttpResponse:
+    video = _managed_video(request, video_id)
+    form = ThumbnailForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            data = form.cleaned_data["file"].read(MAX_BYTES + 1)
+            studio_services.video_thumbnail_set(video=video, by=request.user, data=data)
+        except ValidationError as refused:
+            messages.error(request, f"Thumbnail not changed: {_refusal(refused)}")
+        else:
+            messages.success(request, "The new thumbnail is in place.")
+    else:
+        reasons = [e for errors in form.errors.values() for e in errors]
+        messages.error(request, f"Thumbnail not changed: {' '.join(reasons)}")
+    return redirect("studio-edit", video_id=video.id)
+
+
+@login_required
+@require_POST
+def studio_thumbnail_reset(request: HttpRequest, video_id: str) -> HttpResponse:
+    video = _managed_video(request, video_id)
+    studio_services.video_thumbnail_clear(video=video, by=request.user)
+    messages.success(request, "The automatic poster is back.")
+    return redirect("studio-edit", video_id=video.id)
+
+
+@login_required
+def studio_delete(request: HttpRequest, video_id: str) -> HttpResponse:
+    """GET: a confirmation naming the video; POST: deletion of the row and every file."""
+    video = _managed_video(request, video_id)
+    if request.method == "POST":
+        services.video_delete(video=video, by=request.user)
+        messages.success(request, f"“{video.title}” was deleted.")
+        return redirect("studio")
+    return render(
+        request,
+        "videos/studio_delete.html",
+        {"videos": [video], "bulk": False, "action": reverse("studio-delete", args=[video.id])},
+    )
+
+
+def _own_choices(request: HttpRequest) -> list[tuple[str, str]]:
+    ids = request.POST.getlist("ids")[: studio_services.BULK_LIMIT]
+    videos = Video.objects.filter(pk__in=ids).select_related("owner")
+    return [
+        (v.id, v.title) for v in videos if selectors.video_can_manage(video=v, user=request.user)
+    ]
+
+
+@login_required
+@require_POST
+def studio_bulk_visibility(request: HttpRequest) -> HttpResponse:
+    form = BulkVisibilityForm(request.POST, choices=_own_choices(request))
+    if not form.is_valid():
+        messages.error(request, "Select videos and a visibility first.")
+        return redirect("studio")
+    changed = studio_services.videos_set_visibility(
+        ids=form.cleaned_data["ids"], visibility=form.cleaned_data["visibility"], by=request.user
+    )
+    messages.success(request, f"Visibility changed for {changed} video(s).")
+    return redirect("studio")
+
+
+@login_required
+@require_POST
+def studio_bulk_delete(request: HttpRequest) -> HttpResponse:
+    """The selection's confirmation page, naming every video; nothing is deleted yet."""
+    choices = _own_choices(request)
+    form = BulkDeleteForm(request.POST, choices=choices)
+    if not form.is_valid():
+        messages.error(request, "Select the videos to delete first.")
+        return redirect("studio")
+    chosen = set(form.cleaned_data["ids"])
+    videos = [{"id": pk, "title": title} for pk, title in choices if pk in chosen]
+    return render(
+        request,
+        "videos/studio_delete.html",
+        {"videos": videos, "bulk": True, "action": reverse("studio-bulk-delete-confirm")},
+    )
+
+
+@login_required
+@require_POST
+def studio_bulk_delete_confirmed(request: HttpRequest) -> HttpResponse:
+    form = BulkDeleteForm(request.POST, choices=_own_choices(request))
+    if not form.is_valid():
+        messages.error(request, "Select the videos to delete first.")
+        return redirect("studio")
+    deleted = studio_services.videos_delete(ids=form.cleaned_data["ids"], by=request.user)
+    messages.success(request, f"{deleted} video(s) deleted.")
+    return redirect("studio")
