@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -131,18 +131,26 @@ def studio_delete(request: HttpRequest, video_id: str) -> HttpResponse:
     )
 
 
-def _own_choices(request: HttpRequest) -> list[tuple[str, str]]:
-    ids = request.POST.getlist("ids")[: studio_services.BULK_LIMIT]
-    videos = Video.objects.filter(pk__in=ids).select_related("owner")
-    return [
-        (v.id, v.title) for v in videos if selectors.video_can_manage(video=v, user=request.user)
+def _bulk_data(request: HttpRequest) -> tuple[QueryDict, list[tuple[str, str]]]:
+    """The posted form with only the selected videos this user manages (the others are left
+    out silently: never revealed), and those as (id, title) choices, in the posted order."""
+    ids = list(dict.fromkeys(request.POST.getlist("ids")))[: studio_services.BULK_LIMIT]
+    videos = {v.id: v for v in Video.objects.filter(pk__in=ids).select_related("owner")}
+    choices = [
+        (pk, videos[pk].title)
+        for pk in ids
+        if pk in videos and selectors.video_can_manage(video=videos[pk], user=request.user)
     ]
+    data = request.POST.copy()
+    data.setlist("ids", [pk for pk, _ in choices])
+    return data, choices
 
 
 @login_required
 @require_POST
 def studio_bulk_visibility(request: HttpRequest) -> HttpResponse:
-    form = BulkVisibilityForm(request.POST, choices=_own_choices(request))
+    data, choices = _bulk_data(request)
+    form = BulkVisibilityForm(data, choices=choices)
     if not form.is_valid():
         messages.error(request, "Select videos and a visibility first.")
         return redirect("studio")
@@ -157,8 +165,8 @@ def studio_bulk_visibility(request: HttpRequest) -> HttpResponse:
 @require_POST
 def studio_bulk_delete(request: HttpRequest) -> HttpResponse:
     """The selection's confirmation page, naming every video; nothing is deleted yet."""
-    choices = _own_choices(request)
-    form = BulkDeleteForm(request.POST, choices=choices)
+    data, choices = _bulk_data(request)
+    form = BulkDeleteForm(data, choices=choices)
     if not form.is_valid():
         messages.error(request, "Select the videos to delete first.")
         return redirect("studio")
@@ -174,7 +182,8 @@ def studio_bulk_delete(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def studio_bulk_delete_confirmed(request: HttpRequest) -> HttpResponse:
-    form = BulkDeleteForm(request.POST, choices=_own_choices(request))
+    data, choices = _bulk_data(request)
+    form = BulkDeleteForm(data, choices=choices)
     if not form.is_valid():
         messages.error(request, "Select the videos to delete first.")
         return redirect("studio")
