@@ -5,7 +5,6 @@ public stops working when its visibility changes)."""
 from __future__ import annotations
 
 import os
-import re
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -24,7 +23,10 @@ from apps.videos import selectors
 from apps.videos.delivery.media import file_chunks
 from apps.videos.models import Video
 
-_EXTENSION = re.compile(r"^\.[a-z0-9]{1,5}$")
+# Only a container's usual extension is kept from the client's name (never .html and the like).
+VIDEO_EXTENSIONS = frozenset(
+    ".mp4 .m4v .mov .mkv .webm .avi .mpg .mpeg .ts .mts .flv .wmv .ogv .3gp".split()
+)
 
 
 def download_url(video: Video) -> str | None:
@@ -36,10 +38,10 @@ def download_url(video: Video) -> str | None:
 
 def download_filename(video: Video) -> str:
     """ASCII letters, digits, dots, dashes only: from the title (never the client's raw name),
-    with the original's extension when it is a plain one."""
+    with the original's extension when it is a video container's."""
     stem = slugify(video.title)[:80] or video.id
     extension = os.path.splitext(video.original_filename or "")[1].lower()
-    return f"{stem}{extension if _EXTENSION.match(extension) else ''}"
+    return f"{stem}{extension if extension in VIDEO_EXTENSIONS else ''}"
 
 
 @require_safe
