@@ -42,7 +42,13 @@
 
   function update(msg) {
     const row = document.getElementById("video-" + msg.video);
-    if (!row) { if (msg.status === "uploaded" && !window.location.search) window.location.reload(); return; }
+    if (!row) {
+      // A new upload belongs at the top of the first, unfiltered page: show it there.
+      const params = new URLSearchParams(window.location.search);
+      const firstPage = !params.get("q") && (params.get("page") || "1") === "1";
+      if (msg.status === "uploaded" && firstPage) window.location.reload();
+      return;
+    }
     row.querySelector("[data-status]").textContent = LABELS[msg.status] || msg.status;
     row.querySelector("[data-progress]").value = msg.progress;
     row.querySelector("[data-progress-text]").textContent = msg.progress + "%";
