@@ -84,3 +84,13 @@ def test_on_s3_the_download_is_a_signed_redirect_naming_the_file(client, s3):
     assert "Signature" in location or "X-Amz-Signature" in location
     assert "response-content-disposition=attachment" in location
     assert "bucket-clip.mp4" in location
+
+
+def test_the_owner_turns_downloads_on_through_the_api(api_client, client):
+    video = _with_original()
+    api_client.force_authenticate(video.owner)
+    response = api_client.patch(
+        f"/api/v1/videos/{video.id}/", {"downloads_enabled": True}, format="json"
+    )
+    assert response.status_code == 200 and response.json()["downloads_enabled"] is True
+    assert client.get(_link(video)).status_code == 200
