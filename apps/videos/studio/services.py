@@ -14,6 +14,7 @@ from apps.videos import services
 from apps.videos.models import Video, Visibility
 from apps.videos.pipeline import layout, storage
 from apps.videos.selectors import video_can_manage
+from apps.videos.studio.selectors import videos_managed_by
 from media_pipeline.images import ImageRejected, reencode_image
 
 logger = logging.getLogger(__name__)
@@ -21,8 +22,6 @@ logger = logging.getLogger(__name__)
 # The grid's card (320 and 640 for dense screens) and the player (1280).
 THUMBNAIL_WIDTHS = (320, 640, 1280)
 THUMBNAIL_ASPECT = (16, 9)
-# Bulk actions act on one page of the studio at most.
-BULK_LIMIT = 100
 
 
 def _require_manager(video: Video, user: User) -> None:
@@ -84,12 +83,6 @@ def video_thumbnail_clear(*, video: Video, by: User) -> Video:
     return video
 
 
-def _managed(ids: Iterable[str], by: User) -> list[Video]:
-    ids = list(dict.fromkeys(ids))[:BULK_LIMIT]
-    videos = Video.objects.filter(pk__in=ids).select_related("owner")
-    return [video for video in videos if video_can_manage(video=video, user=by)]
-
-
 def videos_set_visibility(*, ids: Iterable[str], visibility: str, by: User) -> int:
     """Set the visibility of each of these videos the user may manage; the others are left
     alone (never revealed). The number changed."""
@@ -97,7 +90,7 @@ def videos_set_visibility(*, ids: Iterable[str], visibility: str, by: User) -> i
         raise ValidationError({"visibility": f"Choose one of: {', '.join(Visibility.values)}."})
     changed = 0
     with transaction.atomic():
-        for video in _managed(ids, by):
+        for video in videos_managed_by(ids=ids, user=by):
             if video.visibility != visibility:
                 services.video_update(video=video, by=by, visibility=visibility)
                 changed += 1
@@ -106,7 +99,7 @@ def videos_set_visibility(*, ids: Iterable[str], visibility: str, by: User) -> i
 
 def videos_delete(*, ids: Iterable[str], by: User) -> int:
     """Delete each of these videos the user may manage, with all their files."""
-    videos = _managed(ids, by)
+    videos = videos_managed_by(ids=ids, user=by)
     with transaction.atomic():
         for video in videos:
             services.video_delete(video=video, by=by)

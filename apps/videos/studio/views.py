@@ -9,12 +9,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from apps.videos import selectors, services
+from apps.videos import services
 from apps.videos.models import Video
 from apps.videos.studio import services as studio_services
 from apps.videos.studio.forms import (
@@ -24,7 +24,12 @@ from apps.videos.studio.forms import (
     ThumbnailForm,
     VideoEditForm,
 )
-from apps.videos.studio.selectors import DEFAULT_SORT, studio_videos
+from apps.videos.studio.selectors import (
+    DEFAULT_SORT,
+    studio_videos,
+    video_get_for_manager,
+    videos_managed_by,
+)
 from media_pipeline.images import MAX_BYTES
 
 PAGE_SIZE = 20
@@ -32,11 +37,7 @@ EDITABLE = ("title", "description", "tags", "visibility", "content_warning", "do
 
 
 def _managed_video(request: HttpRequest, video_id: str) -> Video:
-    """The video if this user may manage it; 404 for everyone else, as if it did not exist."""
-    video = Video.objects.select_related("owner").filter(pk=video_id).first()
-    if video is None or not selectors.video_can_manage(video=video, user=request.user):
-        raise Http404("No such video.")
-    return video
+    return video_get_for_manager(video_id=video_id, user=request.user)
 
 
 def _refusal(error: ValidationError) -> str:
@@ -132,18 +133,12 @@ def studio_delete(request: HttpRequest, video_id: str) -> HttpResponse:
 
 
 def _bulk_data(request: HttpRequest) -> tuple[QueryDict, list[tuple[str, str]]]:
-    """The posted form with only the selected videos this user manages (the others are left
-    out silently: never revealed), and those as (id, title) choices, in the posted order."""
-    ids = list(dict.fromkeys(request.POST.getlist("ids")))[: studio_services.BULK_LIMIT]
-    videos = {v.id: v for v in Video.objects.filter(pk__in=ids).select_related("owner")}
-    choices = [
-        (pk, videos[pk].title)
-        for pk in ids
-        if pk in videos and selectors.video_can_manage(video=videos[pk], user=request.user)
-    ]
+    """The posted form with only the selected videos this user manages, and those as
+    (id, title) choices."""
+    videos = videos_managed_by(ids=request.POST.getlist("ids"), user=request.user)
     data = request.POST.copy()
-    data.setlist("ids", [pk for pk, _ in choices])
-    return data, choices
+    data.setlist("ids", [v.id for v in videos])
+    return data, [(v.id, v.title) for v in videos]
 
 
 @login_required
