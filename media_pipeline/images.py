@@ -150,6 +150,10 @@ def reencode_image(
     fmt = sniff_format(data)
     _check_ends_where_it_should(data, fmt)
     with _open(data, fmt, max_pixels) as img:
+        if fmt == "JPEG":
+            # libjpeg decodes straight at a reduced scale still at least this large: a 40 MP
+            # photo never occupies 160 MB for a 1280 px thumbnail.
+            img.draft("RGB", (max(widths), max(widths)))
         picture = _crop(_decode(img), aspect)
     out: dict[int, Picture] = {}
     chosen = sorted({w for w in widths if w <= picture.width}) or [picture.width]

@@ -106,3 +106,8 @@ def test_a_truncated_picture_is_refused(fmt):
 def test_a_file_over_the_byte_limit_is_refused_before_decoding():
     with pytest.raises(ImageRejected, match="MB"):
         reencode_image(picture("PNG", size=(64, 64)) + b"\x00" * 100, max_bytes=50)
+
+
+def test_a_large_photo_is_decoded_at_a_reduced_scale_yet_gives_every_size():
+    out = reencode_image(picture("JPEG", size=(4000, 2250)), widths=(320, 640, 1280))
+    assert [(p.width, p.height) for p in out.values()] == [(320, 180), (640, 360), (1280, 720)]

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from apps.videos import selectors
 from apps.videos.serializers import VideoSerializer
 from apps.videos.studio import services
+from apps.videos.studio.forms import FORM_OVERHEAD
 from media_pipeline.images import MAX_BYTES
 
 
@@ -29,6 +30,11 @@ class VideoThumbnailView(APIView):
     )
     def put(self, request, video_id: str):
         video = selectors.video_get_for_viewer(video_id=video_id, user=request.user)
+        # Judged on the declared length before the body is read (and spooled to disk).
+        if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BYTES + FORM_OVERHEAD:
+            raise exceptions.ValidationError(
+                {"file": f"The image is larger than {MAX_BYTES // 2**20} MB."}
+            )
         upload = request.FILES.get("file")
         if upload is None:
             raise exceptions.ValidationError({"file": "Send the picture as multipart `file`."})

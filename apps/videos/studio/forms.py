@@ -8,6 +8,9 @@ from apps.videos.models import Visibility
 from apps.videos.studio.selectors import DEFAULT_SORT, SORTS
 from media_pipeline.images import MAX_BYTES
 
+# Room for the multipart boundaries and headers around a picture of MAX_BYTES.
+FORM_OVERHEAD = 64 * 1024
+
 
 class VideoEditForm(forms.Form):
     title = forms.CharField(max_length=200)

@@ -18,6 +18,7 @@ from apps.videos import services
 from apps.videos.models import Video
 from apps.videos.studio import services as studio_services
 from apps.videos.studio.forms import (
+    FORM_OVERHEAD,
     BulkDeleteForm,
     BulkVisibilityForm,
     StudioFilterForm,
@@ -93,6 +94,10 @@ def studio_edit(request: HttpRequest, video_id: str) -> HttpResponse:
 @require_POST
 def studio_thumbnail(request: HttpRequest, video_id: str) -> HttpResponse:
     video = _managed_video(request, video_id)
+    # Judged on the declared length before the body is read (and spooled to disk).
+    if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BYTES + FORM_OVERHEAD:
+        messages.error(request, f"Thumbnail not changed: it is over {MAX_BYTES // 2**20} MB.")
+        return redirect("studio-edit", video_id=video.id)
     form = ThumbnailForm(request.POST, request.FILES)
     if form.is_valid():
         try:
