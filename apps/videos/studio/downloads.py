@@ -21,7 +21,7 @@ from django.views.decorators.http import require_safe
 
 from apps.videos import selectors
 from apps.videos.delivery.media import file_chunks
-from apps.videos.models import Video
+from apps.videos.models import Video, VideoStatus
 
 # Only a container's usual extension is kept from the client's name (never .html and the like).
 VIDEO_EXTENSIONS = frozenset(
@@ -30,8 +30,10 @@ VIDEO_EXTENSIONS = frozenset(
 
 
 def download_url(video: Video) -> str | None:
-    """The Download link of the watch page; None when downloads are off or nothing is stored."""
-    if not (video.downloads_enabled and video.source):
+    """The Download link of the watch page; None when downloads are off or nothing is stored.
+    Only a ready video's: the probe has judged its upload a video (a failed upload may be any
+    bytes, and the site must not host them)."""
+    if not (video.downloads_enabled and video.source and video.status == VideoStatus.READY):
         return None
     return reverse("video-download", kwargs={"video_id": video.id, "key": video.media_key})
 

@@ -37,6 +37,13 @@ def test_downloads_are_off_by_default(client):
     assert client.get(_link(video)).status_code == 404
 
 
+@pytest.mark.parametrize("status", ["uploaded", "processing", "failed"])
+def test_only_a_ready_video_offers_its_original(client, status):
+    video = _with_original(status=status, downloads_enabled=True)
+    assert b"data-download" not in client.get(f"/watch/{video.id}/").content
+    assert client.get(_link(video)).status_code == 404
+
+
 def test_when_on_the_watch_page_links_the_original_as_an_attachment(client):
     video = _with_original(title='Our "trip"\r\nSet-Cookie: x=1 ../../etc', downloads_enabled=True)
     page = client.get(f"/watch/{video.id}/").content.decode()
