@@ -22,6 +22,7 @@ from django.views.decorators.http import require_safe
 from apps.videos import selectors
 from apps.videos.delivery.media import file_chunks
 from apps.videos.models import Video, VideoStatus
+from apps.videos.pipeline import layout
 
 # Only a container's usual extension is kept from the client's name (never .html and the like).
 VIDEO_EXTENSIONS = frozenset(
@@ -51,13 +52,15 @@ def download_original(request: HttpRequest, video_id: str, key: str) -> HttpResp
     video = selectors.video_get_for_viewer(video_id=video_id, user=request.user)
     if key != video.media_key or download_url(video) is None:
         raise Http404("No such file.")
-    if not default_storage.exists(video.source):
+    # The upload as it came, even when processing works from a remuxed copy (video.source).
+    name = layout.original_name(video.storage_prefix)
+    if not default_storage.exists(name):
         raise Http404("No such file.")
     filename = download_filename(video)
     disposition = f'attachment; filename="{filename}"'
     if not settings.MEDIA_IS_LOCAL:
         url = default_storage.url(
-            video.source,
+            name,
             parameters={
                 "ResponseContentDisposition": disposition,
                 "ResponseContentType": "application/octet-stream",
@@ -65,10 +68,10 @@ def download_original(request: HttpRequest, video_id: str, key: str) -> HttpResp
         )
         response: HttpResponse = HttpResponseRedirect(url)
     else:
-        size = default_storage.size(video.source)
+        size = default_storage.size(name)
         # Streamed block by block (an original may be gigabytes), as delivery.media does.
         response = StreamingHttpResponse(
-            file_chunks(default_storage.open(video.source, "rb"), 0, size),
+            file_chunks(default_storage.open(name, "rb"), 0, size),
             content_type="application/octet-stream",
         )
         response["Content-Length"] = str(size)
