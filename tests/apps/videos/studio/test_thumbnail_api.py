@@ -132,3 +132,11 @@ def test_a_thumbnail_link_stops_working_when_the_video_turns_private(api_client,
     assert client.get(url).status_code == 404
     video.refresh_from_db()
     assert default_storage.exists(video.custom_thumbnails["640"])
+
+
+def test_the_embedded_player_shows_the_custom_thumbnail_too(api_client, client, jpeg):
+    video = VideoFactory()
+    api_client.force_authenticate(video.owner)
+    url = _put(api_client, video, jpeg).json()["thumbnail_url"]
+    embed = client.get(f"/embed/{video.id}/").content.decode()
+    assert url.replace("/640.webp", "/1280.webp") in embed
