@@ -8,11 +8,11 @@ class ChannelSettingsForm(forms.Form):
         required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
     )
     avatar = forms.FileField(
-        required=False, help_text="JPEG, PNG, WebP or GIF; shown as a 256×256 square."
+        required=False, help_text="JPEG, PNG or WebP; shown as a square, cropped around the centre."
     )
     remove_avatar = forms.BooleanField(required=False, label="Remove the avatar")
     banner = forms.FileField(
-        required=False, help_text="JPEG, PNG, WebP or GIF; shown at 1600×400, cropped to fit."
+        required=False, help_text="JPEG, PNG or WebP; shown at 4:1 (1600×400), cropped."
     )
     remove_banner = forms.BooleanField(required=False, label="Remove the banner")
 

@@ -44,7 +44,7 @@ class ChannelProfile(models.Model):
         related_name="channel_profile",
     )
     description = models.TextField(blank=True, max_length=5000)
-    # Storage names of the re-encoded images (apps.subscriptions.images); new name per upload.
+    # Storage names of the re-encoded images (media_pipeline.images); a new name per upload.
     avatar = models.CharField(max_length=500, blank=True)
     banner = models.CharField(max_length=500, blank=True)
     subscribers = models.PositiveBigIntegerField(default=0)

@@ -14,9 +14,9 @@ from django.core.files.storage import default_storage
 from django.db import DatabaseError, transaction
 from django.db.models import F
 
-from apps.subscriptions import images
 from apps.subscriptions.models import ChannelProfile, NotifyLevel, Subscription
 from apps.users.models import User
+from media_pipeline.images import MAX_BYTES, ImageRejected, reencode_image
 
 
 @dataclass(frozen=True)
@@ -88,11 +88,24 @@ def _require_owner(channel: User, by: User | None) -> None:
         raise PermissionDenied("Only the channel's owner or staff may change it.")
 
 
-def _store_image(channel: User, upload: IO[bytes], shape: images.Shape, kind: str) -> str:
-    data = images.reencode(upload, shape)
+# Channel images: (widths, aspect) for media_pipeline.images, which judges the upload (format
+# by content, size and pixel limits on the header before decoding) and keeps pixels alone.
+IMAGE_SHAPES = {"avatar": ((256,), (1, 1)), "banner": ((1600,), (4, 1))}
+IMAGE_MAX_PIXELS = 40_000_000
+
+
+def _store_image(channel: User, upload: IO[bytes], kind: str) -> str:
+    widths, aspect = IMAGE_SHAPES[kind]
+    try:
+        pictures = reencode_image(
+            upload.read(MAX_BYTES + 1), widths=widths, aspect=aspect, max_pixels=IMAGE_MAX_PIXELS
+        )
+    except ImageRejected as exc:
+        raise ValidationError(str(exc)) from None
+    picture = pictures[max(pictures)]
     # A new random name per upload: stored images never change, so they cache for good.
-    name = f"channels/{channel.pk}/{kind}-{secrets.token_hex(12)}.webp"
-    return default_storage.save(name, ContentFile(data))
+    name = f"channels/{channel.pk}/{kind}-{secrets.token_hex(12)}.{picture.extension}"
+    return default_storage.save(name, ContentFile(picture.data))
 
 
 def _delete_files(names: list[str]) -> None:
@@ -116,12 +129,11 @@ def channel_profile_update(
     if description is not None and len(description) > 5000:
         raise ValidationError({"description": "At most 5,000 characters."})
     stored: dict[str, str] = {}
-    uploads = (("avatar", avatar, images.AVATAR), ("banner", banner, images.BANNER))
-    for field, upload, shape in uploads:
+    for field, upload in (("avatar", avatar), ("banner", banner)):
         if upload is None:
             continue
         try:
-            stored[field] = _store_image(channel, upload, shape, field)
+            stored[field] = _store_image(channel, upload, field)
         except ValidationError as exc:
             _delete_files(list(stored.values()))
             raise ValidationError({field: exc.messages[0]}) from None
