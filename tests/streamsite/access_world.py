@@ -26,6 +26,7 @@ class World:
     def ids(self) -> dict:
         return {
             "public": self.public.id,
+            "public_key": self.public.media_key,
             "unlisted": self.unlisted.id,
             "private": self.private.id,
             "failed": self.failed.id,

@@ -72,6 +72,19 @@ MATRIX = [
     ("GET", "/studio/live/{stream}/", None, "302 404 200 404 200 200"),
     ("POST", "/studio/live/{stream}/key/", {}, "302 404 302 404 302 302"),
     ("POST", "/studio/live/{stream}/end/", {}, "302 404 302 404 302 302"),
+    # The studio's own pages: the owner's (and staff's); a bulk action on videos one does not
+    # manage changes nothing and comes back to the studio.
+    ("GET", "/studio/videos/{public}/edit/", None, "302 404 200 404 200 200"),
+    ("GET", "/studio/videos/{private}/edit/", None, "302 404 200 404 200 200"),
+    ("POST", "/studio/videos/{public}/thumbnail/", {}, "302 404 302 404 302 302"),
+    ("POST", "/studio/videos/{public}/thumbnail/reset/", {}, "302 404 302 404 302 302"),
+    ("GET", "/studio/videos/{public}/delete/", None, "302 404 200 404 200 200"),
+    ("POST", "/studio/videos/{public}/delete/", {}, "302 404 302 404 302 302"),
+    ("POST", "/studio/bulk/visibility/", {"ids": "{public}", "visibility": "private"}, "302 302 302 302 302 302"),
+    ("POST", "/studio/bulk/delete/", {"ids": "{public}"}, "302 302 200 302 200 200"),
+    ("POST", "/studio/bulk/delete/confirm/", {"ids": "{public}"}, "302 302 302 302 302 302"),
+    # Downloads are off unless the owner turns them on.
+    ("GET", "/watch/{public}/download/{public_key}/", None, "404 404 404 404 404 404"),
     # Moderation.
     ("GET", "/moderation/broadcasts/", None, "302 403 403 403 200 200"),
     ("POST", "/moderation/broadcasts/{broadcast}/end/", {}, "302 403 403 403 302 302"),
@@ -95,6 +108,9 @@ MATRIX = [
     ("POST", "/api/v1/videos/{public}/views/", {}, "200 200 200 200 200 200"),
     ("POST", "/api/v1/videos/{private}/views/", {}, "404 404 200 404 200 200"),
     ("POST", "/api/v1/uploads/", "tus", "401 403 400 400 403 400"),
+    ("PUT", "/api/v1/videos/{public}/thumbnail/", "multipart-put", "403 403 400 403 400 400"),
+    ("PUT", "/api/v1/videos/{private}/thumbnail/", "multipart-put", "403 404 400 404 400 400"),
+    ("DELETE", "/api/v1/videos/{public}/thumbnail/", None, "403 403 200 403 200 200"),
     # API: social.
     ("PUT", "/api/v1/videos/{public}/like/", {"liked": True}, "403 200 200 200 200 200"),
     ("PUT", "/api/v1/videos/{private}/like/", {"liked": True}, "403 404 200 404 200 200"),
@@ -163,6 +179,11 @@ EXEMPT = {
 def _request(client: Client, method: str, path: str, body, ids: dict):
     if body == "multipart":
         return client.post(path, {"title": "No file"})
+    if body == "multipart-put":
+        from django.test.client import encode_multipart
+
+        data = encode_multipart("BoUnDaRy", {"note": "no file"})
+        return client.put(path, data, content_type="multipart/form-data; boundary=BoUnDaRy")
     if body == "tus":
         return client.post(path, HTTP_TUS_RESUMABLE="1.0.0", HTTP_UPLOAD_LENGTH="1000")
     kwargs = {}
@@ -211,7 +232,7 @@ def test_every_url_is_in_the_matrix():
     for _method, path, _body, _expected in MATRIX:
         sample = path.split("?")[0].format(
             public="abc123", unlisted="abc123", private="abc123", failed="abc123",
-            comment=1, stream="abc123", broadcast=1, owner="owner",
+            comment=1, stream="abc123", broadcast=1, owner="owner", public_key="k",
         )  # fmt: skip
         covered.add(resolve(sample).url_name)
     missing = set(_url_names(get_resolver().url_patterns)) - covered - set(EXEMPT)
