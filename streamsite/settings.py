@@ -59,7 +59,7 @@ INSTALLED_APPS = [
     "streamsite.apps.StreamsiteConfig",
     # The project's apps (apps/<name>), users and videos first: the others build on them.
     *(f"apps.{name}" for name in ["users", "videos", "comments", "reactions", "ads"]),
-    *(f"apps.{name}" for name in ["broadcasts", "live", "cms"]),
+    *(f"apps.{name}" for name in ["broadcasts", "live", "cms", "playlists", "history"]),
 ]
 
 MIDDLEWARE = [
@@ -225,6 +225,7 @@ REST_FRAMEWORK = {
         "reactions": env_str("API_REACTION_RATE", "120/min"),
         "comments": env_str("API_COMMENT_RATE", "30/min"),
         "views": env_str("API_VIEW_RATE", "120/min"),
+        "history": env_str("HISTORY_WRITE_RATE", "120/min"),
     },
 }
 SPECTACULAR_SETTINGS = {
