@@ -170,7 +170,7 @@ def test_remove_closes_the_gap_and_deleted_videos_leave_none():
     assert added.json()["position"] == 2
     assert list(
         PlaylistItem.objects.filter(playlist=playlist).values_list("position", flat=True)
-    ) == [0, 1, 2]  # noqa: E501
+    ) == [0, 1, 2]
 
 
 def test_videos_the_reader_may_not_watch_are_left_out():
