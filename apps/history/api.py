@@ -50,7 +50,7 @@ class HistoryView(ListAPIView):
             user=self.request.user, query=self.request.query_params.get("search", "")
         )
 
-    @extend_schema(responses={204: None})
+    @extend_schema(operation_id="me_history_clear", responses={204: None})
     def delete(self, request):
         services.history_clear(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -87,7 +87,7 @@ class HistoryEntryView(APIView):
             }
         )
 
-    @extend_schema(responses={204: None})
+    @extend_schema(operation_id="me_history_entry_delete", responses={204: None})
     def delete(self, request, video_id: str):
         services.history_remove(user=request.user, video_id=video_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
