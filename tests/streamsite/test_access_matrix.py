@@ -42,6 +42,16 @@ MATRIX = [
     ("GET", "/healthz", None, "200 200 200 200 200 200"),
     ("GET", "/api/schema/", None, "200 200 200 200 200 200"),
     ("GET", "/api/docs/", None, "200 200 200 200 200 200"),
+    # Sharing: embeds, oEmbed and feeds are public, and a private video is everyone's 404 there
+    # (oEmbed judges as an anonymous viewer would: it answers third-party sites).
+    ("GET", "/embed/{public}/", None, "200 200 200 200 200 200"),
+    ("GET", "/embed/{unlisted}/", None, "200 200 200 200 200 200"),
+    ("GET", "/embed/{private}/", None, "404 404 200 404 200 200"),
+    ("GET", "/oembed/?url=http://testserver/watch/{public}/", None, "200 200 200 200 200 200"),
+    ("GET", "/oembed/?url=http://testserver/watch/{private}/", None, "404 404 404 404 404 404"),
+    ("GET", "/c/{owner}/feed/", None, "200 200 200 200 200 200"),
+    ("GET", "/sitemap.xml", None, "200 200 200 200 200 200"),
+    ("GET", "/robots.txt", None, "200 200 200 200 200 200"),
     # A private video is the owner's (and staff's): everyone else gets 404, never 403.
     ("GET", "/watch/{private}/", None, "404 404 200 404 200 200"),
     ("GET", "/watch/{private}/comments/", None, "404 404 200 404 200 200"),
