@@ -109,6 +109,12 @@ def test_playlist_plays_the_next_video_by_itself(page, samples, pipeline_worker,
     expect(page.locator("[data-up-next]")).to_have_text("Up next: First of two")
     page.reload()
     expect(page.get_by_role("button", name="Loop")).to_have_attribute("aria-pressed", "true")
+    # Shuffle: both were played in this tab; without loop that is the end, with loop a new
+    # round picks among the others.
+    page.get_by_role("button", name="Shuffle").click()
+    expect(page.locator("[data-up-next]")).to_have_text("Up next: First of two")
+    page.get_by_role("button", name="Loop").click()
+    expect(page.locator("[data-up-next]")).to_have_text("End of the playlist.")
 
 
 @pytest.mark.pipeline

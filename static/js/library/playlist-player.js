@@ -35,17 +35,20 @@
   state.played = Array.from(played);
   store(state);
 
-  /** The index to play after this one, or -1 at the end of the list. */
+  /** Whether every video of the list has been played in this tab (a shuffle round is over). */
+  function roundOver() {
+    return links.every(function (_, i) { return played.has(i); });
+  }
+
+  /** The index to play after this one, or -1 at the end of the list. No side effects. */
   function nextIndex() {
     if (state.shuffle) {
-      let left = links.map(function (_, i) { return i; }).filter(function (i) { return !played.has(i); });
-      if (!left.length) {
-        if (!state.loop || links.length < 2) return -1;
-        played.clear(); // a new round: everything but the current one again
-        state.played = [];
-        left = links.map(function (_, i) { return i; }).filter(function (i) { return i !== index; });
-      }
-      return left[Math.floor(Math.random() * left.length)];
+      const over = roundOver();
+      if (over && (!state.loop || links.length < 2)) return -1;
+      const left = links.map(function (_, i) { return i; }).filter(function (i) {
+        return i !== index && (over || !played.has(i));
+      });
+      return left.length ? left[Math.floor(Math.random() * left.length)] : -1;
     }
     if (index + 1 < links.length) return index + 1;
     return state.loop && links.length > 0 ? 0 : -1;
@@ -77,6 +80,10 @@
   video.addEventListener("ended", function () {
     const next = Number(upNext.dataset.next);
     if (next < 0 || !links[next]) return;
+    if (state.shuffle && roundOver()) {
+      state.played = []; // a new round starts with the next video
+      store(state);
+    }
     window.location.assign(links[next].href);
   });
 })();
