@@ -82,9 +82,19 @@ def test_owner_reorders_by_drag_and_drop(page, fresh_cache):
     expect(page.locator(".playlist-item .title")).to_have_text(["Gamma", "Alpha", "Beta"])
     page.reload()
     expect(page.locator(".playlist-item .title")).to_have_text(["Gamma", "Alpha", "Beta"])
-    # The keyboard way: a real button.
-    page.get_by_role("button", name="Move “Beta” up").click()
+    # The keyboard way: a real button, which keeps the focus as the item moves.
+    page.get_by_role("button", name="Move “Beta” up").focus()
+    with page.expect_response(lambda r: r.request.method == "PATCH"):
+        page.keyboard.press("Enter")
     expect(page.locator(".playlist-item .title")).to_have_text(["Gamma", "Beta", "Alpha"])
+    expect(page.get_by_role("button", name="Move “Beta” up")).to_be_focused()
+    with page.expect_response(lambda r: r.request.method == "PATCH") as moved:
+        page.keyboard.press("Enter")
+    assert moved.value.ok
+    expect(page.locator(".playlist-item .title")).to_have_text(["Beta", "Gamma", "Alpha"])
+    expect(page.get_by_role("button", name="Move “Beta” down")).to_be_focused()
+    page.reload()
+    expect(page.locator(".playlist-item .title")).to_have_text(["Beta", "Gamma", "Alpha"])
 
 
 @pytest.mark.pipeline

@@ -1,7 +1,8 @@
-// The playlist page's reordering for its owner: drag an item and drop it on another; the new
-// place is sent as the item's `position` (PATCH /api/v1/playlists/<id>/items/<item>/). The
-// "Move up" / "Move down" buttons are plain forms: they work from the keyboard and without
-// scripts. A failed move reloads the page, so what is shown is what is stored.
+// The playlist page's reordering for its owner: drag an item and drop it on another, or use its
+// "Move up" / "Move down" buttons (plain forms: they also work without scripts; with scripts
+// they move in place and keep the keyboard focus). The new place is sent as the item's stored
+// `position` (PATCH /api/v1/playlists/<id>/items/<item>/); items this page does not show (a
+// video not ready yet) keep their places. A failed move reloads: what is shown is what is stored.
 "use strict";
 (function () {
   const list = document.querySelector("[data-playlist-items][data-api]");
@@ -10,21 +11,32 @@
   let dragged = null;
 
   function items() { return Array.prototype.slice.call(list.querySelectorAll("[data-item-id]")); }
+  function positionOf(item) { return Number(item.dataset.position); }
 
-  function renumber() {
-    items().forEach(function (item, i) {
-      item.dataset.position = String(i);
+  /** Mirror the server's shift: the moved item takes `to`, the ones between move by one. */
+  function shift(moved, from, to) {
+    items().forEach(function (item) {
+      const p = positionOf(item);
+      if (item === moved) item.dataset.position = String(to);
+      else if (from < to && p > from && p <= to) item.dataset.position = String(p - 1);
+      else if (from > to && p >= to && p < from) item.dataset.position = String(p + 1);
+    });
+    const all = items();
+    all.forEach(function (item, i) {
       const up = item.querySelector('[data-move="up"]');
       const down = item.querySelector('[data-move="down"]');
-      if (up) { up.disabled = i === 0; up.form.elements.position.value = String(i - 1); }
+      if (up) {
+        up.disabled = i === 0;
+        up.form.elements.position.value = String(positionOf(item) - 1);
+      }
       if (down) {
-        down.disabled = i === items().length - 1;
-        down.form.elements.position.value = String(i + 1);
+        down.disabled = i === all.length - 1;
+        down.form.elements.position.value = String(positionOf(item) + 1);
       }
     });
   }
 
-  function save(item, position) {
+  function save(item, position, place) {
     fetch(list.dataset.api + item.dataset.itemId + "/", {
       method: "PATCH",
       credentials: "same-origin",
@@ -36,9 +48,34 @@
       body: JSON.stringify({ position: position }),
     }).then(function (response) {
       if (!response.ok) throw new Error("not moved");
-      status.textContent = "Moved to place " + (position + 1) + ".";
+      status.textContent = "Moved to place " + place + ".";
     }).catch(function () { window.location.reload(); });
   }
+
+  /** Move `item` to where `target` is now (before it going up, after it going down). */
+  function moveTo(item, target) {
+    const all = items();
+    const from = positionOf(item);
+    const to = positionOf(target);
+    const down = all.indexOf(item) < all.indexOf(target);
+    target.insertAdjacentElement(down ? "afterend" : "beforebegin", item);
+    shift(item, from, to);
+    save(item, to, items().indexOf(item) + 1);
+  }
+
+  list.addEventListener("submit", function (event) {
+    const button = event.submitter || event.target.querySelector("[data-move]");
+    if (!button || !button.dataset.move) return; // "Remove" posts as usual
+    event.preventDefault();
+    const item = event.target.closest("[data-item-id]");
+    const all = items();
+    const target = all[all.indexOf(item) + (button.dataset.move === "up" ? -1 : 1)];
+    if (!target) return;
+    moveTo(item, target);
+    // Keep the keyboard where it was; at the top or bottom that button is now disabled.
+    const again = item.querySelector('[data-move="' + button.dataset.move + '"]');
+    (again.disabled ? item.querySelector("[data-move]:not([disabled])") : again).focus();
+  });
 
   list.addEventListener("dragstart", function (event) {
     dragged = event.target.closest("[data-item-id]");
@@ -58,11 +95,6 @@
     const target = event.target.closest("[data-item-id]");
     if (!dragged || !target || target === dragged) return;
     event.preventDefault();
-    const all = items();
-    const from = all.indexOf(dragged);
-    const to = all.indexOf(target);
-    target.insertAdjacentElement(from < to ? "afterend" : "beforebegin", dragged);
-    renumber();
-    save(dragged, to);
+    moveTo(dragged, target);
   });
 })();
