@@ -151,6 +151,57 @@ MATRIX = [
     ("GET", "/api/v1/ads/click/?token=forged", None, "400 400 400 400 400 400"),
     ("GET", "/api/v1/categories/", None, "200 200 200 200 200 200"),
     ("PUT", "/api/v1/videos/{public}/category/", {"category": "none"}, "403 403 400 403 400 400"),
+    # Playlists: read per visibility (private: the owner and staff, 404 to others); only the
+    # owner writes. History: each user's own, never anyone else's.
+    ("GET", "/playlists/", None, "302 200 200 200 200 200"),
+    ("GET", "/playlist/{playlist}/", None, "200 200 200 200 200 200"),
+    ("GET", "/playlist/{private_playlist}/", None, "404 404 200 404 200 200"),
+    (
+        "POST",
+        "/playlist/{playlist}/",
+        {"title": "Renamed", "visibility": "public"},
+        "403 403 302 403 403 403",
+    ),
+    ("POST", "/playlist/{private_playlist}/delete/", {}, "302 404 302 404 403 403"),
+    (
+        "POST",
+        "/playlist/{playlist}/items/{item}/move/",
+        {"position": 0},
+        "302 403 302 403 403 403",
+    ),
+    ("POST", "/playlist/{playlist}/items/{item}/remove/", {}, "302 403 302 403 403 403"),
+    ("GET", "/history/", None, "302 200 200 200 200 200"),
+    ("POST", "/history/clear/", {}, "302 302 302 302 302 302"),
+    ("POST", "/history/pause/", {"paused": "1"}, "302 302 302 302 302 302"),
+    ("POST", "/history/{public}/remove/", {}, "302 302 302 302 302 302"),
+    ("GET", "/api/v1/playlists/", None, "403 200 200 200 200 200"),
+    ("POST", "/api/v1/playlists/", {"title": "New"}, "403 201 201 201 201 201"),
+    ("GET", "/api/v1/playlists/{playlist}/", None, "200 200 200 200 200 200"),
+    ("GET", "/api/v1/playlists/{private_playlist}/", None, "404 404 200 404 200 200"),
+    ("PATCH", "/api/v1/playlists/{playlist}/", {"title": "R"}, "403 403 200 403 403 403"),
+    ("PATCH", "/api/v1/playlists/{private_playlist}/", {"title": "R"}, "403 404 200 404 403 403"),
+    ("DELETE", "/api/v1/playlists/{playlist}/", None, "403 403 204 403 403 403"),
+    ("DELETE", "/api/v1/playlists/{private_playlist}/", None, "403 404 204 404 403 403"),
+    (
+        "POST",
+        "/api/v1/playlists/{private_playlist}/items/",
+        {"video": "{public}"},
+        "403 404 201 404 403 403",
+    ),
+    (
+        "PATCH",
+        "/api/v1/playlists/{playlist}/items/{item}/",
+        {"position": 0},
+        "403 403 200 403 403 403",
+    ),
+    ("DELETE", "/api/v1/playlists/{playlist}/items/{item}/", None, "403 403 204 403 403 403"),
+    ("POST", "/api/v1/me/watch-later/items/", {"video": "{public}"}, "403 201 201 201 201 201"),
+    ("GET", "/api/v1/me/history/", None, "403 200 200 200 200 200"),
+    ("DELETE", "/api/v1/me/history/", None, "403 204 204 204 204 204"),
+    ("PUT", "/api/v1/me/history/{public}/", {"position_s": 5}, "403 200 200 200 200 200"),
+    ("PUT", "/api/v1/me/history/{private}/", {"position_s": 5}, "403 404 200 404 200 200"),
+    ("DELETE", "/api/v1/me/history/{public}/", None, "403 204 204 204 204 204"),
+    ("PUT", "/api/v1/me/history/settings/", {"paused": True}, "403 200 200 200 200 200"),
     # The RTMP key check answers nginx-rtmp: a wrong key is refused whoever asks.
     ("POST", "/live-hooks/on_publish", {"name": "wrong-key"}, "403 403 403 403 403 403"),
 ]
@@ -233,6 +284,7 @@ def test_every_url_is_in_the_matrix():
         sample = path.split("?")[0].format(
             public="abc123", unlisted="abc123", private="abc123", failed="abc123",
             comment=1, stream="abc123", broadcast=1, owner="owner", public_key="k",
+            playlist="abc123", private_playlist="abc123", item=1,
         )  # fmt: skip
         covered.add(resolve(sample).url_name)
     missing = set(_url_names(get_resolver().url_patterns)) - covered - set(EXEMPT)
