@@ -100,31 +100,6 @@ def test_channel_tabs_list_live_streams_and_playlists_when_present(client):
     assert "No public playlists" in playlists
 
 
-def test_playlists_tab_shows_what_the_playlists_app_offers(client, monkeypatch):
-    """The playlists app may land after this one: the tab asks its selector when it exists."""
-    import sys
-    import types
-
-    channel, asked = CreatorFactory(), []
-
-    class Playlist:
-        title, item_count = "Best of <2026>", 3
-
-        def get_absolute_url(self):
-            return "/playlist/pl1/"
-
-    def playlists_of_channel(*, channel, viewer):
-        asked.append((channel.pk, viewer.is_authenticated))
-        return [Playlist()]
-
-    fake = types.ModuleType("apps.playlists.selectors")
-    fake.playlists_of_channel = playlists_of_channel
-    monkeypatch.setitem(sys.modules, "apps.playlists.selectors", fake)
-    page = client.get(f"/c/{channel.username}/?tab=playlists").content.decode()
-    assert '<a href="/playlist/pl1/">Best of &lt;2026&gt;</a>' in page and "3 videos" in page
-    assert asked == [(channel.pk, False)]
-
-
 def test_feed_page_lists_followed_channels_videos(client):
     channel, fan = CreatorFactory(), UserFactory()
     VideoFactory(owner=channel, title="Fresh upload")
@@ -220,3 +195,15 @@ def test_recount_fixes_a_count_after_rows_went_without_the_service():
     assert ChannelProfile.objects.get(user=channel).subscribers == 3
     assert services.channel_subscribers_recount(channel=channel) == 2
     assert ChannelProfile.objects.get(user=channel).subscribers == 2
+
+
+def test_playlists_tab_lists_the_channels_public_playlists_only(client):
+    from tests.apps.playlists.factories import PlaylistFactory
+
+    channel = CreatorFactory()
+    PlaylistFactory(owner=channel, title="Road <b>trips</b>")
+    PlaylistFactory(owner=channel, title="Secret list", visibility="private")
+    page = client.get(f"/c/{channel.username}/?tab=playlists").content.decode()
+    assert "Road &lt;b&gt;trips&lt;/b&gt;" in page and "Secret list" not in page
+    client.force_login(channel)  # the owner sees all of theirs
+    assert "Secret list" in client.get(f"/c/{channel.username}/?tab=playlists").content.decode()
