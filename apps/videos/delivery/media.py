@@ -31,7 +31,10 @@ from apps.videos.pipeline import layout
 from apps.videos.pipeline.storage import content_type_for
 from apps.videos.selectors import video_can_watch
 
-_NAME = re.compile(rf"^{layout.ROOT}/(?P<video_id>[A-Za-z0-9_-]{{1,16}})/g\d+/[A-Za-z0-9_./-]+$")
+# Outputs live under a generation (g<n>/) or, for captions, under cc/.
+_NAME = re.compile(
+    rf"^{layout.ROOT}/(?P<video_id>[A-Za-z0-9_-]{{1,16}})/(?:g\d+|cc)/[A-Za-z0-9_./-]+$"
+)
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 PLAYLISTS = (".m3u8", ".mpd")
 BLOCK = 256 * 1024

@@ -1,0 +1,22 @@
+"""Dramatiq actors of captions: thin, they take ids and call `automatic`."""
+
+from __future__ import annotations
+
+import dramatiq
+from django.conf import settings
+
+from apps.captions import automatic
+
+QUEUE = "captions"
+
+
+@dramatiq.actor(
+    queue_name=QUEUE,
+    max_retries=5,
+    # A video still being probed comes back later (automatic.NotYet).
+    min_backoff=15_000,
+    max_backoff=300_000,
+    time_limit=settings.CAPTIONS_JOB_TIME_LIMIT_S * 1000,
+)
+def transcribe_video(video_id: str) -> None:
+    automatic.transcribe(video_id)
