@@ -257,9 +257,10 @@ def render_webvtt(cues: list[Cue], *, timestamp_map: str | None = None) -> str:
     return "\n".join(out)
 
 
-def speech_audio_args(source: Path, out: Path, demuxer: str) -> list[str]:
+def speech_audio_args(*, ffmpeg: str, source: Path, out: Path, demuxer: str) -> list[str]:
     """ffmpeg: an upload's first audio stream as 16 kHz mono WAV, what speech models take."""
     return [
+        ffmpeg,
         *untrusted_input(demuxer),
         "-i", abs_path(str(source)),
         "-map", "0:a:0", "-vn", "-sn", "-dn", *STRIP_METADATA,

@@ -39,7 +39,9 @@ def transcribe(video_id: str) -> Caption | None:
         source = storage.download(video.source, Path(work) / "source")
         wav = Path(work) / "speech.wav"
         encoding.run_tool(
-            speech_audio_args(source, wav, video.demuxer),
+            speech_audio_args(
+                ffmpeg=encoding.ffmpeg(), source=source, out=wav, demuxer=video.demuxer
+            ),
             timeout=120 + (video.duration or 0) / 4,
             step="speech audio",
             cwd=work,
