@@ -3,7 +3,7 @@ from django.urls import path
 from apps.captions import views
 
 urlpatterns = [
-    path("studio/<str:video_id>/captions/", views.caption_upload, name="studio-caption-upload"),
+    path("studio/<str:video_id>/captions/", views.captions_page, name="studio-captions"),
     path(
         "studio/<str:video_id>/captions/<int:caption_id>/delete/",
         views.caption_delete,

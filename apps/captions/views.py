@@ -7,9 +7,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.captions import selectors, services
 from apps.videos.models import Video
@@ -32,9 +33,13 @@ def _back(request: HttpRequest, video: Video) -> HttpResponseRedirect:
 
 
 @login_required
-@require_POST
-def caption_upload(request: HttpRequest, video_id: str) -> HttpResponse:
+@require_http_methods(["GET", "HEAD", "POST"])
+def captions_page(request: HttpRequest, video_id: str) -> HttpResponse:
+    """The caption panel on a page of its own (the studio's edit page includes the same
+    panel); a POST uploads."""
     video = _managed_video(request, video_id)
+    if request.method != "POST":
+        return render(request, "captions/studio_page.html", {"video": video})
     upload = request.FILES.get("file")
     try:
         if upload is None:
