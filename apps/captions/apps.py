@@ -11,6 +11,6 @@ class CaptionsConfig(AppConfig):
         from apps.videos import services as video_services
         from apps.videos.delivery import texttracks
 
-        texttracks.register(selectors.text_tracks)
+        texttracks.register(selectors.text_tracks, prefetch="captions")
         if services.captions_on_upload not in video_services.CREATED_HOOKS:
             video_services.CREATED_HOOKS.append(services.captions_on_upload)

@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
+
 
 @dataclass(frozen=True)
 class TextTrack:
@@ -24,11 +26,20 @@ class TextTrack:
 
 
 _providers: list[Callable[[object], list[TextTrack]]] = []
+_prefetches: list[str] = []
 
 
-def register(provider: Callable[[object], list[TextTrack]]) -> None:
+def register(provider: Callable[[object], list[TextTrack]], *, prefetch: str = "") -> None:
+    """``prefetch``: the lookup a list of videos prefetches so the provider costs no query
+    per video (one query for the whole list)."""
     if provider not in _providers:
         _providers.append(provider)
+    if prefetch and prefetch not in _prefetches:
+        _prefetches.append(prefetch)
+
+
+def prefetch(videos: QuerySet) -> QuerySet:
+    return videos.prefetch_related(*_prefetches) if _prefetches else videos
 
 
 def text_tracks(video) -> list[TextTrack]:
