@@ -71,8 +71,10 @@ def _read_limited(upload: IO[bytes]) -> bytes:
 def _store(video: Video, language: str, cues: list[Cue]) -> tuple[str, str]:
     """Write the WebVTT file and its subtitles playlist under new names; return them."""
     vtt_name, playlist_name = layout.caption_names(video.id, language, secrets.token_hex(6))
-    # The playlist's one segment covers the whole title, so a player seeking anywhere finds it.
-    duration = max(video.duration or 0.0, max(c.end for c in cues))
+    # The playlist's one segment covers the whole title, so a player seeking anywhere finds it
+    # (before the probe has measured the title, the longest one allowed covers it too).
+    title = video.duration or float(settings.MAX_DURATION_S)
+    duration = max(title, max(c.end for c in cues))
     storage.upload_text(render_webvtt(cues), vtt_name)
     storage.upload_text(subtitle_playlist(vtt_name.rsplit("/", 1)[1], duration), playlist_name)
     return vtt_name, playlist_name
