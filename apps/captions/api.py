@@ -61,13 +61,10 @@ class VideoCaptionsView(WriteThrottled, ListAPIView):
     @extend_schema(request={"multipart/form-data": CaptionIn}, responses={201: CaptionOut})
     def post(self, request, video_id: str):
         video = video_get_for_viewer(video_id=video_id, user=request.user)
-        upload = request.FILES.get("file")
-        if upload is None:
-            return Response({"error": "file: a WebVTT or SRT file is required."}, status=400)
         caption = services.caption_upload(
             video=video,
             by=request.user,
-            file=upload,
+            file=request.FILES.get("file"),
             language=request.data.get("language", ""),
             label=request.data.get("label", ""),
         )

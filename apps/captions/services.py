@@ -124,12 +124,14 @@ def _save_caption(
 
 
 def caption_upload(
-    *, video: Video, by: User, file: IO[bytes], language: str, label: str = ""
+    *, video: Video, by: User, file: IO[bytes] | None, language: str, label: str = ""
 ) -> Caption:
     """Store a WebVTT or SRT file as the video's captions in ``language`` (replacing any there
     were), cleaned up and converted to WebVTT. ValidationError names the line that is wrong."""
     if not video_can_manage(video=video, user=by):
         raise PermissionDenied("Only the owner or staff may change this video's captions.")
+    if file is None:
+        raise ValidationError("file: a WebVTT or SRT file is required.")
     language = language_normalize(language)
     label = " ".join((label or "").split())[:80] or language_label(language)
     try:

@@ -40,14 +40,11 @@ def captions_page(request: HttpRequest, video_id: str) -> HttpResponse:
     video = _managed_video(request, video_id)
     if request.method != "POST":
         return render(request, "captions/studio_page.html", {"video": video})
-    upload = request.FILES.get("file")
     try:
-        if upload is None:
-            raise ValidationError("Choose a WebVTT or SRT file.")
         caption = services.caption_upload(
             video=video,
             by=request.user,
-            file=upload,
+            file=request.FILES.get("file"),
             language=request.POST.get("language", ""),
             label=request.POST.get("label", ""),
         )

@@ -1,6 +1,7 @@
 """The people and things the access-control matrix is checked against: one of each role, and
 one of each kind of object, owned by `owner`."""
 
+import io
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Group, Permission
@@ -22,6 +23,7 @@ class World:
     comment: object
     stream: object
     broadcast: object
+    caption: object = None
 
     def ids(self) -> dict:
         return {
@@ -32,12 +34,14 @@ class World:
             "comment": self.comment.id,
             "stream": self.stream.id,
             "broadcast": self.broadcast.id,
+            "caption": self.caption.id,
             "owner": self.users["owner"].username,
         }
 
 
 def build_world() -> World:
     from apps.broadcasts.services import broadcast_issue
+    from apps.captions.services import caption_upload
     from apps.comments.services import comment_post
     from apps.live.services import live_create
 
@@ -62,4 +66,10 @@ def build_world() -> World:
         comment=comment_post(video=public, by=users["viewer"], body="Nice one"),
         stream=live_create(owner=owner, title="Going live"),
         broadcast=broadcast_issue(by=moderator, message="Maintenance tonight"),
+        caption=caption_upload(
+            video=public,
+            by=owner,
+            file=io.BytesIO(b"WEBVTT\n\n00:01.000 --> 00:02.000\nHi\n"),
+            language="en",
+        ),
     )
