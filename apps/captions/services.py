@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import re
 import secrets
+import unicodedata
 from collections.abc import Mapping
 from typing import IO
 
@@ -58,6 +59,12 @@ def language_label(tag: str) -> str:
     """A default label: the language's own name when Django knows it (Deutsch, Français)."""
     info = LANG_INFO.get(tag.lower()) or LANG_INFO.get(tag.split("-")[0].lower()) or {}
     return info.get("name_local") or info.get("name") or tag
+
+
+def label_clean(label: str) -> str:
+    """One line of printable text without double quotes (the manifests quote it)."""
+    printable = "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in label or "")
+    return " ".join(printable.replace('"', "'").split())[:80]
 
 
 def _read_limited(upload: IO[bytes]) -> bytes:
@@ -115,8 +122,9 @@ def _save_caption(
             caption.cue_count = len(cues)
             caption.created_by = by
             caption.save()
-            transaction.on_commit(lambda: publishing.republish(video.pk))
-            transaction.on_commit(lambda: _delete_files(*old))
+            # robust: the caption is saved whatever happens to the manifests (logged if so).
+            transaction.on_commit(lambda: publishing.republish(video.pk), robust=True)
+            transaction.on_commit(lambda: _delete_files(*old), robust=True)
     except BaseException:
         _delete_files(vtt_name, playlist_name)
         raise
@@ -133,7 +141,7 @@ def caption_upload(
     if file is None:
         raise ValidationError("file: a WebVTT or SRT file is required.")
     language = language_normalize(language)
-    label = " ".join((label or "").split())[:80] or language_label(language)
+    label = label_clean(label) or language_label(language)
     try:
         cues = parse_caption_file(
             _read_limited(file),
@@ -159,8 +167,8 @@ def caption_delete(*, caption: Caption, by: User) -> None:
         if deleted:
             names = (caption.vtt, caption.playlist)
             video_id = caption.video_id
-            transaction.on_commit(lambda: publishing.republish(video_id))
-            transaction.on_commit(lambda: _delete_files(*names))
+            transaction.on_commit(lambda: publishing.republish(video_id), robust=True)
+            transaction.on_commit(lambda: _delete_files(*names), robust=True)
 
 
 def caption_store_automatic(*, video: Video, language: str, cues: list[Cue]) -> Caption | None:

@@ -80,7 +80,8 @@ def _subtitle(track: texttracks.TextTrack, video_id: str) -> manifests.SubtitleT
     # manifests, so a reprocessed video keeps them.
     top = layout.video_prefix(video_id)
     return manifests.SubtitleTrack(
-        name=track.menu_name,
+        # Quoted in the playlist: a label can never break it (nor stop publishing).
+        name=" ".join(track.menu_name.replace('"', "'").split()),
         language=track.language,
         playlist_uri="../" + track.playlist.removeprefix(top),
         vtt_uri="../" + track.vtt.removeprefix(top),

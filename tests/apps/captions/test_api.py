@@ -3,6 +3,7 @@ import io
 import pytest
 from django.core.files.storage import default_storage
 
+from apps.captions import services
 from apps.captions.models import Caption
 from tests.factories import CreatorFactory, UserFactory, VideoFactory
 
@@ -177,3 +178,21 @@ def test_html_and_script_in_cues_are_neutralised(api_client):
     assert "Hi <b>there</b>\nred <v>v</v> 1 &lt; 2 &gt; 0 &amp;copy" in vtt
     # A cue left with no text is dropped, not kept empty.
     assert "00:00:04.000 -->" not in vtt
+
+
+def test_a_label_cannot_break_the_manifests(api_client):
+    video = VideoFactory()
+    api_client.force_authenticate(video.owner)
+    body = _post(api_client, video, SRT, label='Eng"lish\x00\n#EXT-X-ENDLIST').json()
+    assert body["label"] == "Eng'lish #EXT-X-ENDLIST"
+
+
+def test_admin_lists_captions(client):
+    video = VideoFactory()
+    caption = services.caption_upload(
+        video=video, by=video.owner, file=io.BytesIO(SRT), language="en", label="English"
+    )
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    assert "English" in client.get("/admin/captions/caption/").content.decode()
+    assert client.get(f"/admin/captions/caption/{caption.pk}/change/").status_code == 200
+    assert client.get("/admin/captions/captionsettings/").status_code == 200
