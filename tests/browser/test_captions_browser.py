@@ -4,6 +4,8 @@ and the choice is remembered on the next visit."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.core.files import File
 from playwright.sync_api import Page, expect
@@ -15,6 +17,7 @@ from tests.factories import CreatorFactory
 from tests.fixtures.pipeline import wait_for_video
 
 pytestmark = [pytest.mark.browser, pytest.mark.pipeline]
+DASHJS = Path(__file__).parents[1] / "assets" / "vendor" / "dashjs" / "dash.mediaplayer.min.js"
 
 SRT = (
     b"1\n00:00:00,000 --> 00:00:04,000\n"
@@ -95,3 +98,31 @@ def test_uploaded_caption_is_in_the_menu_and_on_screen_as_text(page: Page, capti
     page.locator("body").press("c")
     expect(cc).to_have_attribute("aria-pressed", "false")
     assert page.evaluate(ACTIVE_CUE) is None
+
+    # DASH players find the same caption in the MPD's text AdaptationSet.
+    dash_url = page.request.get(f"/api/v1/videos/{captioned.id}/").json()["dash_url"]
+    page.evaluate("() => { window.streamsitePlayer.destroy(); }")
+    page.route("**/test-assets/dash.js", lambda route: route.fulfill(path=DASHJS))
+    page.add_script_tag(url="/test-assets/dash.js")
+    page.evaluate(
+        """(url) => {
+            const el = document.createElement('video');
+            el.id = 'dash-test';
+            el.muted = true;
+            document.body.append(el);
+            const player = window.dashjs.MediaPlayer().create();
+            player.on('streamInitialized', () => {
+              const text = player.getTracksFor('text');
+              window.__dashText = text.map((t) => t.lang);
+              if (text.length) player.setTextTrack(0);
+            });
+            player.initialize(el, url, true);
+        }""",
+        dash_url,
+    )
+    page.wait_for_function(
+        """() => Array.from(document.getElementById('dash-test').textTracks)
+            .some((t) => t.cues && Array.from(t.cues).some((c) => c.text.includes('Hello')))""",
+        timeout=15_000,
+    )
+    assert page.evaluate("() => window.__dashText") == ["en"]
