@@ -12,9 +12,9 @@ QUEUE = "captions"
 
 @dramatiq.actor(
     queue_name=QUEUE,
-    max_retries=5,
-    # A video still being probed comes back later (automatic.NotYet).
-    min_backoff=15_000,
+    # A video still being probed comes back later (automatic.NotYet): backoff doubles from 5 s.
+    max_retries=8,
+    min_backoff=5_000,
     max_backoff=300_000,
     time_limit=settings.CAPTIONS_JOB_TIME_LIMIT_S * 1000,
 )

@@ -41,7 +41,7 @@ ACTIVE_CUE = """() => {
 
 @pytest.fixture
 def captioned(samples, pipeline_worker) -> Video:
-    path = samples["tiny_360p_4s.mp4"]
+    path = samples["mkv_h264_3s.mkv"]
     with open(path, "rb") as fh:
         video = services.video_create(
             owner=CreatorFactory(), title="Captions test", upload=File(fh, name=path.name),
