@@ -28,8 +28,9 @@ from media_pipeline.subtitles import subtitle_playlist
 logger = logging.getLogger(__name__)
 
 # Well-formed BCP 47 (RFC 5646): language, script, region, variants, extensions, private use.
+# Primary subtags of 5-8 letters are reserved and unused: "english" is refused, not a language.
 _BCP47 = re.compile(
-    r"^(?:(?P<lang>[a-z]{2,3}(?:-[a-z]{3}){0,3}|[a-z]{5,8})(?:-(?P<script>[a-z]{4}))?"
+    r"^(?:(?P<lang>[a-z]{2,3}(?:-[a-z]{3}){0,3})(?:-(?P<script>[a-z]{4}))?"
     r"(?:-(?P<region>[a-z]{2}|\d{3}))?(?:-(?:[a-z\d]{5,8}|\d[a-z\d]{3}))*"
     r"(?:-[a-wyz\d](?:-[a-z\d]{2,8})+)*(?:-x(?:-[a-z\d]{1,8})+)?|x(?:-[a-z\d]{1,8})+)$",
     re.IGNORECASE,
@@ -58,7 +59,8 @@ def language_normalize(tag: str) -> str:
 def language_label(tag: str) -> str:
     """A default label: the language's own name when Django knows it (Deutsch, Français)."""
     info = LANG_INFO.get(tag.lower()) or LANG_INFO.get(tag.split("-")[0].lower()) or {}
-    return info.get("name_local") or info.get("name") or tag
+    name = info.get("name_local") or info.get("name") or tag
+    return name[:1].upper() + name[1:] if info else tag
 
 
 def label_clean(label: str) -> str:
