@@ -54,7 +54,7 @@ def captioned(samples, pipeline_worker) -> Video:
 
 def test_uploaded_caption_is_in_the_menu_and_on_screen_as_text(page: Page, captioned, tmp_path):
     log_in(page, captioned.owner)
-    page.goto(f"/studio/{captioned.id}/captions/")
+    page.goto(f"/studio/videos/{captioned.id}/edit/")  # the studio's edit page
     panel = page.get_by_role("region", name="Captions")
     srt = tmp_path / "subs.srt"
     srt.write_bytes(SRT)

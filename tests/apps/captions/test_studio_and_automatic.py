@@ -25,26 +25,27 @@ def _file(data: bytes = SRT, name: str = "subs.srt") -> io.BytesIO:
 def test_owner_uploads_and_deletes_from_the_studio_panel(client):
     video = VideoFactory()
     client.force_login(video.owner)
-    page = client.get(f"/studio/{video.pk}/captions/")
+    page = client.get(f"/studio/videos/{video.pk}/captions/")
     assert page.status_code == 200 and b'name="language"' in page.content
     response = client.post(
-        f"/studio/{video.pk}/captions/",
+        f"/studio/videos/{video.pk}/captions/",
         {"file": _file(), "language": "fr", "label": "Français", "next": "/studio/"},
     )
     assert response.status_code == 302 and response["Location"] == "/studio/"
     caption = Caption.objects.get(video=video)
     assert caption.language == "fr" and caption.label == "Français"
-    page = client.get(f"/studio/{video.pk}/captions/").content.decode()
+    page = client.get(f"/studio/videos/{video.pk}/captions/").content.decode()
     assert "Captions saved: Français (fr)." in page and "<code>fr</code>" in page
     # The label is escaped where the panel shows it.
     response = client.post(
-        f"/studio/{video.pk}/captions/",
+        f"/studio/videos/{video.pk}/captions/",
         {"file": _file(), "language": "de", "label": "<b onmouseover=x>DE</b>"},
     )
-    page = client.get(f"/studio/{video.pk}/captions/").content.decode()
+    page = client.get(f"/studio/videos/{video.pk}/captions/").content.decode()
     assert "<b onmouseover" not in page and "&lt;b onmouseover=x&gt;DE&lt;/b&gt;" in page
     client.post(
-        f"/studio/{video.pk}/captions/{caption.pk}/delete/", {"next": "https://evil.example/"}
+        f"/studio/videos/{video.pk}/captions/{caption.pk}/delete/",
+        {"next": "https://evil.example/"},
     )
     assert not Caption.objects.filter(pk=caption.pk).exists()
 
@@ -53,7 +54,7 @@ def test_studio_panel_reports_a_malformed_file_with_its_line(client):
     video = VideoFactory()
     client.force_login(video.owner)
     response = client.post(
-        f"/studio/{video.pk}/captions/",
+        f"/studio/videos/{video.pk}/captions/",
         {"file": _file(b"1\n00:00:01,000 --> 00:00:02,000\nok\n\n2\nnonsense\n"), "language": "en"},
         follow=True,
     )
@@ -66,17 +67,19 @@ def test_studio_panel_reports_a_malformed_file_with_its_line(client):
 def test_others_get_404_from_the_studio_panel(client):
     video = VideoFactory()
     client.force_login(CreatorFactory())
-    assert client.get(f"/studio/{video.pk}/captions/").status_code == 404
-    response = client.post(f"/studio/{video.pk}/captions/", {"file": _file(), "language": "en"})
+    assert client.get(f"/studio/videos/{video.pk}/captions/").status_code == 404
+    response = client.post(
+        f"/studio/videos/{video.pk}/captions/", {"file": _file(), "language": "en"}
+    )
     assert response.status_code == 404 and not Caption.objects.exists()
     client.logout()
-    assert client.get(f"/studio/{video.pk}/captions/").status_code == 302  # to sign in
+    assert client.get(f"/studio/videos/{video.pk}/captions/").status_code == 302  # to sign in
 
 
 def test_staff_may_use_the_panel(client):
     video = VideoFactory()
     client.force_login(UserFactory(is_staff=True))
-    client.post(f"/studio/{video.pk}/captions/", {"file": _file(), "language": "en"})
+    client.post(f"/studio/videos/{video.pk}/captions/", {"file": _file(), "language": "en"})
     assert Caption.objects.get(video=video).label == "English"
 
 
