@@ -14,5 +14,5 @@ def _actors() -> ModuleType:
 
 
 def send_transcribe(video_id: str) -> None:
-    """Automatic captions of a video (apps.captions.automatic)."""
+    """Automatic captions of a video (apps.captions.speech.transcribe)."""
     transaction.on_commit(lambda: _actors().transcribe_video.send(video_id), robust=True)

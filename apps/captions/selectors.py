@@ -43,7 +43,7 @@ def caption_settings() -> CaptionSettings:
 def recognizer_missing() -> str | None:
     """Why automatic captions cannot run here, or None when a recognizer is installed."""
     path = settings.CAPTIONS_RECOGNIZER
-    if path == "apps.captions.recognizer.whisper":
+    if path == "apps.captions.speech.whisper.recognize":
         if find_spec("faster_whisper") is None:
             return (
                 "No speech-recognition model is installed: automatic captions need the "

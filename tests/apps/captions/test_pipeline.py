@@ -14,8 +14,9 @@ import pytest
 from django.core.files import File
 from django.core.files.storage import default_storage
 
-from apps.captions import automatic, services
+from apps.captions import services
 from apps.captions.models import Caption, CaptionSettings
+from apps.captions.speech import transcribe
 from apps.videos import services as video_services
 from apps.videos.models import Video
 from apps.videos.serializers import VideoSerializer
@@ -77,7 +78,7 @@ def test_caption_is_served_with_the_video_and_hidden_with_it(
     video.refresh_from_db()
     master_text = _body(client.get(VideoSerializer(video).data["hls_url"]))
     assert _subtitle_uris(master_text) and 'NAME="English (auto)"' in master_text
-    assert automatic.transcribe(video.id) is None  # idempotent: done once
+    assert transcribe.transcribe(video.id) is None  # idempotent: done once
 
     # A person's captions of that language replace the automatic ones.
     upload = io.BytesIO(SRT)

@@ -104,7 +104,7 @@ def test_without_a_model_the_job_is_never_sent_and_the_admin_says_why(
 ):
     sent: list[str] = []
     monkeypatch.setattr(jobs, "send_transcribe", sent.append)
-    settings.CAPTIONS_RECOGNIZER = "apps.captions.recognizer.whisper"
+    settings.CAPTIONS_RECOGNIZER = "apps.captions.speech.whisper.recognize"
     if find_spec("faster_whisper") is not None:
         # A machine that has the model: a recognizer that is not there stands in for it.
         settings.CAPTIONS_RECOGNIZER = "no_such_module.recognize"
@@ -135,3 +135,19 @@ def test_automatic_captions_never_replace_a_persons(settings):
         video=video, language="de", cues=[Cue(start=0.0, end=1.0, text="gehört")]
     )
     assert made is not None and made.label == "Deutsch" and made.automatic
+
+
+def test_seed_demo_captions_the_creator_s_videos_once():
+    import io as _io
+
+    from apps.captions import demo
+
+    video = VideoFactory(owner=CreatorFactory(username="creator"))
+    out = _io.StringIO()
+    demo.seed(stdout=out)
+    demo.seed(stdout=out)
+    assert sorted(Caption.objects.filter(video=video).values_list("language", flat=True)) == [
+        "en",
+        "fr",
+    ]
+    assert out.getvalue().count("sample captions added") == 1

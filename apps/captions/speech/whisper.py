@@ -11,7 +11,7 @@ from django.conf import settings
 from media_pipeline.captions import Cue
 
 
-def whisper(wav: Path) -> tuple[str, list[Cue]]:
+def recognize(wav: Path) -> tuple[str, list[Cue]]:
     """(detected BCP 47 language, cues) of a 16 kHz mono WAV file."""
     from faster_whisper import WhisperModel  # optional dependency: absent means "not installed"
 
