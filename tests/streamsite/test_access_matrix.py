@@ -80,7 +80,12 @@ MATRIX = [
     ("POST", "/studio/videos/{public}/thumbnail/reset/", {}, "302 404 302 404 302 302"),
     ("GET", "/studio/videos/{public}/delete/", None, "302 404 200 404 200 200"),
     ("POST", "/studio/videos/{public}/delete/", {}, "302 404 302 404 302 302"),
-    ("POST", "/studio/bulk/visibility/", {"ids": "{public}", "visibility": "private"}, "302 302 302 302 302 302"),
+    (
+        "POST",
+        "/studio/bulk/visibility/",
+        {"ids": "{public}", "visibility": "private"},
+        "302 302 302 302 302 302",
+    ),
     ("POST", "/studio/bulk/delete/", {"ids": "{public}"}, "302 302 200 302 200 200"),
     ("POST", "/studio/bulk/delete/confirm/", {"ids": "{public}"}, "302 302 302 302 302 302"),
     # Downloads are off unless the owner turns them on.
