@@ -30,6 +30,9 @@ class VideoThumbnailView(APIView):
     )
     def put(self, request, video_id: str):
         video = selectors.video_get_for_viewer(video_id=video_id, user=request.user)
+        if not selectors.video_can_manage(video=video, user=request.user):
+            # Refused before the body is parsed: nobody else's picture is spooled to disk.
+            raise exceptions.PermissionDenied("Only the video's owner or staff may do this.")
         # Judged on the declared length before the body is read (and spooled to disk).
         if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BYTES + FORM_OVERHEAD:
             raise exceptions.ValidationError(
