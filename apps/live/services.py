@@ -7,7 +7,9 @@ two ingests (or an ingest and the studio) never disagree about who publishes.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -31,6 +33,11 @@ RECONNECT_GRACE_S = 30
 # An ingest refreshes its publishers' heartbeat every few seconds; older than this, the
 # connection it claims is gone (the ingest died) and the key may publish again.
 HEARTBEAT_STALE_S = 15
+
+
+# Told, once the transaction commits, the id of a stream that has just gone live (not when a
+# publisher resumes within the grace): apps.notifications tells the channel's subscribers.
+WENT_LIVE_HOOKS: list[Callable[[str], None]] = []
 
 
 class IllegalTransition(Exception):
@@ -146,6 +153,8 @@ def live_publish_begin(*, stream_key: str) -> tuple[str, int, bool]:
         stream.save()
         if not resumed:
             events.status_changed(stream)
+            for hook in WENT_LIVE_HOOKS:
+                transaction.on_commit(partial(hook, stream.id), robust=True)
     logger.info("live publish", extra={"stream": stream.id, "resumed": resumed})
     return stream.id, stream.publisher_session, resumed
 

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from apps.users.selectors import user_is_creator
 from apps.videos import selectors, services
+from apps.videos.delivery import texttracks
 from apps.videos.serializers import VideoSerializer, VideoUpdateSerializer, VideoUploadSerializer
 from streamsite.client_address import client_address
 
@@ -42,7 +43,7 @@ class VideoListCreateView(ListAPIView):
             category=params.get("category", ""),
             tag=params.get("tag", ""),
         )
-        return videos.prefetch_related("renditions")
+        return texttracks.prefetch(videos.prefetch_related("renditions"))
 
     @extend_schema(
         parameters=[
@@ -64,9 +65,11 @@ class VideoListCreateView(ListAPIView):
                 f"The upload is {declared / 2**20:.0f} MB; "
                 f"the limit is {settings.MAX_UPLOAD_MB} MB."
             )
-        if user_is_creator(request.user):
-            # Per-account limits (413/429), judged before the body is read.
-            services.upload_check(owner=request.user, size=declared)
+        if not user_is_creator(request.user):
+            # Refused before the body is parsed: a viewer's upload never reaches the disk.
+            raise exceptions.PermissionDenied("Only creators may upload. Start a channel first.")
+        # Per-account limits (413/429), judged before the body is read.
+        services.upload_check(owner=request.user, size=declared)
         data = VideoUploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data.pop("file")

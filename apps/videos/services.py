@@ -6,6 +6,7 @@ import hashlib
 import logging
 import os
 from collections.abc import Callable, Mapping
+from functools import partial
 from typing import IO
 
 from django.conf import settings
@@ -21,7 +22,14 @@ from apps.users.models import User
 from apps.users.selectors import user_is_creator
 from apps.videos import search, selectors
 from apps.videos.delivery import events
-from apps.videos.models import PipelineTask, Video, VideoStatus, Visibility, new_video_id
+from apps.videos.models import (
+    ModerationState,
+    PipelineTask,
+    Video,
+    VideoStatus,
+    Visibility,
+    new_video_id,
+)
 from apps.videos.pipeline import bookkeeping, failures, jobs, layout, storage
 from apps.videos.selectors import video_can_manage
 from media_pipeline.sniff import sniff_bytes
@@ -50,6 +58,10 @@ class IllegalTransition(Exception):
 FIELD_CHECKS: list[Callable[[Mapping[str, str]], None]] = []
 CREATE_HOOKS: list[Callable[[Video, Mapping[str, str]], None]] = []
 CREATED_HOOKS: list[Callable[[Video, Mapping[str, str]], None]] = []
+# Told, once the transaction commits, the id of a video that may just have become watchable by
+# everyone (ready, public, visible to moderation): apps.notifications announces it to the
+# channel's subscribers. A hook may hear of one video many times and must judge for itself.
+PUBLISHED_HOOKS: list[Callable[[str], None]] = []
 
 
 def video_fields_check(extra: Mapping[str, str]) -> None:
@@ -88,6 +100,28 @@ def video_transition(video: Video, to: str) -> None:
     if to not in TRANSITIONS[video.status]:
         raise IllegalTransition(f"video {video.id}: {video.status} -> {to} is not allowed")
     video.status = to
+
+
+def video_announce_if_public(video: Video) -> None:
+    """Tell PUBLISHED_HOOKS on commit if the video is now ready, public and visible; called
+    where one of the three may have changed (first playable rung, visibility, approval)."""
+    if (video.status, video.visibility, video.moderation_state) != (
+        VideoStatus.READY,
+        Visibility.PUBLIC,
+        ModerationState.VISIBLE,
+    ):
+        return
+    for hook in PUBLISHED_HOOKS:
+        transaction.on_commit(partial(hook, video.id), robust=True)
+
+
+def video_mark_ready(video: Video) -> list[str]:
+    """The first playable rung is there: ready, published (the first time), and the other apps
+    told on commit. The caller holds the row lock and saves the returned fields."""
+    video_transition(video, VideoStatus.READY)
+    video.published_at = video.published_at or timezone.now()
+    video_announce_if_public(video)
+    return ["status", "published_at"]
 
 
 def video_create(
@@ -177,7 +211,7 @@ def _refuse_obvious_non_video(upload: IO[bytes] | File) -> None:
 
 def video_update(*, video: Video, by: User, **fields) -> Video:
     _require_owner_or_staff(video, by)
-    allowed = {"title", "description", "visibility", "content_warning", "tags"}
+    allowed = {"title", "description", "visibility", "content_warning", "tags", "downloads_enabled"}
     unknown = set(fields) - allowed
     if unknown:
         raise ValidationError({f: "This field cannot be changed." for f in unknown})
@@ -193,6 +227,8 @@ def video_update(*, video: Video, by: User, **fields) -> Video:
     video.full_clean()
     video.save(update_fields=update)
     search.video_reindex(video=video, was_public=was_public)
+    if "media_key" in update:
+        video_announce_if_public(video)
     return video
 
 

@@ -7,29 +7,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from apps.users.models import User
 from apps.videos import search as search_filters
 from apps.videos import selectors, services
 from apps.videos.delivery.links import media_url
+from apps.videos.studio.downloads import download_url
 
 
 def home(request: HttpRequest) -> HttpResponse:
     recent = selectors.video_list_public()[:24]
     popular = selectors.video_list_public().order_by("-views", "-published_at")[:12]
     return render(request, "videos/home.html", {"videos": recent, "popular": popular})
-
-
-@login_required
-def studio(request: HttpRequest) -> HttpResponse:
-    videos = selectors.video_list_for_owner(user=request.user)
-    return render(
-        request,
-        "videos/studio.html",
-        {"videos": videos, "highlight": request.GET.get("highlight", "")},
-    )
 
 
 @login_required
@@ -57,10 +47,11 @@ def watch(request: HttpRequest, video_id: str) -> HttpResponse:
         {
             "video": video,
             "hls_url": media_url(video.master_playlist, video.media_key),
-            "poster_url": media_url(video.poster, video.media_key),
+            "poster_url": video.poster_url,
             "sprite_vtt_url": media_url(video.sprite_vtt, video.media_key),
             "renditions": selectors.video_renditions(video=video),
             "can_manage": selectors.video_can_manage(video=video, user=request.user),
+            "download_url": download_url(video),
         },
     )
 
@@ -89,13 +80,4 @@ def search(request: HttpRequest) -> HttpResponse:
             "durations": search_filters.DURATION_CHOICES,
             "uploads": search_filters.UPLOADED_CHOICES,
         },
-    )
-
-
-def channel(request: HttpRequest, username: str) -> HttpResponse:
-    owner = get_object_or_404(User, username=username)
-    videos = selectors.video_list_public().filter(owner=owner)
-    page = Paginator(videos, 24).get_page(request.GET.get("page"))
-    return render(
-        request, "videos/channel.html", {"owner": owner, "page": page, "videos": page.object_list}
     )

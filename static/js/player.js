@@ -42,6 +42,11 @@
     seekTo: controls.seekTo,
     play: function () { if (!blocked && started) video.play().catch(function () {}); },
   });
+  const captions = kit.setupCaptions(video, {
+    button: $('[data-action="captions"]'),
+    menu: $("[data-captions-menu]"),
+  }, { flash: controls.flash });
+  controls.toggleCaptions = captions.toggle;
   kit.setupKeyboard(controls, {
     isBlocked: function () { return blocked; },
     speedBy: settings.speedBy,
@@ -106,6 +111,7 @@
     const hls = new Hls(config);
     window.streamsitePlayer = hls; // for tests and the curious: the hls.js instance
     kit.bandwidth.track(hls, Hls);
+    captions.attachHls(hls, Hls);
 
     const quality = kit.setupQuality(hls, Hls, {
       wrap: $("[data-quality-wrap]"),
@@ -162,7 +168,9 @@
   function start() {
     if (started) return;
     started = true;
-    const startAt = resume.startPosition();
+    // A share link's time (?t=, parsed by the server into data-start-at) wins over resuming.
+    const linked = Number(data.startAt) || 0;
+    const startAt = linked > 0 ? linked : resume.startPosition();
     if (Hls && Hls.isSupported()) {
       startHls(startAt);
     } else if (video.canPlayType("application/vnd.apple.mpegurl")) {
@@ -172,7 +180,7 @@
         "Extensions nor HLS.");
       return;
     }
-    if (startAt > 0) offerStartOver(startAt);
+    if (startAt > 0 && !linked) offerStartOver(startAt);
   }
 
   /** Hook for static/js/ads.js: a pre-roll plays in its own element, then `then` runs. */

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from django import template
 from django.utils.html import conditional_escape, format_html
@@ -21,15 +22,21 @@ def chapters_json(video: Video) -> str:
     return json.dumps(video_chapters(video=video), ensure_ascii=False, separators=(",", ":"))
 
 
+# Where a line of text starts: in plain text after a newline, in the description's HTML
+# (apps.sharing's linked_description: escaped text, <p> paragraphs, <br> line breaks) after
+# those tags too. Escaped user text cannot hold a literal "<p>" or "<br>".
+_LINE_STARTS = re.compile(r"(<p>|<br>|\n)")
+
+
 @register.filter(needs_autoescape=True)
 def chapter_links(text: str, autoescape: bool = True) -> SafeString:
-    """Escape the description and turn the timestamp that starts a line ("1:30 Title") into a
-    seek link; everything else stays text. Returns safe HTML for |linebreaks (and a linkifier)
-    to build on: they leave safe input unescaped."""
+    """Turn the timestamp that starts a line ("1:30 Title") into a seek link; everything else
+    stays as it was. Plain text is escaped first; safe HTML (the linkified description) is
+    taken as it is. Use it after the linkifier: ``|linked_description|chapter_links``."""
     escaped = str(conditional_escape(text) if autoescape else text)
-    lines = []
-    for line in escaped.split("\n"):
-        match = LINE_STAMP_RE.match(line)
+    pieces = []
+    for piece in _LINE_STARTS.split(escaped):
+        match = LINE_STAMP_RE.match(piece)
         if match:
             seconds = stamp_seconds(match)
             link = format_html(
@@ -38,7 +45,7 @@ def chapter_links(text: str, autoescape: bool = True) -> SafeString:
                 seconds,
                 match["stamp"],
             )
-            line = match["lead"] + link + line[match.end() :]
-        lines.append(line)
-    # Built from escaped text and format_html parts only.
-    return mark_safe("\n".join(lines))
+            piece = match["lead"] + link + piece[match.end() :]
+        pieces.append(piece)
+    # Built from escaped text (or safe HTML) and format_html parts only.
+    return mark_safe("".join(pieces))

@@ -52,9 +52,10 @@ def test_watch_page_links_chapter_lines_and_escapes_the_rest(client):
     hostile = (
         WRITTEN
         + '\n0:09 <script>alert(1)</script> "onmouseover=alert(2)\n'
-        + '0:10" onclick="alert(3) javascript:alert(4)'
+        + '0:10" onclick="alert(3) javascript:alert(4)\n'
+        + "0:11 https://example.org/more (the sharing linkifier's links stay)"
     )
-    video = VideoFactory(description=hostile, duration=12.0)
+    video = VideoFactory(description=hostile, duration=20.0)
     page = client.get(f"/watch/{video.id}/").content.decode()
     description = re.search(r'<div class="description">(.*?)</div>', page, re.S)[1]
     links = re.findall(
@@ -66,7 +67,9 @@ def test_watch_page_links_chapter_lines_and_escapes_the_rest(client):
         ("8", "8", "0:08"),
         ("9", "9", "0:09"),
         ("10", "10", "0:10"),
+        ("11", "11", "0:11"),
     ]
+    assert '<a href="https://example.org/more" rel="nofollow ugc noopener"' in description
     # Nothing the creator typed became markup: the only tags are ours.
     assert set(re.findall(r"</?(\w+)", description)) <= {"a", "p", "br"}
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in description
@@ -76,5 +79,5 @@ def test_watch_page_links_chapter_lines_and_escapes_the_rest(client):
     attr = re.search(r'data-chapters="([^"]*)"', page)[1]
     chapters = json.loads(html.unescape(attr))
     # "0:10\"…" has no separator after the time: a seek link, not a chapter.
-    assert [c["start"] for c in chapters] == [0, 4, 8, 9]
+    assert [c["start"] for c in chapters] == [0, 4, 8, 9, 11]
     assert chapters[3]["title"].startswith("<script>")
