@@ -1,5 +1,6 @@
-"""/healthz (the process serves), /readyz (every dependency answers) and /metrics (operators
-only: an allowed address or the bearer token)."""
+"""/healthz (the process serves), /readyz (every dependency answers and the node is not
+draining: streamsite.shutdown) and /metrics (operators only: an allowed address or the bearer
+token)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from django.db import connections
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
 from django_prometheus.exports import ExportToDjangoView
 
-from streamsite import broker
+from streamsite import broker, shutdown
 from streamsite.client_address import client_address
 
 logger = logging.getLogger(__name__)
@@ -59,6 +60,9 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 async def readyz(request: HttpRequest) -> JsonResponse:
+    if shutdown.is_draining():
+        # Asked to stop: out of rotation first, while requests already sent still get served.
+        return JsonResponse({"status": "draining", "failed": [], "checks": {}}, status=503)
     results: dict[str, str] = {}
     for name, check in CHECKS.items():
         try:

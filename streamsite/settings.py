@@ -368,3 +368,4 @@ TUS_MAX_OPEN_UPLOADS = env_int("TUS_MAX_OPEN_UPLOADS", 5)
 TUS_MAX_CHUNK_MB = env_int("TUS_MAX_CHUNK_MB", 64)
 TUS_CLEANUP_INTERVAL_S = env_int("TUS_CLEANUP_INTERVAL_S", 3600)
 from streamsite.settings_live import *  # noqa: E402, F403 - live streaming (apps.live)
+from streamsite.settings_ops import *  # noqa: E402, F403 - broker, graceful shutdown
