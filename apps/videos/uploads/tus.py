@@ -42,7 +42,6 @@ from apps.videos.services import upload_check, video_create, video_fields_check
 from apps.videos.uploads.tus_store import (
     OFFSET_CONTENT_TYPE,
     READ_CHUNK,
-    STORAGE_ERRORS,
     TUS_EXTENSIONS,
     TUS_VERSION,
     TusError,
@@ -61,6 +60,7 @@ from apps.videos.uploads.tus_store import (
     upload_headers,
 )
 from streamsite.errors import LimitExceeded
+from streamsite.transient import STORAGE_ERRORS
 
 logger = logging.getLogger(__name__)
 _REFUSALS = (DjangoValidationError, DjangoPermissionDenied, LimitExceeded)

@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
-from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.storage import default_storage
@@ -24,6 +23,7 @@ from rest_framework import exceptions
 from rest_framework.request import Request
 
 from apps.videos.models import ResumableUpload, Video, Visibility
+from streamsite.transient import STORAGE_ERRORS
 
 logger = logging.getLogger(__name__)
 
@@ -33,8 +33,6 @@ OFFSET_CONTENT_TYPE = "application/offset+octet-stream"
 EXPIRE_AFTER = timedelta(hours=24)
 READ_CHUNK = 1024 * 1024
 PARTS_PREFIX = "tus-parts"
-# What a storage backend raises when it cannot be reached: the client is told to retry.
-STORAGE_ERRORS = (OSError, BotoCoreError, ClientError)
 _ID = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 _NUMBER = re.compile(r"^\d{1,19}$")
 _METADATA_KEYS = (
