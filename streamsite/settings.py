@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "streamsite.client_address.CspOwnWebsocketMiddleware",
     "axes.middleware.AxesMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
+    "streamsite.unavailable.DatabaseUnavailableMiddleware",  # last: sees view errors first
 ]
 
 ROOT_URLCONF = "streamsite.urls"
