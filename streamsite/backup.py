@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
+from django.apps import apps
 from django.conf import settings
 from django.core.files.base import File
 from django.core.files.storage import FileSystemStorage, Storage, default_storage
@@ -119,10 +120,12 @@ def dump_database(dest: Path, fmt: str) -> str:
         argv = [_tool("pg_dump"), *args, "-Fc", "--no-owner", "--no-privileges"]
         subprocess.run([*argv, "-f", str(dest / PG_DUMP), name], env=env, check=True, timeout=3600)
         return PG_DUMP
+    # Models without a table of their own (a permission carrier, say) have no rows to keep.
+    unmanaged = [m._meta.label for m in apps.get_models() if not m._meta.managed]
     with open(dest / JSON_DUMP, "w", encoding="utf-8") as out:
         call_command(
             "dumpdata",
-            exclude=_JSON_EXCLUDE,
+            exclude=[*_JSON_EXCLUDE, *unmanaged],
             natural_foreign=True,
             natural_primary=True,
             stdout=out,
@@ -162,14 +165,14 @@ def backup(
     dest.mkdir(parents=True, exist_ok=True)
     if any(dest.iterdir()):
         raise BackupError(f"{dest} is not empty.")
-    fmt = fmt or ("pg" if connection.vendor == "postgresql" else "json")
-    database = dump_database(dest, fmt)
-    progress(f"database: {database}")
     if media_to == "none":
         target, mode = None, "versioning"
     else:
         target = storage_for_url(media_to or f"file://{(dest / 'media').resolve()}")
         mode = "copy"
+    fmt = fmt or ("pg" if connection.vendor == "postgresql" else "json")
+    database = dump_database(dest, fmt)
+    progress(f"database: {database}")
     objects = [_copy(default_storage, target, name) for name in walk(default_storage)]
     progress(f"media: {len(objects)} objects ({mode})")
     manifest = {
