@@ -1,5 +1,5 @@
 """/healthz (the process serves), /readyz (every dependency answers and the node is not
-draining: streamsite.shutdown) and /metrics (operators only: an allowed address or the bearer
+draining: streamsite.ops.shutdown) and /metrics (operators only: an allowed address or the bearer
 token)."""
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ from django.db import connections
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
 from django_prometheus.exports import ExportToDjangoView
 
-from streamsite import broker, shutdown
+from streamsite import broker
 from streamsite.client_address import client_address
+from streamsite.ops import shutdown
 
 logger = logging.getLogger(__name__)
 

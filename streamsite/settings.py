@@ -79,7 +79,7 @@ MIDDLEWARE = [
     "streamsite.client_address.CspOwnWebsocketMiddleware",
     "axes.middleware.AxesMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
-    "streamsite.unavailable.DatabaseUnavailableMiddleware",  # last: sees view errors first
+    "streamsite.ops.unavailable.DatabaseUnavailableMiddleware",  # last: sees view errors first
 ]
 
 ROOT_URLCONF = "streamsite.urls"
@@ -140,8 +140,8 @@ if REDIS_URL:
     }
     CACHES = {
         "default": {
-            # Redis down: pages are still served, uncached (streamsite.cache), never hang.
-            "BACKEND": "streamsite.cache.ResilientRedisCache",
+            # Redis down: pages are still served, uncached (streamsite.ops.cache), never hang.
+            "BACKEND": "streamsite.ops.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_PREFIX", "streamsite"),
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 5},

@@ -10,7 +10,7 @@ import time
 import pytest
 import requests
 
-from streamsite import shutdown
+from streamsite.ops import shutdown
 from tests.fixtures.processes import free_port, process_env, spawn, stop, wait_http
 
 pytestmark = pytest.mark.slow

@@ -15,8 +15,8 @@ from apps.videos.pipeline import failures, jobs, posters, steps
 from apps.videos.pipeline.bookkeeping import Stale
 from apps.videos.services import video_fail
 from media_pipeline.run import ToolFailed, ToolTimeout
-from streamsite import transient
 from streamsite.broker import short_jobs_have_own_pool
+from streamsite.ops import transient
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ FAST_QUEUE = "pipeline-fast"
 FAST = {"queue_name": FAST_QUEUE, "priority": 0}
 MINUTE = 60_000
 # Every step retries with backoff; when it has used them up, the video fails with a reason.
-# An outage of storage or the database is waited out (streamsite.transient), never a failure.
+# An outage of storage or the database is waited out (streamsite.ops.transient), never a failure.
 STEP = {
     "max_retries": 3,
     "retry_when": transient.retry_when(3),

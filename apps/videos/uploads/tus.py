@@ -60,7 +60,7 @@ from apps.videos.uploads.tus_store import (
     upload_headers,
 )
 from streamsite.errors import LimitExceeded
-from streamsite.transient import STORAGE_ERRORS
+from streamsite.ops.transient import STORAGE_ERRORS
 
 logger = logging.getLogger(__name__)
 _REFUSALS = (DjangoValidationError, DjangoPermissionDenied, LimitExceeded)

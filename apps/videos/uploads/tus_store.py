@@ -23,7 +23,7 @@ from rest_framework import exceptions
 from rest_framework.request import Request
 
 from apps.videos.models import ResumableUpload, Video, Visibility
-from streamsite.transient import STORAGE_ERRORS
+from streamsite.ops.transient import STORAGE_ERRORS
 
 logger = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from streamsite.backup import BackupError, backup
+from streamsite.ops.backup import BackupError, backup
 
 
 class Command(BaseCommand):

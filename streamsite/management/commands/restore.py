@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from streamsite.backup import BackupError, restore
+from streamsite.ops.backup import BackupError, restore
 
 
 class Command(BaseCommand):

@@ -15,7 +15,7 @@ import signal
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from streamsite import shutdown
+from streamsite.ops import shutdown
 
 logger = logging.getLogger(__name__)
 
