@@ -33,6 +33,8 @@ OFFSET_CONTENT_TYPE = "application/offset+octet-stream"
 EXPIRE_AFTER = timedelta(hours=24)
 READ_CHUNK = 1024 * 1024
 PARTS_PREFIX = "tus-parts"
+# PostgreSQL's answer to FOR UPDATE NOWAIT on a row another transaction holds.
+LOCK_NOT_AVAILABLE = "55P03"
 _ID = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 _NUMBER = re.compile(r"^\d{1,19}$")
 _METADATA_KEYS = (
@@ -102,7 +104,9 @@ def locked_upload(upload_id: str) -> Iterator[ResumableUpload]:
             upload = (
                 ResumableUpload.objects.select_for_update(nowait=True).filter(pk=upload_id).first()
             )
-        except DatabaseError:
+        except DatabaseError as exc:
+            if getattr(exc.__cause__, "sqlstate", None) != LOCK_NOT_AVAILABLE:
+                raise  # the database itself is in trouble: a 503 (streamsite.ops.unavailable)
             raise TusError(423, "Another request is writing to this upload; retry.") from None
         if upload is None:
             raise TusError(409, "The upload changed meanwhile; ask for its offset again (HEAD).")

@@ -102,3 +102,38 @@ def test_on_s3_parts_live_in_the_bucket_and_an_outage_is_a_retry(
         assert ResumableUpload.objects.get().video_id == done["Video-Id"]
     finally:
         server.stop()
+
+
+def test_a_patch_while_another_node_writes_is_told_to_retry(transactional_db, tus_uploads):
+    """The row lock spans nodes: a second writer gets 423 at once instead of waiting."""
+    import threading
+
+    from django.db import connection, transaction
+
+    from tests.conftest import require
+
+    require(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
+    client = _client(CreatorFactory())
+    url = _create(client, 10)["Location"]
+    holding, release = threading.Event(), threading.Event()
+
+    def other_node_writing() -> None:
+        try:
+            with transaction.atomic():
+                ResumableUpload.objects.select_for_update().get(pk=url.rsplit("/", 1)[1])
+                holding.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    writer = threading.Thread(target=other_node_writing)
+    writer.start()
+    try:
+        assert holding.wait(10)
+        busy = _patch(client, url, 0, b"abc")
+        assert busy.status_code == 423 and busy.json()["error"]
+    finally:
+        release.set()
+        writer.join(10)
+    assert _patch(client, url, 0, b"abc").status_code == 204
+    assert client.head(url, **TUS)["Upload-Offset"] == "3"
