@@ -13,6 +13,9 @@ api_v1 = [
     path("", include("apps.broadcasts.api_urls")),
     path("", include("apps.ads.api_urls")),
     path("", include("apps.cms.api_urls")),
+    path("", include("apps.playlists.api_urls")),
+    path("", include("apps.history.api_urls")),
+    path("", include("apps.captions.api_urls")),
 ]
 
 urlpatterns = [
@@ -30,6 +33,9 @@ urlpatterns = [
     path("", include("apps.live.urls")),
     path("", include("apps.broadcasts.urls")),
     path("", include("apps.ads.urls")),
+    path("", include("apps.playlists.urls")),
+    path("", include("apps.history.urls")),
+    path("", include("apps.captions.urls")),
     path("", include("apps.cms.urls")),  # before videos: its home falls back to the feed
     path("", include("apps.videos.urls")),
 ]

@@ -1,6 +1,7 @@
 """The people and things the access-control matrix is checked against: one of each role, and
 one of each kind of object, owned by `owner`."""
 
+import io
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Group, Permission
@@ -22,24 +23,35 @@ class World:
     comment: object
     stream: object
     broadcast: object
+    playlist: object
+    private_playlist: object
+    item: object
+    caption: object
 
     def ids(self) -> dict:
         return {
             "public": self.public.id,
+            "public_key": self.public.media_key,
             "unlisted": self.unlisted.id,
             "private": self.private.id,
             "failed": self.failed.id,
             "comment": self.comment.id,
             "stream": self.stream.id,
             "broadcast": self.broadcast.id,
+            "playlist": self.playlist.id,
+            "private_playlist": self.private_playlist.id,
+            "item": self.item.id,
+            "caption": self.caption.id,
             "owner": self.users["owner"].username,
         }
 
 
 def build_world() -> World:
     from apps.broadcasts.services import broadcast_issue
+    from apps.captions.services import caption_upload
     from apps.comments.services import comment_post
     from apps.live.services import live_create
+    from apps.playlists.services import playlist_add, playlist_create
 
     ensure_roles(Group, Permission)
     owner = CreatorFactory(username="owner")
@@ -53,6 +65,8 @@ def build_world() -> World:
         "staff": UserFactory(username="staff", is_staff=True, is_superuser=True),
     }
     public = VideoFactory(owner=owner, title="Public one")
+    playlist = playlist_create(owner=owner, title="Owner's mix")
+    item, _ = playlist_add(playlist=playlist, video=public, by=owner)
     return World(
         users=users,
         public=public,
@@ -62,4 +76,13 @@ def build_world() -> World:
         comment=comment_post(video=public, by=users["viewer"], body="Nice one"),
         stream=live_create(owner=owner, title="Going live"),
         broadcast=broadcast_issue(by=moderator, message="Maintenance tonight"),
+        playlist=playlist,
+        private_playlist=playlist_create(owner=owner, title="Only mine", visibility="private"),
+        item=item,
+        caption=caption_upload(
+            video=public,
+            by=owner,
+            file=io.BytesIO(b"WEBVTT\n\n00:01.000 --> 00:02.000\nHi\n"),
+            language="en",
+        ),
     )
