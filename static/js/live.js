@@ -43,12 +43,22 @@
     if (!body || !body.status) return;
     status = body.status;
     page.dataset.status = status;
+    if (body.started_at) page.dataset.startedAt = body.started_at;
     if (status === "live") start();
     if (status === "ended") {
       if (player) player.stop();
       showEnded(body.recording);
     }
   }
+
+  // Reactions are stored with their time in the recording, which starts when the stream did:
+  // the frame on screen's wall-clock date (hls.js, from EXT-X-PROGRAM-DATE-TIME) minus that.
+  window.streamsiteMediaTime = function () {
+    const hls = window.streamsitePlayer;
+    const started = Date.parse(page.dataset.startedAt || "");
+    if (!hls || !hls.playingDate || isNaN(started)) return 0;
+    return Math.max(0, (hls.playingDate.getTime() - started) / 1000);
+  };
 
   const socket = window.VideoSocket;
   if (socket) socket.on("live", apply);

@@ -5,9 +5,12 @@ counts viewers, takes comments and reactions on the stream's video, and points t
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from apps.live import services
+from apps.live.models import LiveStream
+from apps.reactions.models import Reaction
 from tests.browser.accounts import log_in
 from tests.factories import CreatorFactory, UserFactory
 from tests.fixtures.live_ingest import publish
@@ -44,6 +47,11 @@ def test_live_page_starts_by_itself_and_plays_live(page, ingest, settings):
         expect(page.locator("[data-viewer-count]")).to_have_text("1")
         page.get_by_role("button", name="React Fire").click()
         expect(page.locator('[data-reaction-count="🔥"]')).to_have_text("1")
+        # Stored at its time in the recording to be (since the stream started), not at 0.
+        page.wait_for_timeout(500)
+        since_start = (timezone.now() - LiveStream.objects.get(pk=stream.pk).started_at).seconds
+        reacted_at = Reaction.objects.get(video=stream.video).video_time
+        assert 1 < reacted_at <= since_start + 1
         page.get_by_label("Add a comment").fill("Great stream!")
         page.get_by_role("button", name="Comment", exact=True).click()
         expect(page.locator("[data-comment-list]").get_by_text("Great stream!")).to_be_visible()
