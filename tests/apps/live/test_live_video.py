@@ -79,6 +79,9 @@ def test_the_live_page_has_the_reactions_bar_and_comments_of_the_streams_video(c
     assert reacted.status_code == 200 and reacted.json()["counts"]["🔥"] == 1
     page = client.get(f"/live/{stream.id}/").content.decode()
     assert "Hello from the chat" in page
+    # A link to the video (a share, a notification) leads to the stream while it is live.
+    answer = client.get(f"/watch/{stream.video_id}/")
+    assert answer.status_code == 302 and answer["Location"] == f"/live/{stream.id}/"
 
 
 def test_a_hidden_streams_video_takes_the_social_parts_off_the_page_for_others(client, creator):
