@@ -35,8 +35,8 @@ TRANSITIONS: dict[str, set[str]] = {
     VideoStatus.PROCESSING: {VideoStatus.READY, VideoStatus.FAILED, VideoStatus.UPLOADED},
     VideoStatus.READY: {VideoStatus.UPLOADED},
     VideoStatus.FAILED: {VideoStatus.UPLOADED},
-    # A live stream's video: its recording arrives when the stream ends, or nothing does.
-    VideoStatus.LIVE: {VideoStatus.UPLOADED, VideoStatus.FAILED},
+    # A live stream's video: its recording arrives when the stream ends (else it is deleted).
+    VideoStatus.LIVE: {VideoStatus.UPLOADED},
 }
 
 
