@@ -89,9 +89,10 @@ def env_database(name: str, default: str) -> dict:
     """DATABASE_URL as Django's DATABASES entry: `sqlite:///relative.db`, `sqlite:////abs.db`,
     `postgres://user:password@host:port/name?sslmode=require` (query items become OPTIONS).
 
-    PostgreSQL with `DB_POOL_MAX=N`: psycopg's pool of at most N connections (`DB_POOL_TIMEOUT`
-    seconds to wait for one). Daphne runs each request's sync code in a thread of its own, so
-    N concurrent requests otherwise open N connections, past PostgreSQL's max_connections."""
+    PostgreSQL goes through psycopg's pool of at most `DB_POOL_MAX` connections per process (20;
+    0 turns the pool off), waiting `DB_POOL_TIMEOUT` seconds (10) for one. Daphne runs each
+    request's sync code in a thread of its own, so without a pool N concurrent requests open N
+    connections, past PostgreSQL's max_connections, and the rest fail."""
     raw = os.environ.get(name) or default
     url = urlparse(raw)
     if url.scheme == "sqlite":
@@ -116,8 +117,8 @@ def env_database(name: str, default: str) -> dict:
 
 
 def _pool() -> dict:
-    size = int(os.environ.get("DB_POOL_MAX") or 0)
+    size = int(os.environ.get("DB_POOL_MAX") or 20)
     if size <= 0:
         return {}
-    timeout = int(os.environ.get("DB_POOL_TIMEOUT") or 30)
+    timeout = int(os.environ.get("DB_POOL_TIMEOUT") or 10)
     return {"pool": {"min_size": min(4, size), "max_size": size, "timeout": timeout}}

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "django.contrib.sitemaps",
     "channels",
     "rest_framework",
     "rest_framework.authtoken",
@@ -59,7 +60,7 @@ INSTALLED_APPS = [
     "streamsite.apps.StreamsiteConfig",
     # The project's apps (apps/<name>), users and videos first: the others build on them.
     *(f"apps.{name}" for name in ["users", "videos", "comments", "reactions", "ads"]),
-    *(f"apps.{name}" for name in ["broadcasts", "live", "cms"]),
+    *(f"apps.{name}" for name in ["broadcasts", "live", "cms", "sharing"]),
 ]
 
 MIDDLEWARE = [
@@ -368,3 +369,4 @@ TUS_MAX_OPEN_UPLOADS = env_int("TUS_MAX_OPEN_UPLOADS", 5)
 TUS_MAX_CHUNK_MB = env_int("TUS_MAX_CHUNK_MB", 64)
 TUS_CLEANUP_INTERVAL_S = env_int("TUS_CLEANUP_INTERVAL_S", 3600)
 from streamsite.settings_live import *  # noqa: E402, F403 - live streaming (apps.live)
+from streamsite.settings_sharing import *  # noqa: E402, F403 - sharing, e-mail (apps.sharing)

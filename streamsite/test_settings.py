@@ -35,3 +35,9 @@ for _cache in CACHES.values():  # noqa: F405
 # The whole suite signs in from 127.0.0.1 many times a minute; throttle tests set their own rates.
 AUTH_PAGE_RATE_PER_ADDRESS = "10000/min"
 AUTH_PAGE_RATE_PER_ACCOUNT = "10000/min"
+
+# The suite opens and drops its databases around many short-lived threads; the connection pool
+# (on by default in production) is tested on its own, in a server process of its own
+# (tests/faults/test_db_pool.py), where DB_POOL_MAX is set explicitly.
+if "DB_POOL_MAX" not in os.environ:
+    DATABASES["default"]["OPTIONS"].pop("pool", None)  # noqa: F405

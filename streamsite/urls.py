@@ -25,6 +25,7 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include("apps.sharing.urls")),
     path("", include("apps.comments.urls")),
     path("", include("apps.live.urls")),
     path("", include("apps.broadcasts.urls")),

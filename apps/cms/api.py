@@ -27,20 +27,26 @@ class CategoryListView(ListAPIView):
     queryset = Category.objects.all()
 
 
+class VideoCategoryIn(serializers.Serializer):
+    category = serializers.CharField(allow_blank=True, max_length=100)
+
+
 class VideoCategoryView(APIView):
     permission_classes = [IsAuthenticated]
     throttle_scope = "writes"
     throttle_classes = [ScopedRateThrottle]
 
     @extend_schema(
-        request=inline_serializer("VideoCategoryIn", {"category": serializers.CharField()}),
+        request=VideoCategoryIn,
         responses=inline_serializer(
             "VideoCategoryOut", {"category": serializers.CharField(allow_null=True)}
         ),
     )
     def put(self, request, video_id: str):
         video = video_get_for_viewer(video_id=video_id, user=request.user)
-        slug = str(request.data.get("category") or "")
+        data = VideoCategoryIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        slug = data.validated_data["category"]
         category = services.video_set_category(video=video, slug=slug, by=request.user)
         return Response({"category": category.slug if category else None})
 

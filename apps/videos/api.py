@@ -64,9 +64,11 @@ class VideoListCreateView(ListAPIView):
                 f"The upload is {declared / 2**20:.0f} MB; "
                 f"the limit is {settings.MAX_UPLOAD_MB} MB."
             )
-        if user_is_creator(request.user):
-            # Per-account limits (413/429), judged before the body is read.
-            services.upload_check(owner=request.user, size=declared)
+        if not user_is_creator(request.user):
+            # Refused before the body is parsed: a viewer's upload never reaches the disk.
+            raise exceptions.PermissionDenied("Only creators may upload. Start a channel first.")
+        # Per-account limits (413/429), judged before the body is read.
+        services.upload_check(owner=request.user, size=declared)
         data = VideoUploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data.pop("file")

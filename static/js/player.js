@@ -133,7 +133,9 @@
   function start() {
     if (started) return;
     started = true;
-    const startAt = resume.startPosition();
+    // A share link's time (?t=, parsed by the server into data-start-at) wins over resuming.
+    const linked = Number(data.startAt) || 0;
+    const startAt = linked > 0 ? linked : resume.startPosition();
     if (Hls && Hls.isSupported()) {
       startHls(startAt);
     } else if (video.canPlayType("application/vnd.apple.mpegurl")) {
@@ -143,7 +145,7 @@
         "Extensions nor HLS.");
       return;
     }
-    if (startAt > 0) offerStartOver(startAt);
+    if (startAt > 0 && !linked) offerStartOver(startAt);
   }
 
   /** Hook for static/js/ads.js: a pre-roll plays in its own element, then `then` runs. */

@@ -29,7 +29,7 @@ def test_postgres_url_with_quoted_password_and_options(monkeypatch):
         "PASSWORD": "p@ss/w",
         "HOST": "db.example",
         "PORT": "6432",
-        "OPTIONS": {"sslmode": "require"},
+        "OPTIONS": {"sslmode": "require", "pool": {"min_size": 4, "max_size": 20, "timeout": 10}},
     }
 
 
@@ -37,3 +37,13 @@ def test_unknown_scheme_is_a_clear_error(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "mysql://u@h/db")
     with pytest.raises(ImproperlyConfigured, match="DATABASE_URL"):
         env_database("DATABASE_URL", "")
+
+
+def test_postgres_pool_is_sized_by_env_and_can_be_turned_off(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgres://app@db/streamsite")
+    monkeypatch.setenv("DB_POOL_MAX", "2")
+    monkeypatch.setenv("DB_POOL_TIMEOUT", "3")
+    pool = env_database("DATABASE_URL", "")["OPTIONS"]["pool"]
+    assert pool == {"min_size": 2, "max_size": 2, "timeout": 3}
+    monkeypatch.setenv("DB_POOL_MAX", "0")
+    assert "pool" not in env_database("DATABASE_URL", "")["OPTIONS"]

@@ -1,0 +1,257 @@
+"""Mixed viewer traffic against Daphne on PostgreSQL and Redis, at rising concurrency, beside a
+bare hello-world view (/healthz) served by the same processes in the same run.
+
+    createdb -h 127.0.0.1 -U postgres streamsite_load
+    DATABASE_URL=postgres://postgres@127.0.0.1/streamsite_load REDIS_URL=redis://127.0.0.1/7 \\
+        .venv/bin/python benchmarks/load.py [--clients 25,50,100,200] [--seconds 20] \\
+        [--servers 2] [--think 1.0]
+
+Each client is a viewer that loops: pick a request from MIX, send it, wait an exponentially
+distributed think time (mean --think s: a person reading, not a tight loop; without it,
+200 closed-loop clients on 2 cores measure only the queue). The kinds:
+
+    home, search, watch (the watch page), master / variant (HLS playlists), segment (one CMAF
+    segment), like (PUT like, token auth), comment (POST comment), ws (open /ws/videos/<id>/,
+    read the snapshot, close).
+
+For each level, first every client only GETs /healthz (the baseline, same think time, same
+servers), then the mix. Reported: requests, errors (any non-2xx or exception), p50 and p99 per
+kind, and the watch page's and writes' p99 over the baseline's. `--servers 2` starts two Daphne
+processes (both cores) over the same Redis channel layer; clients alternate between them, as a
+balancer would. Production mode (DEBUG=0), the
+throttles as shipped: every client has an account of its own and writes about 6 times a minute.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import re
+import statistics
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import aiohttp
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from startup import Server, make_clip, make_ready_video, setup_django  # noqa: E402
+
+MIX = {
+    "home": 12, "search": 8, "watch": 18, "master": 8, "variant": 8, "segment": 26,
+    "like": 6, "comment": 4, "ws": 10,
+}  # fmt: skip
+WRITES = ("like", "comment")
+USERS = 200
+
+
+def prepare(workdir: Path) -> tuple[dict, dict]:
+    redis_url = os.environ.get("REDIS_URL")
+    if not redis_url or not (os.environ.get("DATABASE_URL") or "").startswith("postgres"):
+        raise SystemExit(
+            "set DATABASE_URL (PostgreSQL) and REDIS_URL: this is the production setup"
+        )
+    env = setup_django(workdir)  # migrates; this process uses the in-memory broker for the pipeline
+    env["REDIS_URL"] = redis_url
+
+    from rest_framework.authtoken.models import Token
+
+    from apps.users.models import User
+    from apps.videos.models import Video
+
+    video = make_ready_video(make_clip(12))
+    owner = video.owner
+    Video.objects.filter(owner=owner).exclude(pk=video.pk).delete()
+    # Rows for the home page and search: the same media fields, other titles.
+    words = ["river", "city", "night", "music", "garden", "robot", "ocean", "winter"]
+    for n in range(40):
+        Video.objects.create(
+            owner=owner, title=f"{random.choice(words)} {random.choice(words)} {n}",
+            status=video.status, progress=100, visibility="public", duration=video.duration,
+            width=video.width, height=video.height, published_at=video.published_at,
+        )  # fmt: skip
+    users = []
+    for n in range(USERS):
+        user, _ = User.objects.get_or_create(username=f"bench-load-{n}")
+        users.append(Token.objects.get_or_create(user=user)[0].key)
+    return env, {"video": video.id, "tokens": users}
+
+
+async def media_urls(base: str, video_id: str) -> dict:
+    async with aiohttp.ClientSession() as http:
+        async with http.get(f"{base}/api/v1/videos/{video_id}/") as r:
+            master = (await r.json())["hls_url"]
+        master = master if master.startswith("http") else base + master
+        async with http.get(master) as r:
+            text = await r.text()
+        variant = [line for line in text.splitlines() if line and not line.startswith("#")][0]
+        variant = aiohttp.client.URL(master).join(aiohttp.client.URL(variant))
+        async with http.get(variant) as r:
+            text = await r.text()
+        segment = [line for line in text.splitlines() if line and not line.startswith("#")][-1]
+        byterange = re.findall(r"#EXT-X-BYTERANGE:(\d+)@(\d+)", text)
+        segment = variant.join(aiohttp.client.URL(segment))
+    headers = {}
+    if byterange:
+        length, start = map(int, byterange[-1])
+        headers = {"Range": f"bytes={start}-{start + length - 1}"}
+    return {
+        "master": str(master),
+        "variant": str(variant),
+        "segment": str(segment),
+        "range": headers,
+    }
+
+
+async def one(http, kind: str, base: str, ctx: dict, token: str) -> None:
+    video = ctx["video"]
+    auth = {"Authorization": f"Token {token}"}
+    if kind == "hello":
+        request = http.get(f"{base}/healthz")
+    elif kind == "home":
+        request = http.get(f"{base}/")
+    elif kind == "search":
+        request = http.get(f"{base}/search/", params={"q": random.choice(["river", "robot city"])})
+    elif kind == "watch":
+        request = http.get(f"{base}/watch/{video}/")
+    elif kind in ("master", "variant"):
+        request = http.get(ctx["media"][kind])
+    elif kind == "segment":
+        request = http.get(ctx["media"]["segment"], headers=ctx["media"]["range"])
+    elif kind == "like":
+        request = http.put(
+            f"{base}/api/v1/videos/{video}/like/",
+            json={"liked": random.random() < 0.8},
+            headers=auth,
+        )
+    elif kind == "comment":
+        request = http.post(
+            f"{base}/api/v1/videos/{video}/comments/",
+            json={"body": f"Load test {random.random():.6f}"},
+            headers=auth,
+        )
+    else:
+        ws_base = base.replace("http", "ws", 1)
+        async with http.ws_connect(f"{ws_base}/ws/videos/{video}/", origin=base) as ws:
+            await asyncio.wait_for(ws.receive_json(), 5)
+        return
+    async with request as r:
+        await r.read()
+        if r.status >= 300:
+            raise RuntimeError(f"{kind}: HTTP {r.status}")
+
+
+async def level(bases: list[str], ctx: dict, clients: int, seconds: float, think: float, mix):
+    timings: dict[str, list[float]] = defaultdict(list)
+    errors: dict[str, int] = defaultdict(int)
+    kinds, weights = zip(*mix.items(), strict=True)
+    stop = time.monotonic() + seconds
+
+    async def client(n: int) -> None:
+        base = bases[n % len(bases)]
+        token = ctx["tokens"][n % len(ctx["tokens"])]
+        connector = aiohttp.TCPConnector(limit=2)
+        async with aiohttp.ClientSession(connector=connector) as http:
+            await asyncio.sleep(random.random() * think)  # spread the start
+            while time.monotonic() < stop:
+                kind = random.choices(kinds, weights)[0]
+                started = time.perf_counter()
+                try:
+                    await asyncio.wait_for(one(http, kind, base, ctx, token), 30)
+                    timings[kind].append(time.perf_counter() - started)
+                except (TimeoutError, aiohttp.ClientError, RuntimeError) as exc:
+                    errors[kind] += 1
+                    if errors[kind] <= 3:
+                        print(f"    error: {exc!r}", file=sys.stderr)
+                await asyncio.sleep(random.expovariate(1 / think))
+
+    await asyncio.gather(*(client(n) for n in range(clients)))
+    return timings, errors
+
+
+def pct(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] * 1000
+
+
+def report(name: str, timings, errors, seconds: float) -> dict:
+    total = sum(len(v) for v in timings.values())
+    print(f"  {name}: {total} ok, {sum(errors.values())} errors, {total / seconds:.0f} req/s")
+    for kind in sorted(timings):
+        v = timings[kind]
+        print(f"    {kind:8} n={len(v):5}  p50 {pct(v, 50):7.1f} ms  p99 {pct(v, 99):7.1f} ms")
+    return {k: (pct(v, 50), pct(v, 99)) for k, v in timings.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--clients", default="25,50,100,200")
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--servers", type=int, default=2)
+    parser.add_argument("--think", type=float, default=1.0)
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="streamsite-load-"))
+    env, ctx = prepare(workdir)
+    servers = [Server(env, workdir) for _ in range(args.servers)]
+    try:
+        bases = [s.base for s in servers]
+        ctx["media"] = asyncio.run(media_urls(bases[0], ctx["video"]))
+        # Warm-up: templates compiled, connections open, caches filled on every server.
+        asyncio.run(level(bases, ctx, 2 * len(bases), 3, 0.05, MIX))
+        rows = []
+        for clients in (int(c) for c in args.clients.split(",")):
+            print(f"\n{clients} clients, {args.seconds:g} s each, think {args.think:g} s")
+            hello_t, hello_e = asyncio.run(
+                level(bases, ctx, clients, args.seconds, args.think, {"hello": 1})
+            )
+            hello = report("baseline /healthz", hello_t, hello_e, args.seconds)
+            mix_t, mix_e = asyncio.run(level(bases, ctx, clients, args.seconds, args.think, MIX))
+            mixed = report("mixed traffic", mix_t, mix_e, args.seconds)
+            writes = [x for k in WRITES for x in mix_t.get(k, [])]
+            row = {
+                "clients": clients,
+                "errors": sum(mix_e.values()),
+                "rps": sum(len(v) for v in mix_t.values()) / args.seconds,
+                "hello_p99": hello["hello"][1],
+                "watch_p50": mixed["watch"][0],
+                "watch_p99": mixed["watch"][1],
+                "writes_p99": pct(writes, 99),
+            }
+            rows.append(row)
+            hello_p99 = row["hello_p99"]
+            print(
+                f"  watch p99 {row['watch_p99']:.0f} ms = {row['watch_p99'] / hello_p99:.1f}x "
+                f"hello p99; writes p99 {row['writes_p99']:.0f} ms = "
+                f"{row['writes_p99'] / hello_p99:.1f}x"
+            )
+        print("\n| clients | req/s | errors | hello p99 | watch p50 | watch p99 | writes p99 |")
+        print("|---|---|---|---|---|---|---|")
+        for r in rows:
+            print(
+                f"| {r['clients']} | {r['rps']:.0f} | {r['errors']} | {r['hello_p99']:.0f} ms | "
+                f"{r['watch_p50']:.0f} ms | {r['watch_p99']:.0f} ms | {r['writes_p99']:.0f} ms |"
+            )
+        out = ROOT / "benchmarks" / "out"
+        out.mkdir(exist_ok=True)
+        (out / "load.json").write_text(
+            json.dumps({"servers": args.servers, "rows": rows}, indent=1)
+        )
+        ratio = statistics.median(r["watch_p99"] / r["hello_p99"] for r in rows)
+        print(f"median watch p99 / hello p99: {ratio:.1f}")
+    finally:
+        for server in servers:
+            server.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,65 @@
+"""The people and things the access-control matrix is checked against: one of each role, and
+one of each kind of object, owned by `owner`."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import Group, Permission
+
+from apps.users.roles import MODERATORS, ensure_roles
+from apps.users.services import user_grant_staff_role
+from tests.factories import CreatorFactory, UserFactory, VideoFactory
+
+ROLES = ("anon", "viewer", "owner", "other", "moderator", "staff")
+
+
+@dataclass
+class World:
+    users: dict
+    public: object
+    unlisted: object
+    private: object
+    failed: object
+    comment: object
+    stream: object
+    broadcast: object
+
+    def ids(self) -> dict:
+        return {
+            "public": self.public.id,
+            "unlisted": self.unlisted.id,
+            "private": self.private.id,
+            "failed": self.failed.id,
+            "comment": self.comment.id,
+            "stream": self.stream.id,
+            "broadcast": self.broadcast.id,
+            "owner": self.users["owner"].username,
+        }
+
+
+def build_world() -> World:
+    from apps.broadcasts.services import broadcast_issue
+    from apps.comments.services import comment_post
+    from apps.live.services import live_create
+
+    ensure_roles(Group, Permission)
+    owner = CreatorFactory(username="owner")
+    moderator = user_grant_staff_role(user=UserFactory(username="moderator"), role=MODERATORS)
+    users = {
+        "anon": None,
+        "viewer": UserFactory(username="viewer"),
+        "owner": owner,
+        "other": CreatorFactory(username="other"),
+        "moderator": moderator,
+        "staff": UserFactory(username="staff", is_staff=True, is_superuser=True),
+    }
+    public = VideoFactory(owner=owner, title="Public one")
+    return World(
+        users=users,
+        public=public,
+        unlisted=VideoFactory(owner=owner, visibility="unlisted"),
+        private=VideoFactory(owner=owner, visibility="private"),
+        failed=VideoFactory(owner=owner, status="failed", progress=0, error="probe failed"),
+        comment=comment_post(video=public, by=users["viewer"], body="Nice one"),
+        stream=live_create(owner=owner, title="Going live"),
+        broadcast=broadcast_issue(by=moderator, message="Maintenance tonight"),
+    )
