@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     # The project's apps (apps/<name>), users and videos first: the others build on them.
     *(f"apps.{name}" for name in ["users", "videos", "comments", "reactions", "ads"]),
     *(f"apps.{name}" for name in ["broadcasts", "live", "cms", "sharing"]),
+    *(f"apps.{name}" for name in ["playlists", "history"]),
 ]
 
 MIDDLEWARE = [
@@ -226,6 +227,7 @@ REST_FRAMEWORK = {
         "reactions": env_str("API_REACTION_RATE", "120/min"),
         "comments": env_str("API_COMMENT_RATE", "30/min"),
         "views": env_str("API_VIEW_RATE", "120/min"),
+        "history": env_str("HISTORY_WRITE_RATE", "120/min"),
     },
 }
 SPECTACULAR_SETTINGS = {

@@ -13,6 +13,8 @@ api_v1 = [
     path("", include("apps.broadcasts.api_urls")),
     path("", include("apps.ads.api_urls")),
     path("", include("apps.cms.api_urls")),
+    path("", include("apps.playlists.api_urls")),
+    path("", include("apps.history.api_urls")),
 ]
 
 urlpatterns = [
@@ -30,6 +32,8 @@ urlpatterns = [
     path("", include("apps.live.urls")),
     path("", include("apps.broadcasts.urls")),
     path("", include("apps.ads.urls")),
+    path("", include("apps.playlists.urls")),
+    path("", include("apps.history.urls")),
     path("", include("apps.cms.urls")),  # before videos: its home falls back to the feed
     path("", include("apps.videos.urls")),
 ]

@@ -26,7 +26,7 @@ def embed(request: HttpRequest, video_id: str) -> HttpResponse:
     context = {
         "video": video,
         "hls_url": media_url(video.master_playlist, video.media_key),
-        "poster_url": media_url(video.poster, video.media_key),
+        "poster_url": video.poster_url,  # the owner's thumbnail when set
         "sprite_vtt_url": media_url(video.sprite_vtt, video.media_key),
         "start_at": parse_start_time(request.GET.get("t"), duration=video.duration),
     }

@@ -57,6 +57,7 @@ class VideoAdmin(admin.ModelAdmin):
         "master_playlist",
         "dash_manifest",
         "poster",
+        "custom_thumbnails",
         "views",
         "created_at",
         "published_at",

@@ -88,6 +88,13 @@ class Video(models.Model):
     poster = models.CharField(max_length=500, blank=True)
     thumbnails = models.JSONField(default=dict, blank=True, help_text="width -> storage name")
     sprite_vtt = models.CharField(max_length=500, blank=True)
+    # The owner's own picture (apps.videos.studio), width -> storage name; empty: the poster.
+    custom_thumbnails = models.JSONField(
+        default=dict, blank=True, help_text="width -> storage name of the uploaded thumbnail"
+    )
+    downloads_enabled = models.BooleanField(
+        default=False, help_text="Viewers who may watch it may also download the original."
+    )
 
     # Maintained by apps.videos.search (PostgreSQL only, like its GIN index).
     search_vector = SearchVectorField(null=True, blank=True, editable=False)
@@ -129,7 +136,16 @@ class Video(models.Model):
 
     @property
     def thumbnail_url(self) -> str:
-        return media_url(self.thumbnails.get("640") or self.poster, self.media_key) or ""
+        """The grid's picture: the owner's thumbnail when set, else the automatic poster."""
+        custom = self.custom_thumbnails or {}
+        name = custom.get("640") or _largest(custom) or self.thumbnails.get("640") or self.poster
+        return media_url(name, self.media_key) or ""
+
+    @property
+    def poster_url(self) -> str:
+        """The player's poster: the owner's thumbnail (largest) when set, else the automatic."""
+        name = _largest(self.custom_thumbnails or {}) or self.poster
+        return media_url(name, self.media_key) or ""
 
     @property
     def duration_label(self) -> str:
@@ -145,6 +161,10 @@ class Video(models.Model):
     @property
     def output_prefix(self) -> str:
         return layout.generation_prefix(self.id, self.generation)
+
+
+def _largest(sizes: dict[str, str]) -> str:
+    return sizes[max(sizes, key=int)] if sizes else ""
 
 
 class Rendition(models.Model):

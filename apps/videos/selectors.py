@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -23,6 +23,20 @@ def video_can_watch(*, video: Video, user) -> bool:
     if video.visibility == Visibility.PRIVATE or video.moderation_state != ModerationState.VISIBLE:
         return video_can_manage(video=video, user=user)
     return True
+
+
+def video_watchable_q(*, user, prefix: str = "") -> Q:
+    """A filter for the ready videos this user may watch (video_can_watch, in SQL), for lists
+    of other things that point at videos (playlists, history): `prefix` is e.g. "video__"."""
+    ready = Q(**{f"{prefix}status": VideoStatus.READY})
+    if user and user.is_authenticated and user.is_staff:
+        return ready
+    open_ = ~Q(**{f"{prefix}visibility": Visibility.PRIVATE}) & Q(
+        **{f"{prefix}moderation_state": ModerationState.VISIBLE}
+    )
+    if user and user.is_authenticated:
+        open_ |= Q(**{f"{prefix}owner": user})
+    return ready & open_
 
 
 def video_get_for_viewer(*, video_id: str, user) -> Video:

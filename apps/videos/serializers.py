@@ -38,6 +38,7 @@ class VideoSerializer(serializers.ModelSerializer):
             "owner",
             "visibility",
             "content_warning",
+            "downloads_enabled",
             "status",
             "progress",
             "error",
@@ -55,7 +56,9 @@ class VideoSerializer(serializers.ModelSerializer):
             "views",
             "created_at",
         ]
-        read_only_fields = [f for f in fields if f not in {"title", "description", "tags"}]
+        read_only_fields = [
+            f for f in fields if f not in {"title", "description", "tags", "downloads_enabled"}
+        ]
 
     def get_renditions(self, video: Video) -> list[dict]:
         # As in the master playlist: a rung is always played with the audio track.
@@ -111,3 +114,4 @@ class VideoUpdateSerializer(serializers.Serializer):
     visibility = serializers.ChoiceField(choices=Visibility.choices, required=False)
     content_warning = serializers.CharField(required=False, allow_blank=True, max_length=200)
     tags = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    downloads_enabled = serializers.BooleanField(required=False)

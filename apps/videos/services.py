@@ -228,7 +228,7 @@ def _refuse_obvious_non_video(upload: IO[bytes] | File) -> None:
 
 def video_update(*, video: Video, by: User, **fields) -> Video:
     _require_owner_or_staff(video, by)
-    allowed = {"title", "description", "visibility", "content_warning", "tags"}
+    allowed = {"title", "description", "visibility", "content_warning", "tags", "downloads_enabled"}
     unknown = set(fields) - allowed
     if unknown:
         raise ValidationError({f: "This field cannot be changed." for f in unknown})

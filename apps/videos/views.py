@@ -15,22 +15,13 @@ from apps.videos import search as search_filters
 from apps.videos import selectors, services
 from apps.videos.delivery.links import media_url
 from apps.videos.models import VideoStatus
+from apps.videos.studio.downloads import download_url
 
 
 def home(request: HttpRequest) -> HttpResponse:
     recent = selectors.video_list_public()[:24]
     popular = selectors.video_list_public().order_by("-views", "-published_at")[:12]
     return render(request, "videos/home.html", {"videos": recent, "popular": popular})
-
-
-@login_required
-def studio(request: HttpRequest) -> HttpResponse:
-    videos = selectors.video_list_for_owner(user=request.user)
-    return render(
-        request,
-        "videos/studio.html",
-        {"videos": videos, "highlight": request.GET.get("highlight", "")},
-    )
 
 
 @login_required
@@ -63,10 +54,11 @@ def watch(request: HttpRequest, video_id: str) -> HttpResponse:
         {
             "video": video,
             "hls_url": media_url(video.master_playlist, video.media_key),
-            "poster_url": media_url(video.poster, video.media_key),
+            "poster_url": video.poster_url,
             "sprite_vtt_url": media_url(video.sprite_vtt, video.media_key),
             "renditions": selectors.video_renditions(video=video),
             "can_manage": selectors.video_can_manage(video=video, user=request.user),
+            "download_url": download_url(video),
         },
     )
 

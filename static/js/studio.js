@@ -1,13 +1,54 @@
-// Studio: live processing progress for the creator's videos over /ws/studio/.
+// Studio: live processing progress over /ws/studio/, and enhancements of server-rendered
+// forms (select all, sort on change, a preview of the chosen thumbnail). All forms work
+// without this file.
 "use strict";
 (function () {
+  const sort = document.querySelector("[data-studio-filters] [data-autosubmit]");
+  if (sort) sort.addEventListener("change", function () { sort.form.requestSubmit(); });
+
+  const all = document.querySelector("[data-select-all]");
+  const boxes = Array.from(document.querySelectorAll("[data-select]"));
+  const counter = document.querySelector("[data-selected-count]");
+  function counted() {
+    const n = boxes.filter(function (b) { return b.checked; }).length;
+    if (counter) counter.textContent = n ? n + " selected" : "";
+    if (all) { all.checked = n > 0 && n === boxes.length; all.indeterminate = n > 0 && n < boxes.length; }
+  }
+  if (all) all.addEventListener("change", function () {
+    boxes.forEach(function (b) { b.checked = all.checked; });
+    counted();
+  });
+  boxes.forEach(function (b) { b.addEventListener("change", counted); });
+
+  const editor = document.querySelector("[data-thumbnail-editor]");
+  if (editor) {
+    const input = editor.querySelector("input[type=file]");
+    const preview = editor.querySelector("[data-thumbnail-preview]");
+    let shown = null;
+    if (input && preview) input.addEventListener("change", function () {
+      if (shown) URL.revokeObjectURL(shown);
+      const file = input.files && input.files[0];
+      if (!file) return;
+      shown = URL.createObjectURL(file);
+      preview.src = shown;
+      preview.alt = "Preview of the chosen picture";
+      preview.hidden = false;
+    });
+  }
+
   const table = document.querySelector("[data-studio]");
   if (!table) return;
   const LABELS = { uploaded: "Uploaded", processing: "Processing", ready: "Ready", failed: "Failed" };
 
   function update(msg) {
     const row = document.getElementById("video-" + msg.video);
-    if (!row) { if (msg.status === "uploaded") window.location.reload(); return; }
+    if (!row) {
+      // A new upload belongs at the top of the first, unfiltered page: show it there.
+      const params = new URLSearchParams(window.location.search);
+      const firstPage = !params.get("q") && (params.get("page") || "1") === "1";
+      if (msg.status === "uploaded" && firstPage) window.location.reload();
+      return;
+    }
     row.querySelector("[data-status]").textContent = LABELS[msg.status] || msg.status;
     row.querySelector("[data-progress]").value = msg.progress;
     row.querySelector("[data-progress-text]").textContent = msg.progress + "%";

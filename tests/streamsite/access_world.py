@@ -22,16 +22,23 @@ class World:
     comment: object
     stream: object
     broadcast: object
+    playlist: object
+    private_playlist: object
+    item: object
 
     def ids(self) -> dict:
         return {
             "public": self.public.id,
+            "public_key": self.public.media_key,
             "unlisted": self.unlisted.id,
             "private": self.private.id,
             "failed": self.failed.id,
             "comment": self.comment.id,
             "stream": self.stream.id,
             "broadcast": self.broadcast.id,
+            "playlist": self.playlist.id,
+            "private_playlist": self.private_playlist.id,
+            "item": self.item.id,
             "owner": self.users["owner"].username,
         }
 
@@ -40,6 +47,7 @@ def build_world() -> World:
     from apps.broadcasts.services import broadcast_issue
     from apps.comments.services import comment_post
     from apps.live.services import live_create
+    from apps.playlists.services import playlist_add, playlist_create
 
     ensure_roles(Group, Permission)
     owner = CreatorFactory(username="owner")
@@ -53,6 +61,8 @@ def build_world() -> World:
         "staff": UserFactory(username="staff", is_staff=True, is_superuser=True),
     }
     public = VideoFactory(owner=owner, title="Public one")
+    playlist = playlist_create(owner=owner, title="Owner's mix")
+    item, _ = playlist_add(playlist=playlist, video=public, by=owner)
     return World(
         users=users,
         public=public,
@@ -62,4 +72,7 @@ def build_world() -> World:
         comment=comment_post(video=public, by=users["viewer"], body="Nice one"),
         stream=live_create(owner=owner, title="Going live"),
         broadcast=broadcast_issue(by=moderator, message="Maintenance tonight"),
+        playlist=playlist,
+        private_playlist=playlist_create(owner=owner, title="Only mine", visibility="private"),
+        item=item,
     )

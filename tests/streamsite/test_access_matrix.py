@@ -72,6 +72,19 @@ MATRIX = [
     ("GET", "/studio/live/{stream}/", None, "302 404 200 404 200 200"),
     ("POST", "/studio/live/{stream}/key/", {}, "302 404 302 404 302 302"),
     ("POST", "/studio/live/{stream}/end/", {}, "302 404 302 404 302 302"),
+    # The studio's own pages: the owner's (and staff's); a bulk action on videos one does not
+    # manage changes nothing and comes back to the studio.
+    ("GET", "/studio/videos/{public}/edit/", None, "302 404 200 404 200 200"),
+    ("GET", "/studio/videos/{private}/edit/", None, "302 404 200 404 200 200"),
+    ("POST", "/studio/videos/{public}/thumbnail/", {}, "302 404 302 404 302 302"),
+    ("POST", "/studio/videos/{public}/thumbnail/reset/", {}, "302 404 302 404 302 302"),
+    ("GET", "/studio/videos/{public}/delete/", None, "302 404 200 404 200 200"),
+    ("POST", "/studio/videos/{public}/delete/", {}, "302 404 302 404 302 302"),
+    ("POST", "/studio/bulk/visibility/", {"ids": "{public}", "visibility": "private"}, "302 302 302 302 302 302"),
+    ("POST", "/studio/bulk/delete/", {"ids": "{public}"}, "302 302 200 302 200 200"),
+    ("POST", "/studio/bulk/delete/confirm/", {"ids": "{public}"}, "302 302 302 302 302 302"),
+    # Downloads are off unless the owner turns them on.
+    ("GET", "/watch/{public}/download/{public_key}/", None, "404 404 404 404 404 404"),
     # Moderation.
     ("GET", "/moderation/broadcasts/", None, "302 403 403 403 200 200"),
     ("POST", "/moderation/broadcasts/{broadcast}/end/", {}, "302 403 403 403 302 302"),
@@ -95,6 +108,9 @@ MATRIX = [
     ("POST", "/api/v1/videos/{public}/views/", {}, "200 200 200 200 200 200"),
     ("POST", "/api/v1/videos/{private}/views/", {}, "404 404 200 404 200 200"),
     ("POST", "/api/v1/uploads/", "tus", "401 403 400 400 403 400"),
+    ("PUT", "/api/v1/videos/{public}/thumbnail/", "multipart-put", "403 403 400 403 400 400"),
+    ("PUT", "/api/v1/videos/{private}/thumbnail/", "multipart-put", "403 404 400 404 400 400"),
+    ("DELETE", "/api/v1/videos/{public}/thumbnail/", None, "403 403 200 403 200 200"),
     # API: social.
     ("PUT", "/api/v1/videos/{public}/like/", {"liked": True}, "403 200 200 200 200 200"),
     ("PUT", "/api/v1/videos/{private}/like/", {"liked": True}, "403 404 200 404 200 200"),
@@ -135,6 +151,57 @@ MATRIX = [
     ("GET", "/api/v1/ads/click/?token=forged", None, "400 400 400 400 400 400"),
     ("GET", "/api/v1/categories/", None, "200 200 200 200 200 200"),
     ("PUT", "/api/v1/videos/{public}/category/", {"category": "none"}, "403 403 400 403 400 400"),
+    # Playlists: read per visibility (private: the owner and staff, 404 to others); only the
+    # owner writes. History: each user's own, never anyone else's.
+    ("GET", "/playlists/", None, "302 200 200 200 200 200"),
+    ("GET", "/playlist/{playlist}/", None, "200 200 200 200 200 200"),
+    ("GET", "/playlist/{private_playlist}/", None, "404 404 200 404 200 200"),
+    (
+        "POST",
+        "/playlist/{playlist}/",
+        {"title": "Renamed", "visibility": "public"},
+        "403 403 302 403 403 403",
+    ),
+    ("POST", "/playlist/{private_playlist}/delete/", {}, "302 404 302 404 403 403"),
+    (
+        "POST",
+        "/playlist/{playlist}/items/{item}/move/",
+        {"position": 0},
+        "302 403 302 403 403 403",
+    ),
+    ("POST", "/playlist/{playlist}/items/{item}/remove/", {}, "302 403 302 403 403 403"),
+    ("GET", "/history/", None, "302 200 200 200 200 200"),
+    ("POST", "/history/clear/", {}, "302 302 302 302 302 302"),
+    ("POST", "/history/pause/", {"paused": "1"}, "302 302 302 302 302 302"),
+    ("POST", "/history/{public}/remove/", {}, "302 302 302 302 302 302"),
+    ("GET", "/api/v1/playlists/", None, "403 200 200 200 200 200"),
+    ("POST", "/api/v1/playlists/", {"title": "New"}, "403 201 201 201 201 201"),
+    ("GET", "/api/v1/playlists/{playlist}/", None, "200 200 200 200 200 200"),
+    ("GET", "/api/v1/playlists/{private_playlist}/", None, "404 404 200 404 200 200"),
+    ("PATCH", "/api/v1/playlists/{playlist}/", {"title": "R"}, "403 403 200 403 403 403"),
+    ("PATCH", "/api/v1/playlists/{private_playlist}/", {"title": "R"}, "403 404 200 404 403 403"),
+    ("DELETE", "/api/v1/playlists/{playlist}/", None, "403 403 204 403 403 403"),
+    ("DELETE", "/api/v1/playlists/{private_playlist}/", None, "403 404 204 404 403 403"),
+    (
+        "POST",
+        "/api/v1/playlists/{private_playlist}/items/",
+        {"video": "{public}"},
+        "403 404 201 404 403 403",
+    ),
+    (
+        "PATCH",
+        "/api/v1/playlists/{playlist}/items/{item}/",
+        {"position": 0},
+        "403 403 200 403 403 403",
+    ),
+    ("DELETE", "/api/v1/playlists/{playlist}/items/{item}/", None, "403 403 204 403 403 403"),
+    ("POST", "/api/v1/me/watch-later/items/", {"video": "{public}"}, "403 201 201 201 201 201"),
+    ("GET", "/api/v1/me/history/", None, "403 200 200 200 200 200"),
+    ("DELETE", "/api/v1/me/history/", None, "403 204 204 204 204 204"),
+    ("PUT", "/api/v1/me/history/{public}/", {"position_s": 5}, "403 200 200 200 200 200"),
+    ("PUT", "/api/v1/me/history/{private}/", {"position_s": 5}, "403 404 200 404 200 200"),
+    ("DELETE", "/api/v1/me/history/{public}/", None, "403 204 204 204 204 204"),
+    ("PUT", "/api/v1/me/history/settings/", {"paused": True}, "403 200 200 200 200 200"),
     # The RTMP key check answers nginx-rtmp: a wrong key is refused whoever asks.
     ("POST", "/live-hooks/on_publish", {"name": "wrong-key"}, "403 403 403 403 403 403"),
 ]
@@ -163,6 +230,11 @@ EXEMPT = {
 def _request(client: Client, method: str, path: str, body, ids: dict):
     if body == "multipart":
         return client.post(path, {"title": "No file"})
+    if body == "multipart-put":
+        from django.test.client import encode_multipart
+
+        data = encode_multipart("BoUnDaRy", {"note": "no file"})
+        return client.put(path, data, content_type="multipart/form-data; boundary=BoUnDaRy")
     if body == "tus":
         return client.post(path, HTTP_TUS_RESUMABLE="1.0.0", HTTP_UPLOAD_LENGTH="1000")
     kwargs = {}
@@ -211,7 +283,8 @@ def test_every_url_is_in_the_matrix():
     for _method, path, _body, _expected in MATRIX:
         sample = path.split("?")[0].format(
             public="abc123", unlisted="abc123", private="abc123", failed="abc123",
-            comment=1, stream="abc123", broadcast=1, owner="owner",
+            comment=1, stream="abc123", broadcast=1, owner="owner", public_key="k",
+            playlist="abc123", private_playlist="abc123", item=1,
         )  # fmt: skip
         covered.add(resolve(sample).url_name)
     missing = set(_url_names(get_resolver().url_patterns)) - covered - set(EXEMPT)

@@ -31,7 +31,10 @@ from apps.videos.pipeline import layout
 from apps.videos.pipeline.storage import content_type_for
 from apps.videos.selectors import video_can_watch
 
-_NAME = re.compile(rf"^{layout.ROOT}/(?P<video_id>[A-Za-z0-9_-]{{1,16}})/g\d+/[A-Za-z0-9_./-]+$")
+_NAME = re.compile(
+    rf"^{layout.ROOT}/(?P<video_id>[A-Za-z0-9_-]{{1,16}})/"
+    rf"(?:g\d+|{layout.CUSTOM_THUMBNAILS})/[A-Za-z0-9_./-]+$"
+)
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 PLAYLISTS = (".m3u8", ".mpd")
 BLOCK = 256 * 1024
@@ -48,7 +51,7 @@ def _cache_control(name: str, public: bool) -> str:
     return f"{scope}, max-age=31536000, immutable"
 
 
-async def _file_chunks(fh, start: int, length: int) -> AsyncIterator[bytes]:
+async def file_chunks(fh, start: int, length: int) -> AsyncIterator[bytes]:
     # Async, so Daphne streams it block by block; Django's ASGI handler would first read a
     # synchronous iterator to the end, holding the whole file in memory.
     read = sync_to_async(fh.read, thread_sensitive=False)
@@ -67,8 +70,8 @@ async def _file_chunks(fh, start: int, length: int) -> AsyncIterator[bytes]:
 
 def _watchable_video(request: HttpRequest, name: str) -> Video:
     """The video whose output ``name`` is, if this user may watch it; else 404. Only outputs
-    (under a generation's prefix) match: the untouched upload under `source/` is kept but
-    never served."""
+    (under a generation's prefix, or the owner's re-encoded thumbnails) match: the untouched
+    upload under `source/` is kept but never served."""
     match = _NAME.match(name)
     if match is None or ".." in name.split("/"):
         raise Http404("No such file.")
@@ -126,7 +129,7 @@ def serve_media(request: HttpRequest, key: str, name: str) -> HttpResponse:
         status = 206
     length = end - start + 1
     response = StreamingHttpResponse(
-        _file_chunks(default_storage.open(name, "rb"), start, length),
+        file_chunks(default_storage.open(name, "rb"), start, length),
         status=status,
         content_type=content_type_for(name),
     )

@@ -12,7 +12,7 @@ import dramatiq
 
 from apps.videos.models import TaskKind
 from apps.videos.pipeline import failures, jobs, posters, steps
-from apps.videos.pipeline.bookkeeping import Stale
+from apps.videos.pipeline.bookkeeping import Stale, discard_deleted, video_is_gone
 from apps.videos.services import video_fail
 from media_pipeline.run import ToolFailed, ToolTimeout
 from streamsite.broker import short_jobs_have_own_pool
@@ -36,6 +36,18 @@ STEP = {
 
 
 def _run(step, video_id: str, generation: int, *args, part: failures.Part) -> None:
+    try:
+        _attempt(step, video_id, generation, *args, part=part)
+    except Exception:
+        # Deleted under the step (its source or its row vanished): nothing to retry or report.
+        if not video_is_gone(video_id):
+            raise
+    if video_is_gone(video_id):
+        # What this job stored after the deletion swept the video's files goes too.
+        discard_deleted(video_id, generation)
+
+
+def _attempt(step, video_id: str, generation: int, *args, part: failures.Part) -> None:
     try:
         step(video_id, generation, *args)
     except Stale as stale:

@@ -31,6 +31,18 @@ def load_video(video_id: str, generation: int, *, lock: bool = False) -> Video:
     return video
 
 
+def video_is_gone(video_id: str) -> bool:
+    return not Video.objects.filter(pk=video_id).exists()
+
+
+def discard_deleted(video_id: str, generation: int) -> None:
+    """A job that finds its video deleted removes what it may have stored since the deletion
+    swept the video's files (it uploads before it takes the row lock), and its scratch dir."""
+    removed = storage.delete_prefix(layout.video_prefix(video_id))
+    encoding.remove_work_dir(video_id, generation)
+    logger.info("job of a deleted video stopped", extra={"video": video_id, "removed": removed})
+
+
 def is_done(video: Video, **lookup) -> bool:
     return (
         PipelineTask.objects.filter(video=video, generation=video.generation, **lookup)

@@ -2,6 +2,7 @@
 
 videos/<id>/source/original         the upload, never under the client's name
 videos/<id>/source/remuxed          MPEG-TS/PS copied into Matroska, when needed
+videos/<id>/thumbs/<token>/<w>.webp  the owner's custom thumbnail (a new token per upload)
 videos/<id>/g<generation>/          one processing run's outputs (reprocess starts a new one)
     work/<rung>/chunk_00000.mp4     encoded chunks, removed once the video is complete
     v/<rung>/  a/  img/             rung and audio segments and playlists, pictures
@@ -17,6 +18,7 @@ ROOT = "videos"
 MASTER_PLAYLIST = "master.m3u8"
 DASH_MANIFEST = "manifest.mpd"
 WORK = "work/"
+CUSTOM_THUMBNAILS = "thumbs"
 # A generation's folder name under videos/<id>/.
 GENERATION_DIR = re.compile(r"^g(\d+)$")
 
@@ -35,6 +37,11 @@ def original_name(storage_prefix: str) -> str:
 
 def remuxed_name(storage_prefix: str) -> str:
     return f"{storage_prefix}source/remuxed"
+
+
+def custom_thumbnail_name(video_id: str, token: str, width: int, extension: str) -> str:
+    # A new token per upload: the URL changes with the picture, so it may be cached for good.
+    return f"{video_prefix(video_id)}{CUSTOM_THUMBNAILS}/{token}/{width}.{extension}"
 
 
 def work_prefix(output_prefix: str) -> str:

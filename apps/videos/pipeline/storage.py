@@ -17,6 +17,8 @@ from pathlib import Path
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, Storage, default_storage
+from storages.backends.s3 import S3Storage
+from storages.utils import clean_name
 
 CONTENT_TYPES = {
     ".m3u8": "application/vnd.apple.mpegurl",
@@ -66,7 +68,11 @@ def upload(path: Path, name: str, *, storage: Storage = default_storage) -> str:
 
 
 def upload_text(text: str, name: str, *, storage: Storage = default_storage) -> str:
-    return _save(name, ContentFile(text.encode(), name=os.path.basename(name)), storage)
+    return upload_bytes(text.encode(), name, storage=storage)
+
+
+def upload_bytes(data: bytes, name: str, *, storage: Storage = default_storage) -> str:
+    return _save(name, ContentFile(data, name=os.path.basename(name)), storage)
 
 
 def walk(prefix: str, *, storage: Storage = default_storage) -> Iterator[str]:
@@ -83,6 +89,9 @@ def walk(prefix: str, *, storage: Storage = default_storage) -> Iterator[str]:
 
 
 def delete_prefix(prefix: str, *, storage: Storage = default_storage) -> int:
+    """Delete every stored file under `prefix`; the number deleted."""
+    if isinstance(storage, S3Storage):
+        return _delete_s3_prefix(prefix, storage)
     count = 0
     for name in list(walk(prefix, storage=storage)):
         storage.delete(name)
@@ -90,6 +99,15 @@ def delete_prefix(prefix: str, *, storage: Storage = default_storage) -> int:
     if isinstance(storage, FileSystemStorage):
         _remove_empty_dirs(Path(storage.path(prefix.rstrip("/"))))
     return count
+
+
+def _delete_s3_prefix(prefix: str, storage: S3Storage) -> int:
+    """One listing and one DeleteObjects call per 1000 keys: a long video has tens of thousands
+    of segments, which one request each would take minutes to delete."""
+    # The storage's own name mapping (its `location`), as its delete() uses.
+    key_prefix = storage._normalize_name(clean_name(prefix.rstrip("/"))) + "/"
+    answers = storage.bucket.objects.filter(Prefix=key_prefix).delete()
+    return sum(len(answer.get("Deleted", [])) for answer in answers)
 
 
 def _remove_empty_dirs(top: Path) -> None:

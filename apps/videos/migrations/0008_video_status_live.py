@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("videos", "0006_moderation_state"),
+        ("videos", "0007_studio_thumbnails_downloads"),
     ]
 
     operations = [
