@@ -14,11 +14,13 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from .mp4box import aac_codec_string, avc_codec_string, codec_string
+from .subtitles import GROUP_ID, SubtitleTrack, hls_media_lines, text_sets
 
 __all__ = [
     "AudioTrack",
     "DashTrack",
     "MediaPlaylist",
+    "SubtitleTrack",
     "Tile",
     "Variant",
     "aac_codec_string",
@@ -138,12 +140,16 @@ class AudioTrack:
 
 
 def master_playlist(
-    variants: Sequence[Variant], audio: AudioTrack | None, alternates: Sequence[AudioTrack] = ()
+    variants: Sequence[Variant],
+    audio: AudioTrack | None,
+    alternates: Sequence[AudioTrack] = (),
+    subtitles: Sequence[SubtitleTrack] = (),
 ) -> str:
     """Master playlist with measured BANDWIDTH/AVERAGE-BANDWIDTH, ascending by bandwidth.
 
     ``alternates`` are other languages of the same title: renditions of the same audio group
-    that a player offers (AUTOSELECT picks one matching the viewer's language)."""
+    that a player offers (AUTOSELECT picks one matching the viewer's language); ``subtitles``
+    are captions (media_pipeline.subtitles), attached to every variant."""
     if not variants:
         raise ValueError("At least one variant is needed")
     out = ["#EXTM3U", "#EXT-X-VERSION:7", "#EXT-X-INDEPENDENT-SEGMENTS"]
@@ -156,6 +162,7 @@ def master_playlist(
             f'LANGUAGE="{_check_uri(track.language)}",'
             f'CHANNELS="{track.channels}",URI="{_check_uri(track.uri)}"'
         )
+    out += hls_media_lines(subtitles)
     # Each variant is played with one audio rendition, so the costliest counts towards it.
     extra_peak = max((t.peak_bps for t in tracks), default=0)
     extra_avg = max((t.average_bps for t in tracks), default=0)
@@ -170,6 +177,8 @@ def master_playlist(
         ]
         if audio:
             attrs.append('AUDIO="aud"')
+        if subtitles:
+            attrs.append(f'SUBTITLES="{GROUP_ID}"')
         out += ["#EXT-X-STREAM-INF:" + ",".join(attrs), _check_uri(v.uri)]
     return "\n".join(out) + "\n"
 
@@ -252,6 +261,7 @@ def dash_mpd(
     min_buffer_s: float = 4.0,
     timescale: int = 1000,
     alternates: Sequence[DashTrack] = (),
+    subtitles: Sequence[SubtitleTrack] = (),
 ) -> str:
     """A static (VOD) MPD for the isoff-live profile over the HLS fMP4 segments; each audio
     language is an AdaptationSet of its own, the default one marked with the "main" role."""
@@ -287,6 +297,7 @@ def dash_mpd(
         # A single language needs no role.
         role = None if not alternates else "main" if track is audio else "alternate"
         _audio_set(period, number, track, timescale, role)
+    text_sets(period, subtitles, first_id=len(alternates) + (2 if audio else 1))
     ET.indent(mpd)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(mpd, encoding="unicode") + "\n"
 

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     *(f"apps.{name}" for name in ["users", "videos", "comments", "reactions", "ads"]),
     *(f"apps.{name}" for name in ["broadcasts", "live", "cms", "sharing"]),
     *(f"apps.{name}" for name in ["playlists", "history"]),
+    "apps.captions",
 ]
 
 MIDDLEWARE = [
@@ -370,5 +371,6 @@ USER_QUOTA_GB = env_float("USER_QUOTA_GB", 0)  # 0: no byte quota
 TUS_MAX_OPEN_UPLOADS = env_int("TUS_MAX_OPEN_UPLOADS", 5)
 TUS_MAX_CHUNK_MB = env_int("TUS_MAX_CHUNK_MB", 64)
 TUS_CLEANUP_INTERVAL_S = env_int("TUS_CLEANUP_INTERVAL_S", 3600)
+from streamsite.settings_captions import *  # noqa: E402, F403 - captions (apps.captions)
 from streamsite.settings_live import *  # noqa: E402, F403 - live streaming (apps.live)
 from streamsite.settings_sharing import *  # noqa: E402, F403 - sharing, e-mail (apps.sharing)

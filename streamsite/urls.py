@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("apps.cms.api_urls")),
     path("", include("apps.playlists.api_urls")),
     path("", include("apps.history.api_urls")),
+    path("", include("apps.captions.api_urls")),
 ]
 
 urlpatterns = [
@@ -34,6 +35,7 @@ urlpatterns = [
     path("", include("apps.ads.urls")),
     path("", include("apps.playlists.urls")),
     path("", include("apps.history.urls")),
+    path("", include("apps.captions.urls")),
     path("", include("apps.cms.urls")),  # before videos: its home falls back to the feed
     path("", include("apps.videos.urls")),
 ]

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from apps.users.selectors import user_is_creator
 from apps.videos import selectors, services
+from apps.videos.delivery import texttracks
 from apps.videos.serializers import VideoSerializer, VideoUpdateSerializer, VideoUploadSerializer
 from streamsite.client_address import client_address
 
@@ -42,7 +43,7 @@ class VideoListCreateView(ListAPIView):
             category=params.get("category", ""),
             tag=params.get("tag", ""),
         )
-        return videos.prefetch_related("renditions")
+        return texttracks.prefetch(videos.prefetch_related("renditions"))
 
     @extend_schema(
         parameters=[

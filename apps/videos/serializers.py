@@ -4,6 +4,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from apps.videos import counts
+from apps.videos.delivery import texttracks
 from apps.videos.delivery.links import media_url
 from apps.videos.models import Video, Visibility
 from apps.videos.selectors import video_can_manage, video_renditions
@@ -24,6 +25,7 @@ class VideoSerializer(serializers.ModelSerializer):
     dash_url = serializers.SerializerMethodField()
     thumbnail_url = serializers.SerializerMethodField()
     watch_url = serializers.SerializerMethodField()
+    captions = serializers.SerializerMethodField()
     likes = serializers.SerializerMethodField()
     dislikes = serializers.SerializerMethodField()
     comments = serializers.SerializerMethodField()
@@ -50,6 +52,7 @@ class VideoSerializer(serializers.ModelSerializer):
             "dash_url",
             "thumbnail_url",
             "watch_url",
+            "captions",
             "likes",
             "dislikes",
             "comments",
@@ -84,6 +87,19 @@ class VideoSerializer(serializers.ModelSerializer):
 
     def get_watch_url(self, video: Video) -> str:
         return reverse("watch", kwargs={"video_id": video.id})
+
+    def get_captions(self, video: Video) -> list[dict]:
+        # Kept by apps.captions (delivery.texttracks); `automatic` marks speech recognition's.
+        return [
+            {
+                "id": t.id,
+                "language": t.language,
+                "label": t.label,
+                "url": media_url(t.vtt, video.media_key),
+                "automatic": t.automatic,
+            }
+            for t in texttracks.text_tracks(video)
+        ]
 
     # Counts kept by the social apps (apps.videos.counts): exact as soon as a write committed.
     def get_likes(self, video: Video) -> int:

@@ -26,6 +26,11 @@
     thumbnailsUrl: data.thumbnails,
     isBlocked: function () { return blocked; },
   });
+  const captions = kit.setupCaptions(video, {
+    button: $('[data-action="captions"]'),
+    menu: $("[data-captions-menu]"),
+  }, { flash: controls.flash });
+  controls.toggleCaptions = captions.toggle;
   kit.setupKeyboard(controls, { isBlocked: function () { return blocked; } });
   const resume = kit.setupResume(video, data.videoId, durationHint);
 
@@ -80,6 +85,7 @@
       enableWorker: false,
     });
     window.streamsitePlayer = hls; // for tests and the curious: the hls.js instance
+    captions.attachHls(hls, Hls);
 
     const quality = kit.setupQuality(hls, Hls, {
       wrap: $("[data-quality-wrap]"),

@@ -61,6 +61,7 @@ def _aim(case, world) -> None:
         "stream_id": ids["stream"],
         "broadcast_id": ids["broadcast"],
         "username": ids["owner"],
+        "caption_id": ids["caption"],
     }
     for name in list(case.path_parameters or {}):
         if name in names:

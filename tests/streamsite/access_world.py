@@ -1,6 +1,7 @@
 """The people and things the access-control matrix is checked against: one of each role, and
 one of each kind of object, owned by `owner`."""
 
+import io
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Group, Permission
@@ -25,6 +26,7 @@ class World:
     playlist: object
     private_playlist: object
     item: object
+    caption: object
 
     def ids(self) -> dict:
         return {
@@ -39,12 +41,14 @@ class World:
             "playlist": self.playlist.id,
             "private_playlist": self.private_playlist.id,
             "item": self.item.id,
+            "caption": self.caption.id,
             "owner": self.users["owner"].username,
         }
 
 
 def build_world() -> World:
     from apps.broadcasts.services import broadcast_issue
+    from apps.captions.services import caption_upload
     from apps.comments.services import comment_post
     from apps.live.services import live_create
     from apps.playlists.services import playlist_add, playlist_create
@@ -75,4 +79,10 @@ def build_world() -> World:
         playlist=playlist,
         private_playlist=playlist_create(owner=owner, title="Only mine", visibility="private"),
         item=item,
+        caption=caption_upload(
+            video=public,
+            by=owner,
+            file=io.BytesIO(b"WEBVTT\n\n00:01.000 --> 00:02.000\nHi\n"),
+            language="en",
+        ),
     )

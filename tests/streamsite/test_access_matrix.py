@@ -68,6 +68,9 @@ MATRIX = [
     ("GET", "/studio/", None, "302 200 200 200 200 200"),
     ("POST", "/studio/{failed}/retry/", {}, "302 403 302 403 302 302"),
     ("GET", "/studio/{public}/topics/", None, "302 403 200 403 200 200"),
+    ("GET", "/studio/videos/{public}/captions/", None, "302 404 200 404 200 200"),
+    ("POST", "/studio/videos/{public}/captions/", {}, "302 404 302 404 302 302"),
+    ("POST", "/studio/videos/{public}/captions/{caption}/delete/", {}, "302 404 302 404 302 302"),
     ("GET", "/studio/live/", None, "302 200 200 200 200 200"),
     ("GET", "/studio/live/{stream}/", None, "302 404 200 404 200 200"),
     ("POST", "/studio/live/{stream}/key/", {}, "302 404 302 404 302 302"),
@@ -80,7 +83,12 @@ MATRIX = [
     ("POST", "/studio/videos/{public}/thumbnail/reset/", {}, "302 404 302 404 302 302"),
     ("GET", "/studio/videos/{public}/delete/", None, "302 404 200 404 200 200"),
     ("POST", "/studio/videos/{public}/delete/", {}, "302 404 302 404 302 302"),
-    ("POST", "/studio/bulk/visibility/", {"ids": "{public}", "visibility": "private"}, "302 302 302 302 302 302"),
+    (
+        "POST",
+        "/studio/bulk/visibility/",
+        {"ids": "{public}", "visibility": "private"},
+        "302 302 302 302 302 302",
+    ),
     ("POST", "/studio/bulk/delete/", {"ids": "{public}"}, "302 302 200 302 200 200"),
     ("POST", "/studio/bulk/delete/confirm/", {"ids": "{public}"}, "302 302 302 302 302 302"),
     # Downloads are off unless the owner turns them on.
@@ -111,6 +119,13 @@ MATRIX = [
     ("PUT", "/api/v1/videos/{public}/thumbnail/", "multipart-put", "403 403 400 403 400 400"),
     ("PUT", "/api/v1/videos/{private}/thumbnail/", "multipart-put", "403 404 400 404 400 400"),
     ("DELETE", "/api/v1/videos/{public}/thumbnail/", None, "403 403 200 403 200 200"),
+    # API: captions (reads per visibility; writes by the owner and staff).
+    ("GET", "/api/v1/videos/{public}/captions/", None, "200 200 200 200 200 200"),
+    ("GET", "/api/v1/videos/{private}/captions/", None, "404 404 200 404 200 200"),
+    ("POST", "/api/v1/videos/{public}/captions/", "multipart", "403 403 400 403 400 400"),
+    ("POST", "/api/v1/videos/{private}/captions/", "multipart", "403 404 400 404 400 400"),
+    ("GET", "/api/v1/videos/{public}/captions/{caption}/", None, "200 200 200 200 200 200"),
+    ("DELETE", "/api/v1/videos/{public}/captions/{caption}/", None, "403 403 204 403 204 204"),
     # API: social.
     ("PUT", "/api/v1/videos/{public}/like/", {"liked": True}, "403 200 200 200 200 200"),
     ("PUT", "/api/v1/videos/{private}/like/", {"liked": True}, "403 404 200 404 200 200"),
@@ -284,7 +299,7 @@ def test_every_url_is_in_the_matrix():
         sample = path.split("?")[0].format(
             public="abc123", unlisted="abc123", private="abc123", failed="abc123",
             comment=1, stream="abc123", broadcast=1, owner="owner", public_key="k",
-            playlist="abc123", private_playlist="abc123", item=1,
+            playlist="abc123", private_playlist="abc123", item=1, caption=1,
         )  # fmt: skip
         covered.add(resolve(sample).url_name)
     missing = set(_url_names(get_resolver().url_patterns)) - covered - set(EXEMPT)

@@ -31,9 +31,10 @@ from apps.videos.pipeline import layout
 from apps.videos.pipeline.storage import content_type_for
 from apps.videos.selectors import video_can_watch
 
+# Outputs live under a generation (g<n>/), custom thumbnails under theirs, captions under cc/.
 _NAME = re.compile(
     rf"^{layout.ROOT}/(?P<video_id>[A-Za-z0-9_-]{{1,16}})/"
-    rf"(?:g\d+|{layout.CUSTOM_THUMBNAILS})/[A-Za-z0-9_./-]+$"
+    rf"(?:g\d+|{layout.CUSTOM_THUMBNAILS}|{layout.CAPTIONS})/[A-Za-z0-9_./-]+$"
 )
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 PLAYLISTS = (".m3u8", ".mpd")

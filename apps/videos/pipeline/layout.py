@@ -8,6 +8,8 @@ videos/<id>/g<generation>/          one processing run's outputs (reprocess star
     v/<rung>/  a/  img/             rung and audio segments and playlists, pictures
     a/<language>/                   an alternate audio language's segments and playlist
     master.m3u8  manifest.mpd       the HLS master playlist and the DASH manifest
+videos/<id>/cc/                     captions (apps.captions), kept across generations:
+    <language>-<token>.vtt/.m3u8    a new token on every upload, so each name never changes
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ MASTER_PLAYLIST = "master.m3u8"
 DASH_MANIFEST = "manifest.mpd"
 WORK = "work/"
 CUSTOM_THUMBNAILS = "thumbs"
+CAPTIONS = "cc"
 # A generation's folder name under videos/<id>/.
 GENERATION_DIR = re.compile(r"^g(\d+)$")
 
@@ -63,6 +66,16 @@ def audio_prefix(output_prefix: str, alternate: str | None = None) -> str:
 
 def images_prefix(output_prefix: str) -> str:
     return f"{output_prefix}img/"
+
+
+def captions_prefix(video_id: str) -> str:
+    return f"{video_prefix(video_id)}{CAPTIONS}/"
+
+
+def caption_names(video_id: str, language: str, token: str) -> tuple[str, str]:
+    """(WebVTT file, its HLS subtitles playlist) of one upload of a caption."""
+    stem = f"{captions_prefix(video_id)}{language}-{token}"
+    return f"{stem}.vtt", f"{stem}.m3u8"
 
 
 def is_top_manifest(name: str) -> bool:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from django.db import transaction
 from django.utils import timezone
 
-from apps.videos.delivery import events
+from apps.videos.delivery import events, texttracks
 from apps.videos.models import Rendition, Video, VideoStatus
 from apps.videos.pipeline import layout, storage
 from apps.videos.services import video_transition
@@ -25,6 +26,7 @@ def publish(video: Video) -> None:
         return
     prefix = video.output_prefix
     fps = Fraction(video.plan["fps"])
+    subtitles = [_subtitle(t, video.id) for t in texttracks.text_tracks(video)]
     master = manifests.master_playlist(
         [
             manifests.Variant(
@@ -41,6 +43,7 @@ def publish(video: Video) -> None:
         ],
         _audio_track(audio, prefix) if audio else None,
         [_audio_track(a, prefix, a["language"]) for a in (audio or {}).get("alternates", [])],
+        subtitles,
     )
     mpd = manifests.dash_mpd(
         duration_s=video.duration,
@@ -50,6 +53,7 @@ def publish(video: Video) -> None:
             _dash_audio(a, prefix, f"audio-{a['language']}")
             for a in (audio or {}).get("alternates", [])
         ],
+        subtitles=subtitles,
     )
     video.master_playlist = storage.upload_text(master, f"{prefix}{layout.MASTER_PLAYLIST}")
     video.dash_manifest = storage.upload_text(mpd, f"{prefix}{layout.DASH_MANIFEST}")
@@ -60,6 +64,28 @@ def publish(video: Video) -> None:
         fields += ["status", "published_at"]
     video.save(update_fields=fields)
     events.progress_changed(video, error=video.error)
+
+
+def republish(video_id: str) -> None:
+    """Rewrite a published video's manifests (captions added or removed), under the row lock.
+    A video not yet published gets its captions when the pipeline publishes it."""
+    with transaction.atomic():
+        video = Video.objects.select_for_update().filter(pk=video_id).first()
+        if video is not None and video.master_playlist:
+            publish(video)
+
+
+def _subtitle(track: texttracks.TextTrack, video_id: str) -> manifests.SubtitleTrack:
+    # Captions live beside the generations (layout.captions_prefix): one level up from the
+    # manifests, so a reprocessed video keeps them.
+    top = layout.video_prefix(video_id)
+    return manifests.SubtitleTrack(
+        # Quoted in the playlist: a label can never break it (nor stop publishing).
+        name=" ".join(track.menu_name.replace('"', "'").split()),
+        language=track.language,
+        playlist_uri="../" + track.playlist.removeprefix(top),
+        vtt_uri="../" + track.vtt.removeprefix(top),
+    )
 
 
 def _audio_track(audio: dict, prefix: str, name: str = "default") -> manifests.AudioTrack:

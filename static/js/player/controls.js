@@ -1,5 +1,5 @@
-// Watch-page player, part 5 of 7: the control bar (play, seek, volume, time, captions,
-// picture-in-picture, full screen) on a plain <video>.
+// Watch-page player, part 5 of 7: the control bar (play, seek, volume, time,
+// picture-in-picture, full screen) on a plain <video>; captions are captions.js's.
 //
 // Every control is a native <button>, <input type="range"> or <select>, so keyboard use,
 // focus and screen-reader names come from the platform; ARIA only fills in names and states.
@@ -18,7 +18,6 @@
     const seek = $("#player-seek");
     const current = $("[data-time-current]");
     const total = $("[data-time-duration]");
-    const captionsButton = $('[data-action="captions"]');
     const pipButton = $('[data-action="pip"]');
     const fullscreenButton = $('[data-action="fullscreen"]');
     const spinner = $("[data-spinner]");
@@ -190,33 +189,7 @@
       kit.store.setJSON(VOLUME_KEY, { volume: video.volume, muted: video.muted });
     });
 
-    // --- captions (tracks from <track> elements or from the HLS manifest) ---------------
-    function captionTracks() {
-      return Array.from(video.textTracks).filter(function (t) {
-        return t.kind === "captions" || t.kind === "subtitles";
-      });
-    }
-
-    function renderCaptions() {
-      const tracks = captionTracks();
-      captionsButton.hidden = tracks.length === 0;
-      const on = tracks.some(function (t) { return t.mode === "showing"; });
-      captionsButton.setAttribute("aria-pressed", String(on));
-    }
-
-    function toggleCaptions() {
-      const tracks = captionTracks();
-      if (!tracks.length) return;
-      const on = tracks.some(function (t) { return t.mode === "showing"; });
-      tracks.forEach(function (t, i) { t.mode = !on && i === 0 ? "showing" : "disabled"; });
-      renderCaptions();
-      flash(on ? "Captions off" : "Captions on");
-    }
-
-    captionsButton.addEventListener("click", toggleCaptions);
-    ["addtrack", "removetrack", "change"].forEach(function (type) {
-      video.textTracks.addEventListener(type, renderCaptions);
-    });
+    // Captions: static/js/player/captions.js owns the CC button and its menu.
 
     // --- picture-in-picture --------------------------------------------------------------
     pipButton.hidden = !(document.pictureInPictureEnabled && !video.disablePictureInPicture);
@@ -258,7 +231,6 @@
     renderPlaying();
     renderTime();
     renderVolume();
-    renderCaptions();
 
     return {
       togglePlay: togglePlay,
@@ -270,7 +242,8 @@
         flash(video.muted ? "Muted" : "Sound on");
       },
       toggleFullscreen: toggleFullscreen,
-      toggleCaptions: toggleCaptions,
+      toggleCaptions: function () {}, // replaced by captions.js's toggle (player.js)
+      flash: flash,
       renderPlaying: renderPlaying,
       /** The content warning was accepted: show the bar (before focus moves into it). */
       unblock: function () {

@@ -1,0 +1,1 @@
+"""Automatic captions: speech recognition over a video's sound (optional: faster-whisper)."""
