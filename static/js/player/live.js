@@ -32,6 +32,12 @@
       thumbnailsUrl: "",
       isBlocked: function () { return blocked; },
     });
+    // The CC button and menu, should the live ladder ever carry subtitles (as on the watch page).
+    const captions = kit.setupCaptions ? kit.setupCaptions(video, {
+      button: $('[data-action="captions"]'),
+      menu: $("[data-captions-menu]"),
+    }, { flash: controls.flash }) : null;
+    if (captions) controls.toggleCaptions = captions.toggle;
 
     function windowRange() {
       if (!video.seekable.length) return null;
@@ -150,6 +156,7 @@
           else hls.loadSource(data.hlsUrl);
         }, 2000);
       });
+      if (captions) captions.attachHls(hls, Hls);
       hls.loadSource(data.hlsUrl);
       hls.attachMedia(video);
     }
