@@ -37,10 +37,17 @@ def _recovery_sweep() -> None:
                 logger.exception("sweep failed", extra={"module": module.__name__})
 
 
+def _notification_digest() -> None:
+    from apps.notifications.digest import send_digests
+
+    send_digests()
+
+
 def chores() -> list[tuple[str, float, Callable[[], None]]]:
     return [
         ("tus_cleanup", settings.TUS_CLEANUP_INTERVAL_S, _tus_cleanup),
         ("pipeline_sweep", settings.PIPELINE_WATCHDOG_INTERVAL_S, _recovery_sweep),
+        ("notification_digest", settings.NOTIFICATION_DIGEST_INTERVAL_S, _notification_digest),
     ]
 
 

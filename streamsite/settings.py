@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     *(f"apps.{name}" for name in ["broadcasts", "live", "cms", "sharing"]),
     *(f"apps.{name}" for name in ["playlists", "history"]),
     "apps.captions",
+    *(f"apps.{name}" for name in ["subscriptions", "notifications"]),
 ]
 
 MIDDLEWARE = [
@@ -376,5 +377,6 @@ TUS_MAX_CHUNK_MB = env_int("TUS_MAX_CHUNK_MB", 64)
 TUS_CLEANUP_INTERVAL_S = env_int("TUS_CLEANUP_INTERVAL_S", 3600)
 from streamsite.settings_captions import *  # noqa: E402, F403 - captions (apps.captions)
 from streamsite.settings_live import *  # noqa: E402, F403 - live streaming (apps.live)
+from streamsite.settings_notifications import *  # noqa: E402, F403 - follows, digest
 from streamsite.settings_ops import *  # noqa: E402, F403 - broker, graceful shutdown
 from streamsite.settings_sharing import *  # noqa: E402, F403 - sharing, e-mail (apps.sharing)

@@ -16,6 +16,8 @@ api_v1 = [
     path("", include("apps.playlists.api_urls")),
     path("", include("apps.history.api_urls")),
     path("", include("apps.captions.api_urls")),
+    path("", include("apps.subscriptions.api_urls")),
+    path("", include("apps.notifications.api_urls")),
 ]
 
 urlpatterns = [
@@ -36,6 +38,8 @@ urlpatterns = [
     path("", include("apps.playlists.urls")),
     path("", include("apps.history.urls")),
     path("", include("apps.captions.urls")),
+    path("", include("apps.subscriptions.urls")),
+    path("", include("apps.notifications.urls")),
     path("", include("apps.cms.urls")),  # before videos: its home falls back to the feed
     path("", include("apps.videos.urls")),
 ]

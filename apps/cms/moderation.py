@@ -83,6 +83,7 @@ def video_approve(*, video: Video, by: User) -> Video:
     """Visible again; its open reports are closed."""
     _require_moderator(by)
     video = _set_state(video, ModerationState.VISIBLE, "")
+    video_services.video_announce_if_public(video)  # a held upload is published now
     _log(ActionKind.APPROVE, by=by, video=video)
     return video
 

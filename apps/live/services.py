@@ -7,7 +7,9 @@ two ingests (or an ingest and the studio) never disagree about who publishes.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -18,6 +20,7 @@ from apps.live.delivery import events
 from apps.live.models import LiveStatus, LiveStream, new_stream_key
 from apps.users.models import User
 from apps.users.selectors import user_is_creator
+from apps.videos import services as video_services
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +34,11 @@ RECONNECT_GRACE_S = 30
 # An ingest refreshes its publishers' heartbeat every few seconds; older than this, the
 # connection it claims is gone (the ingest died) and the key may publish again.
 HEARTBEAT_STALE_S = 15
+
+
+# Told, once the transaction commits, the id of a stream that has just gone live (not when a
+# publisher resumes within the grace): apps.notifications tells the channel's subscribers.
+WENT_LIVE_HOOKS: list[Callable[[str], None]] = []
 
 
 class IllegalTransition(Exception):
@@ -67,7 +75,11 @@ def live_create(
         owner=owner, title=title[:200], description=description or "", scheduled_for=scheduled_for
     )
     stream.full_clean()
-    stream.save(force_insert=True)
+    with transaction.atomic():
+        stream.video = video_services.video_create_for_live(
+            owner=owner, title=stream.title, description=stream.description
+        )
+        stream.save(force_insert=True)
     logger.info("live stream created", extra={"stream": stream.id})
     return stream
 
@@ -138,6 +150,10 @@ def live_publish_begin(*, stream_key: str) -> tuple[str, int, bool]:
                 _end(stream, "The encoder disconnected.")
                 raise PublishRefused("This live stream has ended.")
         live_transition(stream, LiveStatus.LIVE)
+        if stream.video_id is None:  # made before streams had their video
+            stream.video = video_services.video_create_for_live(
+                owner=stream.owner, title=stream.title, description=stream.description
+            )
         stream.started_at = stream.started_at or now
         stream.publisher_connected = True
         stream.publisher_session += 1
@@ -146,6 +162,8 @@ def live_publish_begin(*, stream_key: str) -> tuple[str, int, bool]:
         stream.save()
         if not resumed:
             events.status_changed(stream)
+            for hook in WENT_LIVE_HOOKS:
+                transaction.on_commit(partial(hook, stream.id), robust=True)
     logger.info("live publish", extra={"stream": stream.id, "resumed": resumed})
     return stream.id, stream.publisher_session, resumed
 

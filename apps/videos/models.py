@@ -30,6 +30,10 @@ class VideoStatus(models.TextChoices):
     PROCESSING = "processing", "Processing"
     READY = "ready", "Ready"
     FAILED = "failed", "Failed"
+    # A live stream's recording to come (apps.live): it exists from the stream's creation so
+    # comments and reactions made during the broadcast stay with the recording. No source yet:
+    # in no listing, search or count, and nothing for the pipeline until the stream ends.
+    LIVE = "live", "Live recording"
 
 
 class ModerationState(models.TextChoices):

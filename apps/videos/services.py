@@ -6,6 +6,7 @@ import hashlib
 import logging
 import os
 from collections.abc import Callable, Mapping
+from functools import partial
 from typing import IO
 
 from django.conf import settings
@@ -21,7 +22,14 @@ from apps.users.models import User
 from apps.users.selectors import user_is_creator
 from apps.videos import search, selectors
 from apps.videos.delivery import events
-from apps.videos.models import PipelineTask, Video, VideoStatus, Visibility, new_video_id
+from apps.videos.models import (
+    ModerationState,
+    PipelineTask,
+    Video,
+    VideoStatus,
+    Visibility,
+    new_video_id,
+)
 from apps.videos.pipeline import bookkeeping, failures, jobs, layout, storage
 from apps.videos.selectors import video_can_manage
 from media_pipeline.sniff import sniff_bytes
@@ -35,6 +43,8 @@ TRANSITIONS: dict[str, set[str]] = {
     VideoStatus.PROCESSING: {VideoStatus.READY, VideoStatus.FAILED, VideoStatus.UPLOADED},
     VideoStatus.READY: {VideoStatus.UPLOADED},
     VideoStatus.FAILED: {VideoStatus.UPLOADED},
+    # A live stream's video: its recording arrives when the stream ends (else it is deleted).
+    VideoStatus.LIVE: {VideoStatus.UPLOADED},
 }
 
 
@@ -50,6 +60,10 @@ class IllegalTransition(Exception):
 FIELD_CHECKS: list[Callable[[Mapping[str, str]], None]] = []
 CREATE_HOOKS: list[Callable[[Video, Mapping[str, str]], None]] = []
 CREATED_HOOKS: list[Callable[[Video, Mapping[str, str]], None]] = []
+# Told, once the transaction commits, the id of a video that may just have become watchable by
+# everyone (ready, public, visible to moderation): apps.notifications announces it to the
+# channel's subscribers. A hook may hear of one video many times and must judge for itself.
+PUBLISHED_HOOKS: list[Callable[[str], None]] = []
 
 
 def video_fields_check(extra: Mapping[str, str]) -> None:
@@ -88,6 +102,28 @@ def video_transition(video: Video, to: str) -> None:
     if to not in TRANSITIONS[video.status]:
         raise IllegalTransition(f"video {video.id}: {video.status} -> {to} is not allowed")
     video.status = to
+
+
+def video_announce_if_public(video: Video) -> None:
+    """Tell PUBLISHED_HOOKS on commit if the video is now ready, public and visible; called
+    where one of the three may have changed (first playable rung, visibility, approval)."""
+    if (video.status, video.visibility, video.moderation_state) != (
+        VideoStatus.READY,
+        Visibility.PUBLIC,
+        ModerationState.VISIBLE,
+    ):
+        return
+    for hook in PUBLISHED_HOOKS:
+        transaction.on_commit(partial(hook, video.id), robust=True)
+
+
+def video_mark_ready(video: Video) -> list[str]:
+    """The first playable rung is there: ready, published (the first time), and the other apps
+    told on commit. The caller holds the row lock and saves the returned fields."""
+    video_transition(video, VideoStatus.READY)
+    video.published_at = video.published_at or timezone.now()
+    video_announce_if_public(video)
+    return ["status", "published_at"]
 
 
 def video_create(
@@ -155,6 +191,55 @@ def video_create(
     return video
 
 
+def video_create_for_live(*, owner: User, title: str, description: str = "") -> Video:
+    """The video a live stream becomes, made when the stream is: comments and reactions of the
+    broadcast key on it. Status LIVE until `video_attach_recording` gives it its source."""
+    video = Video(
+        owner=owner,
+        title=(title or "").strip()[:200],
+        description=description or "",
+        status=VideoStatus.LIVE,
+        original_filename="recording.mp4",
+    )
+    video.full_clean(exclude=["source"])
+    video.save(force_insert=True)
+    return video
+
+
+def video_attach_recording(*, video_id: str, upload: IO[bytes] | File) -> Video:
+    """A live video's recording becomes its upload and is queued like any other (the upload
+    hooks, e.g. pre-moderation, run now). Idempotent: a video past LIVE is returned as is."""
+    with transaction.atomic():
+        video = Video.objects.select_for_update().get(pk=video_id)
+        if video.status != VideoStatus.LIVE:
+            return video
+        _refuse_obvious_non_video(upload)
+        name = layout.original_name(video.storage_prefix)
+        stored = default_storage.save(name, upload if isinstance(upload, File) else File(upload))
+        try:
+            video.source = stored
+            video.source_size = default_storage.size(stored)
+            for hook in CREATE_HOOKS:
+                hook(video, {})
+            video_transition(video, VideoStatus.UPLOADED)
+            video.save()
+            for hook in CREATED_HOOKS:
+                hook(video, {})
+            jobs.send_process(video.id, video.generation)
+        except (DatabaseError, ValidationError):
+            default_storage.delete(stored)
+            raise
+    search.video_reindex(video=video)
+    logger.info("live recording uploaded", extra={"video": video.id, "bytes": video.source_size})
+    return video
+
+
+def video_live_discard(*, video_id: str) -> None:
+    """A live video whose stream ended without any media: nothing to keep (it has no files).
+    A video past LIVE (its recording attached) is left alone."""
+    Video.objects.filter(pk=video_id, status=VideoStatus.LIVE).delete()
+
+
 def _size(upload: IO[bytes] | File) -> int:
     size = getattr(upload, "size", None)
     if size is None:
@@ -193,6 +278,8 @@ def video_update(*, video: Video, by: User, **fields) -> Video:
     video.full_clean()
     video.save(update_fields=update)
     search.video_reindex(video=video, was_public=was_public)
+    if "media_key" in update:
+        video_announce_if_public(video)
     return video
 
 

@@ -31,7 +31,6 @@ urlpatterns = [
     path("watch/<str:video_id>/", views.watch, name="watch"),
     path("watch/<str:video_id>/download/<str:key>/", download_original, name="video-download"),
     path("search/", views.search, name="search"),
-    path("c/<str:username>/", views.channel, name="channel"),
     re_path(
         r"^media/(?P<key>[A-Za-z0-9_-]{1,16})/(?P<name>videos/.+)$",
         media.serve_media,

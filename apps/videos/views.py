@@ -7,13 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from apps.users.models import User
 from apps.videos import search as search_filters
 from apps.videos import selectors, services
 from apps.videos.delivery.links import media_url
+from apps.videos.models import VideoStatus
 from apps.videos.studio.downloads import download_url
 
 
@@ -42,6 +42,11 @@ def watch(request: HttpRequest, video_id: str) -> HttpResponse:
     # No view is counted here (the player's beacon does it when playback starts), and nothing
     # touches the session: an anonymous page view writes no row.
     video = selectors.video_get_for_viewer(video_id=video_id, user=request.user)
+    if video.status == VideoStatus.LIVE:
+        # A live stream's video to be: its page is the stream's until the recording is in.
+        stream = getattr(video, "live_stream", None)
+        if stream is not None:
+            return redirect(stream.get_absolute_url())
     return render(
         request,
         "videos/watch.html",
@@ -81,13 +86,4 @@ def search(request: HttpRequest) -> HttpResponse:
             "durations": search_filters.DURATION_CHOICES,
             "uploads": search_filters.UPLOADED_CHOICES,
         },
-    )
-
-
-def channel(request: HttpRequest, username: str) -> HttpResponse:
-    owner = get_object_or_404(User, username=username)
-    videos = selectors.video_list_public().filter(owner=owner)
-    page = Paginator(videos, 24).get_page(request.GET.get("page"))
-    return render(
-        request, "videos/channel.html", {"owner": owner, "page": page, "videos": page.object_list}
     )

@@ -217,6 +217,20 @@ MATRIX = [
     ("PUT", "/api/v1/me/history/{private}/", {"position_s": 5}, "403 404 200 404 200 200"),
     ("DELETE", "/api/v1/me/history/{public}/", None, "403 204 204 204 204 204"),
     ("PUT", "/api/v1/me/history/settings/", {"paused": True}, "403 200 200 200 200 200"),
+    # Subscriptions and notifications: signed in; one's notifications are one's own.
+    ("GET", "/feed/", None, "302 200 200 200 200 200"),
+    ("GET", "/notifications/", None, "302 200 200 200 200 200"),
+    ("POST", "/notifications/email/", {"email": "digest"}, "302 302 302 302 302 302"),
+    ("GET", "/studio/channel/", None, "302 200 200 200 200 200"),
+    ("POST", "/c/{owner}/subscribe/", {}, "302 302 302 302 302 302"),
+    ("POST", "/c/{owner}/unsubscribe/", {}, "302 302 302 302 302 302"),
+    ("POST", "/c/{owner}/notify/", {"notify": "none"}, "302 302 302 302 302 302"),
+    ("GET", "/api/v1/channels/{owner}/subscription/", None, "403 200 200 200 200 200"),
+    ("PUT", "/api/v1/channels/{owner}/subscription/", {}, "403 200 400 200 200 200"),
+    ("DELETE", "/api/v1/channels/{owner}/subscription/", None, "403 200 200 200 200 200"),
+    ("GET", "/api/v1/me/feed/", None, "403 200 200 200 200 200"),
+    ("GET", "/api/v1/me/notifications/", None, "403 200 200 200 200 200"),
+    ("POST", "/api/v1/me/notifications/read/", {}, "403 200 200 200 200 200"),
     # The RTMP key check answers nginx-rtmp: a wrong key is refused whoever asks.
     ("POST", "/live-hooks/on_publish", {"name": "wrong-key"}, "403 403 403 403 403 403"),
 ]
@@ -230,6 +244,7 @@ EXEMPT = {
     "live-hook-publish-done": "nginx-rtmp callback; tests/apps/live/",
     "live-media": "per stream and key; tests/apps/live/",
     "ads-media": "public creatives; tests/apps/ads/",
+    "channel-image": "public channel images; tests/apps/subscriptions/",
     "media": "per video visibility and media key; tests/apps/videos/delivery/",
     "logout": "anyone",
     "login": "anyone (GET in the matrix)",

@@ -5,12 +5,11 @@ from __future__ import annotations
 from fractions import Fraction
 
 from django.db import transaction
-from django.utils import timezone
 
 from apps.videos.delivery import events, texttracks
 from apps.videos.models import Rendition, Video, VideoStatus
 from apps.videos.pipeline import layout, storage
-from apps.videos.services import video_transition
+from apps.videos.services import video_mark_ready
 from media_pipeline import manifests
 
 
@@ -59,9 +58,7 @@ def publish(video: Video) -> None:
     video.dash_manifest = storage.upload_text(mpd, f"{prefix}{layout.DASH_MANIFEST}")
     fields = ["master_playlist", "dash_manifest", "updated_at"]
     if video.status == VideoStatus.PROCESSING:
-        video_transition(video, VideoStatus.READY)
-        video.published_at = video.published_at or timezone.now()
-        fields += ["status", "published_at"]
+        fields += video_mark_ready(video)
     video.save(update_fields=fields)
     events.progress_changed(video, error=video.error)
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("videos", "0007_studio_thumbnails_downloads"),
+        ("videos", "0008_video_status_live"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
