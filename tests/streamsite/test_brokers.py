@@ -19,7 +19,7 @@ from streamsite.broker import import_actor_modules
 from tests.conftest import require
 from tests.factories import CreatorFactory
 from tests.fixtures.pipeline import wait_for_video
-from tests.fixtures.processes import ROOT, process_env, start_worker, stop
+from tests.fixtures.processes import ROOT, process_env, runs_ffmpeg, start_worker, stop
 
 pytestmark = [pytest.mark.pipeline, pytest.mark.slow]
 AMQP_URL = os.environ.get("TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/%2F")
@@ -66,6 +66,7 @@ def test_sigterm_hands_the_job_back_and_another_worker_completes_the_video(
         BROKER_URL=url,
         PIPELINE_WORK_DIR=str(tmp_path / "work"),
         PIPELINE_SEGMENTS_PER_CHUNK="1",
+        PIPELINE_FIRST_GROUP_SEGMENTS_PER_CHUNK="1",
         PIPELINE_FFMPEG_THREADS="1",
         # The first worker hands its running chunk back at once instead of finishing it.
         WORKER_SHUTDOWN_TIMEOUT_S="0.2",
@@ -89,14 +90,16 @@ def test_sigterm_hands_the_job_back_and_another_worker_completes_the_video(
         )
         assert imported.returncode == 0, imported.stderr
         video_id = imported.stdout.strip()
+        # SIGTERM while a job runs: its ffmpeg is at work (after the first chunk is done).
         deadline = time.monotonic() + 120
-        while _chunks(video_id, done=True) == 0 and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert _chunks(video_id, done=True) > 0, (tmp_path / "first.log").read_text()[-3000:]
+        while time.monotonic() < deadline and not (
+            _chunks(video_id, done=True) and runs_ffmpeg(first.pid)
+        ):
+            time.sleep(0.01)
+        assert runs_ffmpeg(first.pid), (tmp_path / "first.log").read_text()[-3000:]
 
         assert stop(first, signal.SIGTERM, timeout=30) == 0
-        video = Video.objects.get(pk=video_id)
-        assert video.progress < 100 and _chunks(video_id, done=True) < _chunks(video_id, False)
+        assert Video.objects.get(pk=video_id).progress < 100
 
         second = start_worker(env, tmp_path / "second.log", "--processes", "1")
         video = wait_for_video(video_id, timeout=180)
