@@ -27,7 +27,7 @@ def optional(module: str, name: str):
 
 def today_counts() -> dict[str, int]:
     start = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
-    today = Video.objects.filter(created_at__gte=start)
+    today = Video.objects.filter(created_at__gte=start).exclude(status=VideoStatus.LIVE)
     return {
         "uploads": today.count(),
         "ready": today.filter(status=VideoStatus.READY).count(),
@@ -68,6 +68,7 @@ def uploads_per_day(days: int = CHART_DAYS) -> list[tuple[str, int]]:
     first = today - timedelta(days=days - 1)
     counts = dict(
         Video.objects.filter(created_at__date__gte=first)
+        .exclude(status=VideoStatus.LIVE)
         .annotate(day=TruncDate("created_at"))
         .values_list("day")
         .annotate(n=Count("pk"))

@@ -51,6 +51,15 @@ class LiveStream(models.Model):
     rungs = models.JSONField(default=list, blank=True)
     health = models.JSONField(default=dict, blank=True)
 
+    # The video the broadcast becomes (status "live" until its recording is attached): the live
+    # page's comments, reactions and viewer count key on it. Null for streams made before it.
+    video = models.OneToOneField(
+        "videos.Video",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="live_stream",
+    )
     recording_parts = models.JSONField(default=list, blank=True, help_text="Storage names.")
     recording_video = models.ForeignKey(
         "videos.Video", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

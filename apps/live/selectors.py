@@ -7,14 +7,27 @@ from django.http import Http404
 from django.urls import reverse
 
 from apps.live.models import LiveStatus, LiveStream
+from apps.videos.models import Video
+from apps.videos.selectors import video_can_watch
 
 
 def live_get(*, stream_id: str) -> LiveStream:
-    stream = LiveStream.objects.select_related("owner", "recording_video").filter(pk=stream_id)
+    stream = LiveStream.objects.select_related("owner", "recording_video", "video").filter(
+        pk=stream_id
+    )
     found = stream.first()
     if found is None:
         raise Http404("No such live stream.")
     return found
+
+
+def live_social_video(*, stream: LiveStream, user) -> Video | None:
+    """The video the page's comments, reactions and viewer count key on: the stream's own, if
+    this viewer may see it (moderators may hide it; then the page shows the stream alone)."""
+    video = stream.video
+    if video is None or not video_can_watch(video=video, user=user):
+        return None
+    return video
 
 
 def live_can_manage(*, stream: LiveStream, user) -> bool:

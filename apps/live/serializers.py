@@ -24,7 +24,7 @@ class LiveStreamSerializer(serializers.ModelSerializer):
         fields = [
             "id", "title", "description", "owner", "status", "scheduled_for", "ingest_url",
             "hls_url", "watch_url", "started_at", "ended_at", "end_reason", "recording",
-            "publisher_connected", "created_at",
+            "publisher_connected", "created_at", "video",
         ]  # fmt: skip
 
     def get_ingest_url(self, obj: LiveStream) -> str:

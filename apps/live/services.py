@@ -20,6 +20,7 @@ from apps.live.delivery import events
 from apps.live.models import LiveStatus, LiveStream, new_stream_key
 from apps.users.models import User
 from apps.users.selectors import user_is_creator
+from apps.videos import services as video_services
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +75,11 @@ def live_create(
         owner=owner, title=title[:200], description=description or "", scheduled_for=scheduled_for
     )
     stream.full_clean()
-    stream.save(force_insert=True)
+    with transaction.atomic():
+        stream.video = video_services.video_create_for_live(
+            owner=owner, title=stream.title, description=stream.description
+        )
+        stream.save(force_insert=True)
     logger.info("live stream created", extra={"stream": stream.id})
     return stream
 
@@ -145,6 +150,10 @@ def live_publish_begin(*, stream_key: str) -> tuple[str, int, bool]:
                 _end(stream, "The encoder disconnected.")
                 raise PublishRefused("This live stream has ended.")
         live_transition(stream, LiveStatus.LIVE)
+        if stream.video_id is None:  # made before streams had their video
+            stream.video = video_services.video_create_for_live(
+                owner=stream.owner, title=stream.title, description=stream.description
+            )
         stream.started_at = stream.started_at or now
         stream.publisher_connected = True
         stream.publisher_session += 1

@@ -20,6 +20,8 @@ def live_watch(request: HttpRequest, stream_id: str) -> HttpResponse:
         "live/watch.html",
         {
             "stream": stream,
+            "live_stream": stream,  # the broadcasts' page scope
+            "video": selectors.live_social_video(stream=stream, user=request.user),
             "hls_url": selectors.live_hls_url(stream),
             "can_manage": selectors.live_can_manage(stream=stream, user=request.user),
         },

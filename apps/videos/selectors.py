@@ -61,7 +61,8 @@ def video_list_public() -> QuerySet[Video]:
 
 
 def video_list_for_owner(*, user) -> QuerySet[Video]:
-    return Video.objects.filter(owner=user).order_by("-created_at")
+    # A live stream's video-to-be is the studio's live section's business until it has a source.
+    return Video.objects.filter(owner=user).exclude(status=VideoStatus.LIVE).order_by("-created_at")
 
 
 def video_renditions(*, video: Video) -> list:
@@ -83,7 +84,8 @@ def video_search(
 def uploads_last_day(*, owner) -> int:
     """Videos this account created in the last 24 hours (the DAILY_UPLOADS cap)."""
     since = timezone.now() - timedelta(days=1)
-    return Video.objects.filter(owner=owner, created_at__gte=since).count()
+    recent = Video.objects.filter(owner=owner, created_at__gte=since)
+    return recent.exclude(status=VideoStatus.LIVE).count()
 
 
 def stored_bytes(*, owner) -> int:

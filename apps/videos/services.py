@@ -43,6 +43,8 @@ TRANSITIONS: dict[str, set[str]] = {
     VideoStatus.PROCESSING: {VideoStatus.READY, VideoStatus.FAILED, VideoStatus.UPLOADED},
     VideoStatus.READY: {VideoStatus.UPLOADED},
     VideoStatus.FAILED: {VideoStatus.UPLOADED},
+    # A live stream's video: its recording arrives when the stream ends (else it is deleted).
+    VideoStatus.LIVE: {VideoStatus.UPLOADED},
 }
 
 
@@ -187,6 +189,55 @@ def video_create(
     search.video_reindex(video=video)
     logger.info("video uploaded", extra={"video": video.id, "bytes": video.source_size})
     return video
+
+
+def video_create_for_live(*, owner: User, title: str, description: str = "") -> Video:
+    """The video a live stream becomes, made when the stream is: comments and reactions of the
+    broadcast key on it. Status LIVE until `video_attach_recording` gives it its source."""
+    video = Video(
+        owner=owner,
+        title=(title or "").strip()[:200],
+        description=description or "",
+        status=VideoStatus.LIVE,
+        original_filename="recording.mp4",
+    )
+    video.full_clean(exclude=["source"])
+    video.save(force_insert=True)
+    return video
+
+
+def video_attach_recording(*, video_id: str, upload: IO[bytes] | File) -> Video:
+    """A live video's recording becomes its upload and is queued like any other (the upload
+    hooks, e.g. pre-moderation, run now). Idempotent: a video past LIVE is returned as is."""
+    with transaction.atomic():
+        video = Video.objects.select_for_update().get(pk=video_id)
+        if video.status != VideoStatus.LIVE:
+            return video
+        _refuse_obvious_non_video(upload)
+        name = layout.original_name(video.storage_prefix)
+        stored = default_storage.save(name, upload if isinstance(upload, File) else File(upload))
+        try:
+            video.source = stored
+            video.source_size = default_storage.size(stored)
+            for hook in CREATE_HOOKS:
+                hook(video, {})
+            video_transition(video, VideoStatus.UPLOADED)
+            video.save()
+            for hook in CREATED_HOOKS:
+                hook(video, {})
+            jobs.send_process(video.id, video.generation)
+        except (DatabaseError, ValidationError):
+            default_storage.delete(stored)
+            raise
+    search.video_reindex(video=video)
+    logger.info("live recording uploaded", extra={"video": video.id, "bytes": video.source_size})
+    return video
+
+
+def video_live_discard(*, video_id: str) -> None:
+    """A live video whose stream ended without any media: nothing to keep (it has no files).
+    A video past LIVE (its recording attached) is left alone."""
+    Video.objects.filter(pk=video_id, status=VideoStatus.LIVE).delete()
 
 
 def _size(upload: IO[bytes] | File) -> int:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from apps.videos import search as search_filters
 from apps.videos import selectors, services
 from apps.videos.delivery.links import media_url
+from apps.videos.models import VideoStatus
 from apps.videos.studio.downloads import download_url
 
 
@@ -41,6 +42,11 @@ def watch(request: HttpRequest, video_id: str) -> HttpResponse:
     # No view is counted here (the player's beacon does it when playback starts), and nothing
     # touches the session: an anonymous page view writes no row.
     video = selectors.video_get_for_viewer(video_id=video_id, user=request.user)
+    if video.status == VideoStatus.LIVE:
+        # A live stream's video to be: its page is the stream's until the recording is in.
+        stream = getattr(video, "live_stream", None)
+        if stream is not None:
+            return redirect(stream.get_absolute_url())
     return render(
         request,
         "videos/watch.html",

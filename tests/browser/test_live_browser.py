@@ -1,13 +1,18 @@
 """A live stream in a real Chromium: the page waits, starts by itself when ffmpeg goes live,
-plays with hls.js close to the live edge, offers the Quality menu, and points to the end."""
+plays in the watch page's player (live mode) close to the live edge, offers the Quality menu,
+counts viewers, takes comments and reactions on the stream's video, and points to the end."""
 
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from apps.live import services
-from tests.factories import CreatorFactory
+from apps.live.models import LiveStream
+from apps.reactions.models import Reaction
+from tests.browser.accounts import log_in
+from tests.factories import CreatorFactory, UserFactory
 from tests.fixtures.live_ingest import publish
 
 pytestmark = [pytest.mark.browser, pytest.mark.pipeline]
@@ -19,6 +24,7 @@ def test_live_page_starts_by_itself_and_plays_live(page, ingest, settings):
     settings.LIVE_DVR_WINDOW_S = 60  # a DVR window, so the viewer may seek back
     creator = CreatorFactory()
     stream = services.live_create(owner=creator, title="Browser live")
+    log_in(page, UserFactory())
     page.goto(f"/live/{stream.id}/")
     expect(page.get_by_text("has not started yet")).to_be_visible()
 
@@ -37,7 +43,21 @@ def test_live_page_starts_by_itself_and_plays_live(page, ingest, settings):
         assert 0 < latency < 10
         playing_level = "window.streamsitePlayer.levels[window.streamsitePlayer.currentLevel]"
         assert page.evaluate(f"() => {playing_level}.details.live") is True
-        expect(page.locator("[data-viewers]")).to_have_text("1 watching")
+        # The viewer count, reactions and comments of the stream's video, as on the watch page.
+        expect(page.locator("[data-viewer-count]")).to_have_text("1")
+        page.get_by_role("button", name="React Fire").click()
+        expect(page.locator('[data-reaction-count="🔥"]')).to_have_text("1")
+        # Stored at its time in the recording to be (since the stream started), not at 0.
+        page.wait_for_timeout(500)
+        since_start = (timezone.now() - LiveStream.objects.get(pk=stream.pk).started_at).seconds
+        reacted_at = Reaction.objects.get(video=stream.video).video_time
+        assert 1 < reacted_at <= since_start + 1
+        page.get_by_label("Add a comment").fill("Great stream!")
+        page.get_by_role("button", name="Comment", exact=True).click()
+        expect(page.locator("[data-comment-list]").get_by_text("Great stream!")).to_be_visible()
+        # The kit's controls, not the browser's: its play button and the LIVE badge.
+        assert page.evaluate(f"() => {PLAYER}.controls") is False
+        expect(page.get_by_role("button", name="Pause")).to_be_visible()
         quality = page.get_by_label("Quality")
         expect(quality).to_be_visible()
         assert quality.locator("option").all_inner_texts() == ["Auto", "180p", "144p"]
@@ -68,6 +88,8 @@ def test_live_page_starts_by_itself_and_plays_live(page, ingest, settings):
         encoder.wait()
     services.live_end(stream_id=stream.id, by=creator)
     expect(page.get_by_text("This live stream has ended.")).to_be_visible(timeout=15_000)
+    # The comment stays with the stream's video, which the recording becomes.
+    assert stream.video.comments.get().body == "Great stream!"
 
 
 def test_studio_creates_a_stream_and_shows_state_health_and_preview(page, ingest):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.core.cache import cache
 from django.db import transaction
 
+from apps.videos.delivery import socket
 from apps.videos.delivery.events import send_to_group
 
 
@@ -28,6 +29,11 @@ def status_changed(stream) -> None:
     }
     group = live_group(stream.id)
     transaction.on_commit(lambda: send_to_group(group, event))
+    if stream.video_id:
+        # The live page's one socket is its video's (comments, reactions, viewers): it hears
+        # of going live and ending there too.
+        message = {"type": "live", "status": stream.status, "recording": event["recording"]}
+        socket.push(stream.video_id, message)
 
 
 def viewers_change(stream_id: str, delta: int) -> int:

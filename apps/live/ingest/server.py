@@ -91,6 +91,16 @@ def _status(code: str, description: str, level: str = "error") -> Chunk:
     )  # fmt: skip
 
 
+# User control messages: what a client may send (a buffer length, a ping answer, nginx-rtmp's
+# relay also sends Stream Begin) changes nothing here, and pyrtmp's parser of a client's Stream
+# Begin raises; they are skipped unparsed.
+USER_CONTROL = 0x04
+
+
+def _parse(chunk: Chunk):
+    return None if chunk.msg_type_id == USER_CONTROL else MessageFactory.from_chunk(chunk)
+
+
 class IngestServer:
     def __init__(self) -> None:
         self.server: asyncio.base_events.Server | None = None
@@ -164,7 +174,7 @@ class IngestServer:
     async def _until_publish(self, session: BoundedSession) -> Publisher | None:
         """connect / createStream / publish; the key is checked at publish, before media."""
         async for chunk in session.read_chunks_from_stream():
-            message = MessageFactory.from_chunk(chunk)
+            message = _parse(chunk)
             if isinstance(message, NCConnect):
                 session.write_chunk_to_stream(WindowAcknowledgementSize(ack_window_size=5000000))
                 session.write_chunk_to_stream(
@@ -223,7 +233,7 @@ class IngestServer:
 
     async def _read_media(self, session: BoundedSession, publisher: Publisher) -> None:
         async for chunk in session.read_chunks_from_stream():
-            message = MessageFactory.from_chunk(chunk)
+            message = _parse(chunk)
             if isinstance(message, VideoMessage):
                 await publisher.on_media(flv.VIDEO, message.timestamp, message.payload)
             elif isinstance(message, AudioMessage):

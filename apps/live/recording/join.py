@@ -20,6 +20,7 @@ from apps.live import services
 from apps.live.models import LiveStatus, LiveStream
 from apps.live.recording import playlists
 from apps.videos import services as video_services
+from apps.videos.models import Video
 from media_pipeline import live as live_args
 from media_pipeline.run import find_ffmpeg, run_tool
 
@@ -33,26 +34,38 @@ def finalize(stream_id: str) -> str | None:
         if stream.status != LiveStatus.ENDED or stream.recording_video_id:
             return stream.recording_video_id
         playlists.seal(stream)
-        if stream.publisher_connected or not stream.recording_parts:
+        if stream.publisher_connected:
+            return None
+        if not stream.recording_parts:
+            if stream.video_id:
+                video_services.video_live_discard(video_id=stream.video_id)
             return None
         settings.PIPELINE_WORK_DIR.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=settings.PIPELINE_WORK_DIR) as tmp:
             joined = _join(stream.recording_parts, Path(tmp))
             with open(joined, "rb") as fh:
-                video = video_services.video_create(
-                    owner=stream.owner,
-                    title=stream.title,
-                    description=stream.description,
-                    upload=File(fh, name="recording.mp4"),
-                    filename="recording.mp4",
-                    enforce_role=False,
-                )
+                video = _recording_video(stream, File(fh, name="recording.mp4"))
         services.live_recording_attach(stream_id=stream.id, video_id=video.id)
         # The joined copy is the video's source now; the parts would only double the storage.
         parts = list(stream.recording_parts)
         transaction.on_commit(lambda: [default_storage.delete(name) for name in parts])
     logger.info("live recording queued", extra={"stream": stream_id, "video": video.id})
     return video.id
+
+
+def _recording_video(stream: LiveStream, upload: File) -> Video:
+    """The stream's own video gets the recording (its comments and reactions stay with it);
+    a stream without one (made before streams had it, or its video deleted) gets a new one."""
+    if stream.video_id:
+        return video_services.video_attach_recording(video_id=stream.video_id, upload=upload)
+    return video_services.video_create(
+        owner=stream.owner,
+        title=stream.title,
+        description=stream.description,
+        upload=upload,
+        filename="recording.mp4",
+        enforce_role=False,
+    )
 
 
 def _join(parts: list[str], tmp: Path) -> Path:

@@ -9,7 +9,7 @@ from django.db.models.functions import Lower
 from django.http import Http404
 
 from apps.videos import counts
-from apps.videos.models import Video
+from apps.videos.models import Video, VideoStatus
 from apps.videos.selectors import video_can_manage
 
 # Bulk actions act on one page of the studio at most.
@@ -26,8 +26,9 @@ DEFAULT_SORT = "newest"
 
 
 def studio_videos(*, user, sort: str = DEFAULT_SORT, query: str = "") -> QuerySet[Video]:
-    """The user's own videos with their counts; `query` matches title or tags."""
-    videos = Video.objects.filter(owner=user)
+    """The user's own videos with their counts; `query` matches title or tags. A live stream's
+    video to be is in the studio's live section until its recording is in."""
+    videos = Video.objects.filter(owner=user).exclude(status=VideoStatus.LIVE)
     query = query.strip()
     if query:
         videos = videos.filter(Q(title__icontains=query) | Q(tags__icontains=query))

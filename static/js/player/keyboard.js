@@ -32,7 +32,7 @@
 
   /**
    * opts: {isBlocked: () => bool (content warning shown: no shortcut may start playback),
-   * speedBy(steps), toggleTheater()}.
+   * optional speedBy(steps) and toggleTheater()}.
    */
   kit.setupKeyboard = function (controls, opts) {
     const actions = {
@@ -47,10 +47,13 @@
       m: function () { controls.toggleMute(); },
       f: function () { controls.toggleFullscreen(); },
       c: function () { controls.toggleCaptions(); },
-      t: function () { opts.toggleTheater(); },
-      "<": function () { opts.speedBy(-1); },
-      ">": function () { opts.speedBy(1); },
     };
+    // Only where the page wired them (the live page has no speed menu or theater mode).
+    if (opts.toggleTheater) actions.t = function () { opts.toggleTheater(); };
+    if (opts.speedBy) {
+      actions["<"] = function () { opts.speedBy(-1); };
+      actions[">"] = function () { opts.speedBy(1); };
+    }
 
     document.addEventListener("keydown", function (event) {
       // Leave browser and OS shortcuts (Ctrl+L, Alt+Left, Cmd+F…) alone.

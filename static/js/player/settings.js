@@ -157,6 +157,7 @@
    */
   kit.setupSettings = function (video, els, flash) {
     const menu = setupMenu(els.button, els.menu);
+    els.button.hidden = false;
     kit.settingsMenu = menu;
 
     function apply(rate) {

@@ -71,7 +71,9 @@
     bar.addEventListener("click", function (event) {
       const button = event.target.closest("[data-emoji]");
       if (!button || !bar.hasAttribute("data-signed-in")) return;
-      const t = player && !isNaN(player.currentTime) ? player.currentTime : 0;
+      // A page may say where its playhead is in the video (the live page: in the recording).
+      const t = typeof window.streamsiteMediaTime === "function" ? window.streamsiteMediaTime()
+        : player && !isNaN(player.currentTime) ? player.currentTime : 0;
       const message = { type: "reaction", emoji: button.dataset.emoji, t: t };
       // The socket when it is up; the API otherwise. Either way the float comes back from the
       // server, so every viewer sees the same thing.

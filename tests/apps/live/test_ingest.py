@@ -10,6 +10,8 @@ import time
 import pytest
 from django.core.files.storage import default_storage
 
+from apps.comments.models import Comment
+from apps.comments.services import comment_post
 from apps.live import services
 from apps.live.models import LiveStream
 from apps.live.recording import join, playlists
@@ -121,10 +123,14 @@ def test_a_publisher_back_within_the_grace_continues_the_same_stream(
     after = _playlist(stream, "180p")
     assert "#EXT-X-DISCONTINUITY" in after and _last_sequence(after) > before + 1
     assert len(stream.recording_parts) == 2
+    # A comment made during the broadcast, on the stream's video: it stays with the recording.
+    said = comment_post(video=stream.video, by=creator, body="Hello live chat")
     # Both connections make one recording (joined without re-encoding), handed to the pipeline.
     services.live_end(stream_id=stream.id, by=creator)
     video_id = join.finalize(stream.id)
     assert join.finalize(stream.id) == video_id  # idempotent
+    assert video_id == stream.video_id and Video.objects.count() == 1
+    assert list(Comment.objects.filter(video_id=video_id)) == [said]
     video = Video.objects.get(pk=video_id)
     assert video.owner == creator and video.title == "Flaky wifi" and video.status == "uploaded"
     with default_storage.open(video.source, "rb") as fh:

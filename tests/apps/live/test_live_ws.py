@@ -62,3 +62,26 @@ def test_unknown_stream_socket_is_refused(transactional_db):
         await sync_to_async(connections.close_all)()
 
     asyncio.run(scenario())
+
+
+@pytest.mark.redis
+def test_the_live_page_socket_is_its_videos_with_viewers_and_state(transactional_db):
+    """The live page holds one socket, its video's: the viewer count (reactions' snapshot and
+    updates) and going live / ending come over it."""
+    cache.clear()
+    creator = CreatorFactory()
+    stream = services.live_create(owner=creator, title="One socket")
+    path = f"/ws/videos/{stream.video_id}/"
+
+    async def scenario():
+        first = _communicator(path)
+        assert (await first.connect())[0]
+        assert (await _next(first, "counts"))["viewers"] == 1
+        await sync_to_async(services.live_publish_begin)(stream_key=stream.stream_key)
+        assert await _next(first, "live") == {"type": "live", "status": "live", "recording": None}
+        await sync_to_async(services.live_end)(stream_id=stream.id, by=creator)
+        assert (await _next(first, "live"))["status"] == "ended"
+        await first.disconnect()
+        await sync_to_async(connections.close_all)()
+
+    asyncio.run(scenario())

@@ -47,6 +47,24 @@ def test_audio_only_is_ended_as_no_video(publisher):
         publisher.check_deadlines()
 
 
+def test_a_clients_user_control_message_is_skipped_not_a_crash():
+    """nginx-rtmp's relay sends Stream Begin, whose parsing raises in pyrtmp: the ingest took
+    the relay for malformed RTMP and ended the stream (test_nginx_rtmp.py found it)."""
+    from pyrtmp.messages import Chunk
+    from pyrtmp.messages.factory import MessageFactory
+
+    from apps.live.ingest import server
+
+    begin = bytes([0, 0, 0, 0, 0, 1])  # event 0 (Stream Begin), stream 1
+    chunk = Chunk(
+        chunk_type=0, chunk_id=2, timestamp=0, msg_length=6, msg_type_id=4,
+        msg_stream_id=0, payload=begin,
+    )  # fmt: skip
+    with pytest.raises(TypeError):
+        MessageFactory.from_chunk(chunk)  # the library's bug, if this ever passes: drop _parse
+    assert server._parse(chunk) is None
+
+
 def test_flv_tags_round_trip_their_header_fields():
     data = flv.tag(flv.VIDEO, 0x01234567, b"abc")
     assert data[0] == 9 and int.from_bytes(data[1:4], "big") == 3

@@ -28,6 +28,7 @@ ALLOWED = {
     (VideoStatus.PROCESSING, VideoStatus.UPLOADED),  # reprocess while processing
     (VideoStatus.READY, VideoStatus.UPLOADED),  # reprocess
     (VideoStatus.FAILED, VideoStatus.UPLOADED),  # reprocess
+    (VideoStatus.LIVE, VideoStatus.UPLOADED),  # a live stream's recording attached
 }
 
 

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("videos", "0007_studio_thumbnails_downloads"),
+        ("videos", "0009_resumable_uploads"),
     ]
 
     operations = [
