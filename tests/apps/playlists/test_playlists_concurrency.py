@@ -3,45 +3,22 @@ leave positions dense (0..n-1) and unique, every video once."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from rest_framework.test import APIClient
 
 from apps.playlists.models import PlaylistItem
 from tests.apps.playlists.factories import PlaylistFactory
 from tests.conftest import require
 from tests.factories import UserFactory, VideoFactory
+from tests.fixtures.concurrency import in_parallel
 
 pytestmark = pytest.mark.postgres
 THREADS = 12
 
 
 def _in_parallel(calls) -> list:
-    start = threading.Barrier(THREADS)
-    todo = list(enumerate(calls))
-    lock = threading.Lock()
-    results: list = [None] * len(calls)
-
-    def run():
-        try:
-            start.wait()
-            while True:
-                with lock:
-                    if not todo:
-                        return
-                    i, call = todo.pop()
-                results[i] = call()
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run) for _ in range(THREADS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
+    return in_parallel(calls, THREADS)
 
 
 def _client(user) -> APIClient:

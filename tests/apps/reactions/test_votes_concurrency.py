@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from rest_framework.test import APIClient
 
 from apps.reactions.models import Vote
 from tests.conftest import require
 from tests.factories import UserFactory, VideoFactory
+from tests.fixtures.concurrency import in_parallel
 
 pytestmark = pytest.mark.postgres
 
@@ -21,31 +20,7 @@ THREADS = 16
 
 
 def _in_parallel(calls) -> list:
-    """Run the calls from THREADS threads (each its own database connection), released at
-    once, so requests overlap all the way through."""
-    start = threading.Barrier(THREADS)
-    todo = list(enumerate(calls))
-    lock = threading.Lock()
-    results: list = [None] * len(calls)
-
-    def run():
-        try:
-            start.wait()
-            while True:
-                with lock:
-                    if not todo:
-                        return
-                    i, call = todo.pop()
-                results[i] = call()
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run) for _ in range(THREADS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
+    return in_parallel(calls, THREADS)
 
 
 def _client(user) -> APIClient:

@@ -4,15 +4,15 @@ subscriber count equals the rows, whatever order subscribes and unsubscribes com
 from __future__ import annotations
 
 import random
-import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from rest_framework.test import APIClient
 
 from apps.subscriptions.models import Subscription
 from tests.conftest import require
 from tests.factories import CreatorFactory, UserFactory
+from tests.fixtures.concurrency import in_parallel
 
 pytestmark = pytest.mark.postgres
 
@@ -20,29 +20,7 @@ THREADS = 12  # the PostgreSQL server is shared: at most this many connections a
 
 
 def _in_parallel(calls) -> list:
-    start = threading.Barrier(THREADS)
-    todo = list(enumerate(calls))
-    lock = threading.Lock()
-    results: list = [None] * len(calls)
-
-    def run():
-        try:
-            start.wait()
-            while True:
-                with lock:
-                    if not todo:
-                        return
-                    i, call = todo.pop()
-                results[i] = call()
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run) for _ in range(THREADS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
+    return in_parallel(calls, THREADS)
 
 
 def _call(user, method: str, channel):
