@@ -4,6 +4,7 @@ instead of opening its own, so PostgreSQL's connection limit is never the reason
 from __future__ import annotations
 
 import concurrent.futures
+import signal
 import urllib.request
 
 import pytest
@@ -12,7 +13,7 @@ from django.db import connection
 
 from tests.conftest import require
 from tests.factories import VideoFactory
-from tests.faults.nodes import Node, node_env
+from tests.fixtures.processes import process_env, start_daphne, stop
 
 pytestmark = [pytest.mark.postgres]
 POOL = 3
@@ -28,14 +29,13 @@ def test_a_node_serves_fifty_concurrent_pages_on_a_pool_of_three(transactional_d
     require(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
     db_name = settings.DATABASES["default"]["NAME"]
     video = VideoFactory()
-    node = Node({**node_env(tmp_path), "DB_POOL_MAX": str(POOL)}, tmp_path / "node.log")
+    node, base = start_daphne(process_env(DB_POOL_MAX=str(POOL)), tmp_path / "node.log")
     try:
-        node.wait_ready()
         before = _connections(db_name)
         peak = before
 
         def get(path: str) -> int:
-            with urllib.request.urlopen(node.base + path, timeout=30) as response:
+            with urllib.request.urlopen(base + path, timeout=30) as response:
                 response.read()
                 return response.status
 
@@ -46,7 +46,7 @@ def test_a_node_serves_fifty_concurrent_pages_on_a_pool_of_three(transactional_d
                 peak = max(peak, _connections(db_name))
             statuses = [f.result() for f in futures]
     finally:
-        node.kill()
+        stop(node, signal.SIGKILL)
     assert statuses == [200] * len(paths)
     # The node held at most its pool (the pool's warm minimum included), never one per request.
     assert peak - before <= POOL, (before, peak)

@@ -6,36 +6,43 @@ from __future__ import annotations
 
 import asyncio
 import json
+import signal
 import urllib.request
 
 import pytest
 import websockets
-from django.conf import settings
-from django.db import connection
 from playwright.sync_api import expect
 
 from apps.broadcasts.services import broadcast_issue
 from apps.users.services import token_get_or_create
-from tests.conftest import require
 from tests.factories import ModeratorFactory, UserFactory, VideoFactory
-from tests.faults.nodes import FailoverBalancer, Node, node_env
+from tests.faults.balancer import FailoverBalancer
+from tests.fixtures.processes import process_env, start_daphne, stop
 
 pytestmark = [pytest.mark.redis]
 
 
+class Node:
+    def __init__(self, env: dict[str, str], log) -> None:
+        self.process, self.base = start_daphne(env, log)
+        self.port = int(self.base.rsplit(":", 1)[1])
+
+    def kill(self) -> None:
+        stop(self.process, signal.SIGKILL)
+
+
 @pytest.fixture
 def nodes(transactional_db, tmp_path):
-    require(bool(settings.REDIS_URL), "Redis (REDIS_URL)")
-    require(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
-    env = node_env(tmp_path)
-    a, b = Node(env, tmp_path / "a.log"), Node(env, tmp_path / "b.log")
+    env = process_env()
+    a = Node(env, tmp_path / "a.log")
+    b = None
     try:
-        a.wait_ready()
-        b.wait_ready()
+        b = Node(env, tmp_path / "b.log")
         yield a, b
     finally:
         a.kill()
-        b.kill()
+        if b is not None:
+            b.kill()
 
 
 def _post(base: str, path: str, user, body: dict) -> int:

@@ -8,39 +8,30 @@ import os
 import random
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import dramatiq
 import pytest
-from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import connection
 
 from apps.videos import services
 from apps.videos.models import Video
-from tests.conftest import require
 from tests.factories import CreatorFactory
+from tests.fixtures.processes import process_env, start_worker, stop
 
 pytestmark = pytest.mark.pipeline
 ROOT = Path(__file__).resolve().parents[2]
 RUNS = int(os.environ.get("FAULT_RUNS", "10"))
 
 
-def _worker(env: dict[str, str]) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "manage.py", "worker", "--processes", "1", "--threads", "1"],
-        cwd=ROOT, env=env, start_new_session=True,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+def _worker(env: dict[str, str], log: Path) -> subprocess.Popen:
+    return start_worker(env, log, "--processes", "1", "--threads", "1")
 
 
 def _kill(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
+    stop(proc, signal.SIGKILL)
 
 
 def _wait_truthfully(video_id: str, timeout: float) -> Video:
@@ -75,24 +66,18 @@ def _assert_every_segment_once(video: Video) -> None:
 
 
 def test_workers_killed_at_random_points_lose_nothing(samples, transactional_db, tmp_path):
-    require(bool(settings.REDIS_URL), "Redis (REDIS_URL)")
-    require(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "streamsite.test_settings",
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "STORAGE_URL": f"file://{settings.MEDIA_ROOT}",
-        "PIPELINE_WORK_DIR": str(tmp_path / "work"),
-        "PIPELINE_SEGMENTS_PER_CHUNK": "1",
-        "PIPELINE_FFMPEG_THREADS": "1",
-        # A dead worker's messages come back after 2 s instead of a minute.
-        "DRAMATIQ_HEARTBEAT_TIMEOUT_MS": "2000",
-        "DRAMATIQ_MAINTENANCE_CHANCE": "200000",
-    }
+    # A dead worker's messages come back after 2 s instead of a minute.
+    env = process_env(
+        PIPELINE_WORK_DIR=str(tmp_path / "work"),
+        PIPELINE_SEGMENTS_PER_CHUNK="1",
+        PIPELINE_FFMPEG_THREADS="1",
+        DRAMATIQ_HEARTBEAT_TIMEOUT_MS="2000",
+        DRAMATIQ_MAINTENANCE_CHANCE="200000",
+    )
     dramatiq.get_broker().flush_all()
     rng = random.Random(int(os.environ.get("FAULT_SEED", "0")) or None)
-    workers = [_worker(env), _worker(env)]
+    log = tmp_path / "workers.log"
+    workers = [_worker(env, log), _worker(env, log)]
     owner = CreatorFactory()
     kills = []
     try:
@@ -107,7 +92,7 @@ def test_workers_killed_at_random_points_lose_nothing(samples, transactional_db,
             victim = rng.randrange(2)
             kills.append((run, round(delay, 2), Video.objects.get(pk=video.id).progress))
             _kill(workers[victim])
-            workers[victim] = _worker(env)
+            workers[victim] = _worker(env, log)
             done = _wait_truthfully(video.id, timeout=120)
             _assert_every_segment_once(done)
     finally:
