@@ -149,6 +149,9 @@ def collect_parts(syncer, rung: str, seen: dict) -> None:
     """LL-HLS: note each part's (date, duration, time in storage) while the syncer still has
     them (it forgets the parts of segments that left the part window)."""
     state = getattr(syncer, "rungs", {}).get(rung)
+    if state and state.segments and state.first_msn == 0 and "origin" not in seen:
+        # The stream's first part: its date is the media clock's origin (the first keyframe).
+        seen["origin"] = _when(state.segments[0].parts[0].date)
     for segment in state.segments if state else []:
         for part in segment.parts:
             stored = syncer.published_at.get(f"{rung}/{part.uri}")
@@ -158,12 +161,11 @@ def collect_parts(syncer, rung: str, seen: dict) -> None:
 
 def part_delays(publisher_obj, seen: dict) -> tuple[list[float], list[float]]:
     """(first frame -> in storage, last frame -> in storage) per LL-HLS part."""
-    if not seen or publisher_obj.first_key_wall is None:
+    origin = seen.pop("origin", None)
+    if origin is None or publisher_obj.first_key_wall is None:
         return [], []
-    numbers = sorted(seen)
-    origin = seen[numbers[0]][0]
     first, last = [], []
-    for number in numbers[3:]:  # the first segment also waited for the probe
+    for number in sorted(seen):
         date, duration, stored = seen[number]
         published = publisher_obj.first_key_wall + date - origin
         first.append(stored - published)

@@ -113,3 +113,26 @@ def test_a_live_stream_in_ll_hls_lists_parts_and_answers_blocking_reloads(
     body = sealed.content.decode()
     assert sealed.status_code == 200 and body.endswith("#EXT-X-ENDLIST\n")
     assert "PRELOAD-HINT" not in body
+
+
+def test_a_publisher_back_continues_the_ll_hls_numbering_after_a_discontinuity(
+    low_latency, ingest, creator, no_workers
+):
+    stream = services.live_create(owner=creator, title="Flaky wifi, low latency")
+    assert publish(f"{ingest.url}/{stream.stream_key}", seconds=3).wait(timeout=60) == 0
+    _wait(lambda: not LiveStream.objects.get(pk=stream.pk).publisher_connected, 30, "release")
+    before = llhls.playlist_position(_playlist(stream))
+    assert publish(f"{ingest.url}/{stream.stream_key}", seconds=3).wait(timeout=60) == 0
+    _wait(lambda: not LiveStream.objects.get(pk=stream.pk).publisher_connected, 30, "release")
+    after_text = _playlist(stream)
+    after = llhls.playlist_position(after_text)
+    # The same media sequence goes on (players keep their place), past a discontinuity that
+    # opens a segment starting with a keyframe.
+    assert after.msn > before.msn + 1
+    assert "#EXT-X-MEDIA-SEQUENCE:0" in after_text
+    cut = after_text.split("#EXT-X-DISCONTINUITY\n", 1)
+    assert len(cut) == 2 and "#EXT-X-DISCONTINUITY-SEQUENCE:0" in cut[0]
+    first_after = re.search(r'#EXT-X-PART:[^\n]*URI="(part_\d+\.ts)"([^\n]*)', cut[1])
+    assert first_after and "INDEPENDENT=YES" in first_after[2]
+    numbers = [int(n) for n in re.findall(r"seg_(\d+)\.ts", after_text)]
+    assert numbers == sorted(numbers) and len(set(numbers)) == len(numbers)
