@@ -25,4 +25,5 @@ USER streamsite
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s CMD python -c "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/healthz').status == 200 else 1)"
 # Daphne believes no proxy header; set PROXY_COUNT to the number of proxies in front instead.
-CMD ["daphne", "-b", "0.0.0.0", "-p", "8000", "streamsite.asgi:application"]
+# `serve` is Daphne with a graceful stop: on SIGTERM /readyz fails for SHUTDOWN_GRACE_S first.
+CMD ["python", "manage.py", "serve", "--bind", "0.0.0.0", "--port", "8000"]

@@ -1,7 +1,10 @@
 """The one place the Dramatiq broker is configured.
 
-Embedded default (no REDIS_URL): a StubBroker consumed by worker threads inside the server
-process (`start_embedded_worker`). Production: Redis, consumed by `manage.py worker` processes.
+Embedded default (no BROKER_URL or REDIS_URL): a StubBroker consumed by worker threads inside
+the server process (`start_embedded_worker`). Production: Redis (`BROKER_URL=redis://…`, or
+REDIS_URL alone) or RabbitMQ (`BROKER_URL=amqp://…`), consumed by `manage.py worker` processes on
+any number of hosts. Either redelivers a job whose worker died before acknowledging it: RabbitMQ
+as soon as the worker's connection drops, Redis after DRAMATIQ_HEARTBEAT_TIMEOUT_MS.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from itertools import chain
 import dramatiq
 from django.conf import settings
 from django.db import close_old_connections, connections
+from dramatiq.brokers.rabbitmq import RabbitmqBroker
 from dramatiq.brokers.redis import RedisBroker
 from dramatiq.brokers.stub import StubBroker
 from dramatiq.middleware import (
@@ -101,10 +105,18 @@ class EmbeddedBroker(StubBroker):
         self.outstanding.clear()
 
 
-def outstanding_messages() -> list[dramatiq.Message]:
+def outstanding_messages() -> list[dramatiq.Message] | None:
     """Every message enqueued and not yet acknowledged: waiting, delayed for a retry, or being
-    processed (Redis keeps a message in its queue's hash until the worker acknowledges it)."""
+    processed (Redis keeps a message in its queue's hash until the worker acknowledges it).
+    None when the broker cannot list them and holds some: RabbitMQ only counts its messages."""
     broker = dramatiq.get_broker()
+    if isinstance(broker, RabbitmqBroker):
+        import_actor_modules()
+        for name in broker.get_declared_queues():
+            ready, delayed, _dead = broker.get_queue_message_counts(name)
+            if ready or delayed:
+                return None
+        return []
     if isinstance(broker, RedisBroker):
         # Queues are declared as actors are imported: a web process may not have yet, and a
         # queue it does not know of would look empty.
@@ -133,10 +145,21 @@ def _middleware() -> list:
     ]
 
 
+def is_rabbitmq(url: str) -> bool:
+    return url.startswith(("amqp://", "amqps://"))
+
+
 def setup_broker() -> dramatiq.Broker:
-    if settings.REDIS_URL:
-        broker: dramatiq.Broker = RedisBroker(
-            url=settings.REDIS_URL,
+    broker: dramatiq.Broker
+    if is_rabbitmq(settings.BROKER_URL):
+        # Durable queues, persistent messages, and a send returns once RabbitMQ has the
+        # message (publisher confirms): an enqueue that returned is not lost in a restart.
+        broker = RabbitmqBroker(
+            url=settings.BROKER_URL, middleware=_middleware(), confirm_delivery=True
+        )
+    elif settings.BROKER_URL:
+        broker = RedisBroker(
+            url=settings.BROKER_URL,
             namespace=settings.DRAMATIQ_NAMESPACE,
             middleware=_middleware(),
             # A worker that stops heart-beating (SIGKILL, lost machine) has its unacknowledged
@@ -152,7 +175,7 @@ def setup_broker() -> dramatiq.Broker:
 
 
 def is_embedded() -> bool:
-    return not settings.REDIS_URL
+    return not settings.BROKER_URL
 
 
 # Set by `manage.py worker` in its chunk workers when it also runs a pool for the short queues.
@@ -211,3 +234,10 @@ def ping() -> None:
     broker = dramatiq.get_broker()
     if isinstance(broker, RedisBroker):
         broker.client.ping()
+    elif isinstance(broker, RabbitmqBroker):
+        try:
+            # This thread's connection: a dead one raises here, and is replaced next time.
+            broker.connection.process_data_events(time_limit=0)
+        except Exception:
+            del broker.connection
+            raise

@@ -1,5 +1,6 @@
-"""/healthz (the process serves), /readyz (every dependency answers) and /metrics (operators
-only: an allowed address or the bearer token)."""
+"""/healthz (the process serves), /readyz (every dependency answers and the node is not
+draining: streamsite.ops.shutdown) and /metrics (operators only: an allowed address or the bearer
+token)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from django_prometheus.exports import ExportToDjangoView
 
 from streamsite import broker
 from streamsite.client_address import client_address
+from streamsite.ops import shutdown
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +61,9 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 async def readyz(request: HttpRequest) -> JsonResponse:
+    if shutdown.is_draining():
+        # Asked to stop: out of rotation first, while requests already sent still get served.
+        return JsonResponse({"status": "draining", "failed": [], "checks": {}}, status=503)
     results: dict[str, str] = {}
     for name, check in CHECKS.items():
         try:

@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "streamsite.client_address.CspOwnWebsocketMiddleware",
     "axes.middleware.AxesMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
+    "streamsite.ops.unavailable.DatabaseUnavailableMiddleware",  # last: sees view errors first
 ]
 
 ROOT_URLCONF = "streamsite.urls"
@@ -142,9 +143,11 @@ if REDIS_URL:
     }
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis down: pages are still served, uncached (streamsite.ops.cache), never hang.
+            "BACKEND": "streamsite.ops.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_PREFIX", "streamsite"),
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 5},
         }
     }
 else:
@@ -375,4 +378,5 @@ TUS_CLEANUP_INTERVAL_S = env_int("TUS_CLEANUP_INTERVAL_S", 3600)
 from streamsite.settings_captions import *  # noqa: E402, F403 - captions (apps.captions)
 from streamsite.settings_live import *  # noqa: E402, F403 - live streaming (apps.live)
 from streamsite.settings_notifications import *  # noqa: E402, F403 - follows, digest
+from streamsite.settings_ops import *  # noqa: E402, F403 - broker, graceful shutdown
 from streamsite.settings_sharing import *  # noqa: E402, F403 - sharing, e-mail (apps.sharing)

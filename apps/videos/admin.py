@@ -8,7 +8,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from apps.videos import search, services
-from apps.videos.models import PipelineTask, Rendition, Video, Visibility
+from apps.videos.models import PipelineTask, Rendition, ResumableUpload, Video, Visibility
+from streamsite.admin_mixins import ReadOnlyAdminMixin
 
 
 class RenditionInline(admin.TabularInline):
@@ -125,3 +126,12 @@ class PipelineTaskAdmin(admin.ModelAdmin):
     list_filter = ["kind", "done_at", "failed_at"]
     search_fields = ["video__id", "video__title"]
     readonly_fields = [f.name for f in PipelineTask._meta.fields]
+
+
+@admin.register(ResumableUpload)
+class ResumableUploadAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Uploads in progress, for operators answering "my upload is stuck"; they expire alone."""
+
+    list_display = ["id", "owner", "offset", "length", "video_id", "touched_at"]
+    search_fields = ["owner__username", "video_id"]
+    readonly_fields = [f.name for f in ResumableUpload._meta.fields]

@@ -254,3 +254,25 @@ class SearchWord(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class ResumableUpload(models.Model):
+    """A tus upload in progress (apps.videos.uploads): its state lives here and its bytes in
+    storage as parts, so any web node can take the next PATCH and losing a node loses nothing.
+    Once complete the row stays as a receipt naming the video until it expires."""
+
+    id = models.CharField(primary_key=True, max_length=64)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="resumable_uploads"
+    )
+    length = models.BigIntegerField()
+    offset = models.BigIntegerField(default=0)
+    metadata = models.JSONField(default=dict)
+    parts = models.JSONField(default=list, help_text="[[storage name, bytes], …] in order.")
+    video_id = models.CharField(max_length=16, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Idle time, not age, decides expiry: a slow upload that keeps going stays alive.
+    touched_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.id} ({self.offset}/{self.length})"

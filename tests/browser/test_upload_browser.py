@@ -15,11 +15,6 @@ from tests.factories import CreatorFactory, UserFactory
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(autouse=True)
-def tus_dir(settings, tmp_path):
-    settings.TUS_UPLOAD_DIR = str(tmp_path / "tus")
-
-
 def test_creator_uploads_a_file_and_reaches_the_watch_link(page):
     creator = CreatorFactory()
     log_in(page, creator)

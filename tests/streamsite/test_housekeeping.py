@@ -3,48 +3,51 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
+from datetime import timedelta
 
-from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils import timezone
 
+from apps.videos.models import ResumableUpload
+from apps.videos.uploads.tus_store import parts_dir
 from streamsite import housekeeping, startup
-from tests.conftest import require
+from tests.factories import CreatorFactory
+from tests.fixtures.processes import process_env, start_worker, stop
 
-ROOT = Path(__file__).resolve().parents[2]
-UPLOAD_ID = "expiredUpload0123456789abcdef"
-
-
-def _expired_upload(directory: Path) -> list[Path]:
-    directory.mkdir(parents=True, exist_ok=True)
-    files = [directory / f"{UPLOAD_ID}.bin", directory / f"{UPLOAD_ID}.json"]
-    day_ago = time.time() - 25 * 3600
-    for path in files:
-        path.write_bytes(b"{}")
-        os.utime(path, (day_ago, day_ago))
-    return files
+EXPIRED_ID = "expiredUpload0123456789abcdef"
+LIVE_ID = "liveUpload0123456789abcdefgh"
 
 
-def _gone(files: list[Path], deadline_s: float = 60) -> bool:
+def _upload(upload_id: str, idle: timedelta) -> str:
+    part = default_storage.save(f"{parts_dir(upload_id)}/0000-part", ContentFile(b"abc"))
+    ResumableUpload.objects.create(
+        id=upload_id,
+        owner=CreatorFactory(),
+        length=10,
+        offset=3,
+        parts=[[part, 3]],
+        touched_at=timezone.now() - idle,
+    )
+    return part
+
+
+def _gone(upload_id: str, part: str, deadline_s: float = 60) -> bool:
     deadline = time.monotonic() + deadline_s
     while time.monotonic() < deadline:
-        if not any(path.exists() for path in files):
-            return True
+        if not ResumableUpload.objects.filter(pk=upload_id).exists():
+            if not default_storage.exists(part):
+                return True
         time.sleep(0.1)
     return False
 
 
-def test_serving_process_schedules_the_cleanup(settings, tmp_path, monkeypatch):
-    settings.TUS_UPLOAD_DIR = str(tmp_path / "tus")
+def test_serving_process_schedules_the_cleanup(settings, transactional_db, monkeypatch):
     settings.TUS_CLEANUP_INTERVAL_S = 0.1
-    files = _expired_upload(tmp_path / "tus")
-    live = tmp_path / "tus" / "liveUpload0123456789abcdefgh.bin"
-    live.write_bytes(b"x")
+    expired = _upload(EXPIRED_ID, timedelta(hours=25))
+    live = _upload(LIVE_ID, timedelta(hours=1))
     monkeypatch.setattr(housekeeping, "_started", False)
     monkeypatch.delenv("STREAMSITE_NO_EMBEDDED_WORKER")
     # Not embedded here, so no in-process workers start; the chores start either way.
@@ -56,34 +59,18 @@ def test_serving_process_schedules_the_cleanup(settings, tmp_path, monkeypatch):
     try:
         startup.on_server_start()
         assert started
-        assert _gone(files)
-        assert live.exists()
+        assert _gone(EXPIRED_ID, expired)
+        assert ResumableUpload.objects.filter(pk=LIVE_ID).exists()
+        assert default_storage.exists(live)
     finally:
         stop.set()
 
 
-def test_worker_command_schedules_the_cleanup(tmp_path):
-    require(bool(settings.REDIS_URL), "Redis (REDIS_URL)")
-    files = _expired_upload(tmp_path / "streamsite-tus")  # beside PIPELINE_WORK_DIR
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "streamsite.test_settings",
-        "REDIS_URL": settings.REDIS_URL,
-        "PIPELINE_WORK_DIR": str(tmp_path / "work"),
-        "TUS_CLEANUP_INTERVAL_S": "1",
-    }
-    proc = subprocess.Popen(
-        [sys.executable, "manage.py", "worker", "--processes", "1"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+def test_worker_command_schedules_the_cleanup(transactional_db, tmp_path):
+    expired = _upload(EXPIRED_ID, timedelta(hours=25))
+    env = process_env(TUS_CLEANUP_INTERVAL_S="1", PIPELINE_WORK_DIR=str(tmp_path / "work"))
+    proc = start_worker(env, tmp_path / "worker.log", "--processes", "1")
     try:
-        assert _gone(files)
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=60)
+        assert _gone(EXPIRED_ID, expired), (tmp_path / "worker.log").read_text()[-2000:]
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
+        assert stop(proc, timeout=60) is not None

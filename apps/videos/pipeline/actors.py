@@ -16,6 +16,7 @@ from apps.videos.pipeline.bookkeeping import Stale, discard_deleted, video_is_go
 from apps.videos.services import video_fail
 from media_pipeline.run import ToolFailed, ToolTimeout
 from streamsite.broker import short_jobs_have_own_pool
+from streamsite.ops import transient
 
 logger = logging.getLogger(__name__)
 
@@ -27,8 +28,10 @@ FAST_QUEUE = "pipeline-fast"
 FAST = {"queue_name": FAST_QUEUE, "priority": 0}
 MINUTE = 60_000
 # Every step retries with backoff; when it has used them up, the video fails with a reason.
+# An outage of storage or the database is waited out (streamsite.ops.transient), never a failure.
 STEP = {
     "max_retries": 3,
+    "retry_when": transient.retry_when(3),
     "min_backoff": 2_000,
     "max_backoff": 60_000,
     "on_retry_exhausted": "pipeline_job_failed",

@@ -42,11 +42,13 @@ def resume_unfinished() -> int:
     return count
 
 
-def videos_in_queue() -> set[str]:
-    """Videos with a pipeline job waiting, delayed for a retry, or running."""
-    return {
-        str(m.args[0]) for m in outstanding_messages() if m.actor_name in PIPELINE_ACTORS and m.args
-    }
+def videos_in_queue() -> set[str] | None:
+    """Videos with a pipeline job waiting, delayed for a retry, or running. None when the
+    broker cannot tell (RabbitMQ holding messages): then any video may still have work coming."""
+    messages = outstanding_messages()
+    if messages is None:
+        return None
+    return {str(m.args[0]) for m in messages if m.actor_name in PIPELINE_ACTORS and m.args}
 
 
 def sweep(*, older_than_s: float = 30) -> int:
@@ -58,7 +60,7 @@ def sweep(*, older_than_s: float = 30) -> int:
     queued = videos_in_queue() if candidates else set()
     count = 0
     for video_id, generation in candidates:
-        if video_id not in queued:
+        if queued is not None and video_id not in queued:
             jobs.send_process(video_id, generation)
             count += 1
     return count + watchdog()
@@ -75,6 +77,8 @@ def watchdog(*, now=None) -> int:
     if not stalled:
         return 0
     queued = videos_in_queue()
+    if queued is None:
+        return 0  # a backlog: judged again once the queues have drained
     return sum(_unstick(video_id, cutoff) for video_id in stalled if video_id not in queued)
 
 

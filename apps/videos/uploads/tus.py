@@ -1,9 +1,8 @@
 """tus 1.0.0 uploads at /api/v1/uploads/ (core, creation, creation-with-upload, termination,
-expiration). State survives restarts on disk under TUS_UPLOAD_DIR: `<id>.bin` holds the bytes
-received (its size *is* the offset) and `<id>.json` what was fixed at creation. Processes on one
-host share it; several hosts need a shared volume or sticky routing. The whole file becomes a
-video through `video_create` only; the sidecar then stays as a receipt naming the video until
-it expires, so a client that lost the completing answer learns the id from HEAD.
+expiration). Any web node serves any request of an upload: its state is a database row and its
+bytes are parts in Django's storage (apps.videos.uploads.tus_store), one part per PATCH. The
+whole file becomes a video through `video_create` only; the row then stays as a receipt naming
+the video until it expires, so a client that lost the completing answer learns the id from HEAD.
 
 Daphne passes a request on only once its whole body has arrived, so there a PATCH cut off
 mid-body is lost whole (tus-js-client's chunkSize bounds the loss); servers that stream bodies
@@ -13,16 +12,19 @@ keep the bytes that arrived.
 from __future__ import annotations
 
 import logging
-import os
 import secrets
-import time
-from typing import Any
+import shutil
+import tempfile
+from typing import IO, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions
@@ -35,6 +37,7 @@ from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
 
 from apps.users.selectors import user_is_creator
+from apps.videos.models import ResumableUpload
 from apps.videos.services import upload_check, video_create, video_fields_check
 from apps.videos.uploads.tus_store import (
     OFFSET_CONTENT_TYPE,
@@ -42,77 +45,121 @@ from apps.videos.uploads.tus_store import (
     TUS_EXTENSIONS,
     TUS_VERSION,
     TusError,
-    TusUpload,
     creation_lock,
+    delete_parts_quietly,
     encode_metadata,
     header_number,
     load_upload,
-    locked_data,
+    locked_upload,
     max_upload_bytes,
     open_uploads,
     parse_metadata,
+    parts_dir,
     remove_upload,
+    storage_unavailable,
+    upload_headers,
 )
 from streamsite.errors import LimitExceeded
+from streamsite.ops.transient import STORAGE_ERRORS
 
 logger = logging.getLogger(__name__)
+_REFUSALS = (DjangoValidationError, DjangoPermissionDenied, LimitExceeded)
 
 
-def _append(request: Request, upload: TusUpload, offset: int, count: int) -> None:
-    """Write the body at `offset` under the upload's lock and finish the upload if it is whole."""
-    with locked_data(upload) as fh:
-        current = os.fstat(fh.fileno()).st_size
-        if offset != current:
-            message = f"Upload-Offset is {offset} but the server has {current} bytes."
-            raise TusError(409, message, {"Upload-Offset": str(current)})
-        if current + count > upload.length:
-            raise TusError(413, f"The body goes past Upload-Length ({upload.length} bytes).")
-        fh.seek(current)
-        received = 0
-        try:
-            while received < count:
-                # The Django request, read as a stream: DRF must never parse or buffer it.
-                chunk = request._request.read(min(READ_CHUNK, count - received))
-                if not chunk:
-                    break
-                fh.write(chunk)
-                received += len(chunk)
-        except OSError:
-            logger.info("tus body cut short", extra={"upload": upload.id, "bytes": received})
-        finally:
-            # Whatever arrived is kept and made durable: the client resumes from there.
-            fh.flush()
-            os.fsync(fh.fileno())
-        if received < count:
-            message = "The request body ended early; resume from Upload-Offset."
-            raise TusError(400, message, {"Upload-Offset": str(current + received)})
-        if current + received == upload.length:
-            _finish(request, upload)
+def _read_body(request: Request, count: int, into: IO[bytes]) -> int:
+    """Copy up to `count` body bytes into `into`; return how many arrived."""
+    received = 0
+    try:
+        while received < count:
+            # The Django request, read as a stream: DRF must never parse or buffer it.
+            chunk = request._request.read(min(READ_CHUNK, count - received))
+            if not chunk:
+                break
+            into.write(chunk)
+            received += len(chunk)
+    except OSError:
+        logger.info("tus body cut short", extra={"bytes": received})
+    return received
 
 
-def _finish(request: Request, upload: TusUpload) -> None:
+def _store_part(upload: ResumableUpload, spool: IO[bytes], size: int) -> None:
+    """Store one PATCH's bytes as a part and move the offset, compare-and-set on the offset so
+    no database (SQLite ignores row locks) can let two writers both append."""
+    spool.seek(0)
+    name = f"{parts_dir(upload.id)}/{upload.offset:019d}-{secrets.token_hex(4)}"
+    try:
+        stored = default_storage.save(name, File(spool, name=name))
+    except STORAGE_ERRORS as exc:
+        logger.warning("tus part not stored", extra={"upload": upload.id, "error": repr(exc)})
+        raise storage_unavailable() from None
+    parts = [*upload.parts, [stored, size]]
+    moved = ResumableUpload.objects.filter(pk=upload.pk, offset=upload.offset).update(
+        offset=upload.offset + size, parts=parts, touched_at=timezone.now()
+    )
+    if not moved:
+        raise TusError(409, "The upload changed meanwhile; ask for its offset again (HEAD).")
+    upload.offset += size
+    upload.parts = parts
+
+
+def _append(request: Request, upload_id: str, offset: int, count: int) -> ResumableUpload:
+    """Write the body at `offset` under the upload's row lock; finish the upload if whole."""
+    refusal: Exception | None = None
+    with tempfile.SpooledTemporaryFile(max_size=8 * READ_CHUNK) as spool:
+        with locked_upload(upload_id) as upload:
+            if offset != upload.offset:
+                message = f"Upload-Offset is {offset} but the server has {upload.offset} bytes."
+                raise TusError(409, message, {"Upload-Offset": str(upload.offset)})
+            if offset + count > upload.length:
+                raise TusError(413, f"The body goes past Upload-Length ({upload.length} bytes).")
+            received = _read_body(request, count, spool)
+            if received:
+                # Whatever arrived is kept: the client resumes from there.
+                _store_part(upload, spool, received)
+            if received == count and upload.offset == upload.length:
+                try:
+                    _finish(request, upload)
+                except _REFUSALS as exc:
+                    # It can never become a video: keeping it would only invite endless retries.
+                    remove_upload(upload.id)
+                    refusal = exc
+    if refusal is not None:
+        # The API's exception handler answers the refusal (400, 403, or 413/429 over a limit).
+        raise refusal
+    if received < count:
+        message = "The request body ended early; resume from Upload-Offset."
+        raise TusError(400, message, {"Upload-Offset": str(upload.offset)})
+    return upload
+
+
+def _finish(request: Request, upload: ResumableUpload) -> None:
     meta = upload.metadata
     fields = {key: meta.get(key, "") for key in ("title", "description", "content_warning", "tags")}
-    try:
-        with open(upload.data_path, "rb") as source:
-            video = video_create(
-                owner=request.user,
-                upload=File(source, name=meta["filename"]),
-                filename=meta["filename"],
-                visibility=meta["visibility"],
-                extra=meta,
-                **fields,
-            )
-    except (DjangoValidationError, DjangoPermissionDenied, LimitExceeded):
-        # It can never become a video: keeping it would only invite endless retries. The API's
-        # exception handler answers the refusal (400, 403, or 413/429 over a limit, with its
-        # reason).
-        remove_upload(upload.id)
-        raise
-    # Receipt first, data second: after a crash in between, HEAD still reports the video.
+    with tempfile.TemporaryFile() as whole:
+        try:
+            for name, _size in upload.parts:
+                with default_storage.open(name, "rb") as part:
+                    shutil.copyfileobj(part, whole, length=READ_CHUNK)
+        except STORAGE_ERRORS as exc:
+            # Rolled back with the last part's offset: the client's retry of it finishes.
+            logger.warning("tus parts unreadable", extra={"upload": upload.id, "error": repr(exc)})
+            raise storage_unavailable() from None
+        if whole.tell() != upload.length:
+            raise TusError(500, "The stored parts do not add up; upload the file again.")
+        whole.seek(0)
+        video = video_create(
+            owner=request.user,
+            upload=File(whole, name=meta["filename"]),
+            filename=meta["filename"],
+            visibility=meta["visibility"],
+            extra=meta,
+            **fields,
+        )
+    # The receipt names the video; the parts go once that is committed.
     upload.video_id = video.id
-    upload.save()
-    upload.data_path.unlink(missing_ok=True)
+    upload.parts = []
+    upload.save(update_fields=["video_id", "parts"])
+    transaction.on_commit(lambda: delete_parts_quietly(upload.id))
     logger.info("tus upload complete", extra={"upload": upload.id, "video": video.id})
 
 
@@ -157,10 +204,10 @@ class _TusView(APIView):
         headers = {"Tus-Version": TUS_VERSION, "Tus-Extension": TUS_EXTENSIONS}
         return Response(status=204, headers={**headers, "Tus-Max-Size": limit})
 
-    def _owned(self, request: Request, upload_id: str) -> TusUpload:
+    def _owned(self, request: Request, upload_id: str) -> ResumableUpload:
         upload = load_upload(upload_id)
         # Another user's upload answers like a missing one: ids cannot be probed.
-        if upload is None or upload.owner != str(request.user.pk):
+        if upload is None or upload.owner_id != request.user.pk:
             raise exceptions.NotFound("No such upload (it may have expired).")
         return upload
 
@@ -197,7 +244,7 @@ def _refuse_over_limits(user: Any, length: int) -> None:
     """Per-account limits on a new upload (the caller holds creation_lock)."""
     if user.is_staff:
         return
-    pending = open_uploads(str(user.pk))
+    pending = open_uploads(user.pk)
     cap = settings.TUS_MAX_OPEN_UPLOADS
     if cap and len(pending) >= cap:
         message = f"You have {len(pending)} unfinished uploads; finish or cancel one first."
@@ -241,29 +288,31 @@ class TusCreateView(_TusView):
         metadata = parse_metadata(request.headers.get("Upload-Metadata", ""))
         video_fields_check(metadata)
         count = _body_length(request, required=False)
-        owner = str(request.user.pk)
-        upload = TusUpload(secrets.token_urlsafe(24), owner, length, metadata, time.time())
-        with creation_lock():
+        with creation_lock(request.user.pk):
             _refuse_over_limits(request.user, length)
-            # Data file before sidecar: a crash in between leaves an orphan cleanup removes.
-            upload.data_path.open("xb").close()
-            upload.save()
+            upload = ResumableUpload.objects.create(
+                id=secrets.token_urlsafe(24),
+                owner=request.user,
+                length=length,
+                metadata=metadata,
+                touched_at=timezone.now(),
+            )
         logger.info("tus upload created", extra={"upload": upload.id, "length": length})
         location = reverse("tus-upload", args=[upload.id])
         if count or length == 0:
             try:
-                _append(request, upload, 0, count)
+                upload = _append(request, upload.id, 0, count)
             except TusError as exc:
                 # The upload exists: a client retrying after a refused body still needs it.
                 exc.tus_headers.setdefault("Location", location)
                 raise
-        return Response(status=201, headers={"Location": location, **upload.headers()})
+        return Response(status=201, headers={"Location": location, **upload_headers(upload)})
 
 
 class TusUploadView(_TusView):
     def head(self, request: Request, upload_id: str) -> Response:
         upload = self._owned(request, upload_id)
-        headers = upload.headers()
+        headers = upload_headers(upload)
         headers["Upload-Metadata"] = encode_metadata(upload.metadata)
         return Response(status=200, headers=headers)
 
@@ -287,20 +336,17 @@ class TusUploadView(_TusView):
         if upload.video_id:
             # A retry of the completing PATCH whose answer was lost: answer it again.
             if offset == upload.length and count == 0:
-                return Response(status=204, headers=upload.headers())
-            raise TusError(409, "This upload is already complete.", upload.headers())
-        _append(request, upload, offset, count)
-        return Response(status=204, headers=upload.headers())
+                return Response(status=204, headers=upload_headers(upload))
+            raise TusError(409, "This upload is already complete.", upload_headers(upload))
+        upload = _append(request, upload.id, offset, count)
+        return Response(status=204, headers=upload_headers(upload))
 
     @extend_schema(
         summary="Terminate an upload", parameters=[_TUS], request=None, responses={204: None}
     )
     def delete(self, request: Request, upload_id: str) -> Response:
         upload = self._owned(request, upload_id)
-        if upload.video_id:
+        with locked_upload(upload.id):
             remove_upload(upload.id)
-        else:
-            with locked_data(upload):
-                remove_upload(upload.id)
         logger.info("tus upload terminated", extra={"upload": upload.id})
         return Response(status=204)

@@ -1,34 +1,40 @@
-"""tus upload state on disk: `<id>.bin` holds the bytes received (its size *is* the offset),
-`<id>.json` what was fixed at creation. See apps.videos.uploads.tus for the protocol views."""
+"""tus upload state shared by every web node: the offset, the parts list and what was fixed at
+creation are a database row (ResumableUpload), the bytes are parts in Django's storage (local
+files or S3 alike) under `tus-parts/<id>/`. A PATCH may land on any node, and a node's loss
+loses no byte it acknowledged. See apps.videos.uploads.tus for the protocol views."""
 
 from __future__ import annotations
 
 import base64
 import binascii
-import fcntl
-import json
-import os
+import logging
 import re
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
-from datetime import datetime
-from pathlib import Path
-from typing import IO
+from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.files.storage import default_storage
+from django.db import DatabaseError, transaction
+from django.utils import timezone
 from django.utils.http import http_date
 from rest_framework import exceptions
 from rest_framework.request import Request
 
-from apps.videos.models import Video, Visibility
+from apps.videos.models import ResumableUpload, Video, Visibility
+from streamsite.ops.transient import STORAGE_ERRORS
+
+logger = logging.getLogger(__name__)
 
 TUS_VERSION = "1.0.0"
 TUS_EXTENSIONS = "creation,creation-with-upload,termination,expiration"
 OFFSET_CONTENT_TYPE = "application/offset+octet-stream"
-EXPIRE_AFTER_S = 24 * 3600
+EXPIRE_AFTER = timedelta(hours=24)
 READ_CHUNK = 1024 * 1024
+PARTS_PREFIX = "tus-parts"
+# PostgreSQL's answer to FOR UPDATE NOWAIT on a row another transaction holds.
+LOCK_NOT_AVAILABLE = "55P03"
 _ID = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 _NUMBER = re.compile(r"^\d{1,19}$")
 _METADATA_KEYS = (
@@ -41,14 +47,6 @@ _METADATA_KEYS = (
     "category",  # read by apps.cms through video_create's hooks
 )
 _REQUIRED_KEYS = ("filename", "title")
-
-
-def upload_dir() -> Path:
-    # Outside MEDIA_ROOT on purpose: partial uploads must never be served or land in S3.
-    default = Path(settings.PIPELINE_WORK_DIR).parent / "streamsite-tus"
-    path = Path(getattr(settings, "TUS_UPLOAD_DIR", default))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 def max_upload_bytes() -> int:
@@ -64,129 +62,95 @@ class TusError(exceptions.APIException):
         self.tus_headers = headers or {}
 
 
-@dataclass
-class TusUpload:
-    id: str
-    owner: str
-    length: int
-    metadata: dict[str, str]
-    created: float
-    video_id: str | None = None
-
-    @property
-    def data_path(self) -> Path:
-        return upload_dir() / f"{self.id}.bin"
-
-    @property
-    def meta_path(self) -> Path:
-        return upload_dir() / f"{self.id}.json"
-
-    def offset(self) -> int:
-        if self.video_id:
-            return self.length
-        try:
-            return self.data_path.stat().st_size
-        except FileNotFoundError:
-            return 0
-
-    def expires_at(self) -> float:
-        return _last_activity(self.id) + EXPIRE_AFTER_S
-
-    def save(self) -> None:
-        # Write-then-rename: a crash leaves the old sidecar or the new one, never half of one.
-        tmp = self.meta_path.with_name(f"{self.id}.json.tmp")
-        with open(tmp, "w", encoding="utf-8") as fh:
-            json.dump(asdict(self), fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, self.meta_path)
-
-    def headers(self) -> dict[str, str]:
-        headers = {"Upload-Offset": str(self.offset()), "Upload-Length": str(self.length)}
-        if self.video_id:
-            headers["Video-Id"] = self.video_id
-        else:
-            headers["Upload-Expires"] = http_date(self.expires_at())
-        return headers
+def storage_unavailable() -> TusError:
+    return TusError(503, "Storage is unreachable for a moment; retry.", {"Retry-After": "5"})
 
 
-def _files_of(upload_id: str) -> list[Path]:
-    return [p for p in upload_dir().glob(f"{upload_id}.*") if p.name.split(".")[0] == upload_id]
+def parts_dir(upload_id: str) -> str:
+    return f"{PARTS_PREFIX}/{upload_id}"
 
 
-def _last_activity(upload_id: str) -> float:
-    # Idle time, not age, decides expiry: a slow multi-GB upload that keeps going stays alive.
-    return max((p.stat().st_mtime for p in _files_of(upload_id)), default=0.0)
+def expires_at(upload: ResumableUpload) -> datetime:
+    return upload.touched_at + EXPIRE_AFTER
 
 
-def load_upload(upload_id: str) -> TusUpload | None:
+def upload_headers(upload: ResumableUpload) -> dict[str, str]:
+    headers = {"Upload-Offset": str(upload.offset), "Upload-Length": str(upload.length)}
+    if upload.video_id:
+        headers["Video-Id"] = upload.video_id
+    else:
+        headers["Upload-Expires"] = http_date(expires_at(upload).timestamp())
+    return headers
+
+
+def load_upload(upload_id: str) -> ResumableUpload | None:
     if not _ID.match(upload_id):
         return None
-    try:
-        upload = TusUpload(**json.loads((upload_dir() / f"{upload_id}.json").read_text("utf-8")))
-    except (FileNotFoundError, ValueError, TypeError):
-        return None
-    if not upload.video_id and not upload.data_path.exists():
-        return None
-    if upload.expires_at() < time.time():
+    upload = ResumableUpload.objects.filter(pk=upload_id).first()
+    if upload is None or expires_at(upload) < timezone.now():
         return None
     return upload
 
 
-def remove_upload(upload_id: str) -> None:
-    for path in _files_of(upload_id):
-        path.unlink(missing_ok=True)
-
-
 @contextmanager
-def locked_data(upload: TusUpload) -> Iterator[IO[bytes]]:
-    """The data file, locked against every other writer in any process on this host.
+def locked_upload(upload_id: str) -> Iterator[ResumableUpload]:
+    """The upload's row, locked against every writer on every node, inside a transaction.
 
     Non-blocking: a second PATCH would find the offset moved anyway, so it is told to retry
     (tus clients retry 423) instead of holding a server thread while the first one runs.
     """
-    gone = TusError(409, "The upload changed meanwhile; ask for its offset again (HEAD).")
-    try:
-        fh = open(upload.data_path, "r+b")
-    except FileNotFoundError:
-        raise gone from None
-    with fh:
+    with transaction.atomic():
         try:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+            upload = (
+                ResumableUpload.objects.select_for_update(nowait=True).filter(pk=upload_id).first()
+            )
+        except DatabaseError as exc:
+            if getattr(exc.__cause__, "sqlstate", None) != LOCK_NOT_AVAILABLE:
+                raise  # the database itself is in trouble: a 503 (streamsite.ops.unavailable)
             raise TusError(423, "Another request is writing to this upload; retry.") from None
-        # The previous holder may have completed or terminated the upload and unlinked the file
-        # we opened: our lock would then guard a dead inode.
-        try:
-            alive = os.stat(upload.data_path).st_ino == os.fstat(fh.fileno()).st_ino
-        except FileNotFoundError:
-            alive = False
-        if not alive:
-            raise gone
-        yield fh
+        if upload is None:
+            raise TusError(409, "The upload changed meanwhile; ask for its offset again (HEAD).")
+        yield upload
 
 
 @contextmanager
-def creation_lock() -> Iterator[None]:
-    """New uploads are created one at a time on this host, so counting an account's open
-    uploads and adding one are a single step. The lock is on the directory itself: no file
-    of its own for cleanup to trip over. Creation is brief, so one lock for all is enough."""
-    fd = os.open(upload_dir(), os.O_RDONLY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+def creation_lock(owner_id: int) -> Iterator[None]:
+    """An account's uploads are created one at a time (on any node), so counting its open
+    uploads and adding one are a single step: the owner's row lock."""
+    with transaction.atomic():
+        get_user_model().objects.select_for_update().filter(pk=owner_id).first()
         yield
-    finally:
-        os.close(fd)
 
 
-def open_uploads(owner: str) -> list[TusUpload]:
+def open_uploads(owner_id: int) -> list[ResumableUpload]:
     """This account's unfinished, unexpired uploads."""
-    uploads = []
-    for sidecar in upload_dir().glob("*.json"):
-        upload = load_upload(sidecar.stem)
-        if upload is not None and upload.owner == owner and not upload.video_id:
-            uploads.append(upload)
-    return uploads
+    fresh = timezone.now() - EXPIRE_AFTER
+    return list(
+        ResumableUpload.objects.filter(owner_id=owner_id, video_id="", touched_at__gte=fresh)
+    )
+
+
+def delete_parts(upload_id: str) -> None:
+    """Remove every stored part of an upload, including ones a crashed request left unlisted."""
+    try:
+        _, names = default_storage.listdir(parts_dir(upload_id))
+    except FileNotFoundError:
+        return
+    for name in names:
+        default_storage.delete(f"{parts_dir(upload_id)}/{name}")
+
+
+def delete_parts_quietly(upload_id: str) -> None:
+    try:
+        delete_parts(upload_id)
+    except STORAGE_ERRORS as exc:
+        # Left for tus_cleanup_expired, which removes parts of finished or missing uploads.
+        logger.warning("tus parts not removed yet", extra={"upload": upload_id, "error": repr(exc)})
+
+
+def remove_upload(upload_id: str) -> None:
+    ResumableUpload.objects.filter(pk=upload_id).delete()
+    transaction.on_commit(lambda: delete_parts_quietly(upload_id))
 
 
 def header_number(request: Request, name: str) -> int | None:
@@ -227,21 +191,31 @@ def encode_metadata(metadata: dict[str, str]) -> str:
 
 
 def tus_cleanup_expired(now: datetime | None = None) -> int:
-    """Remove uploads idle for 24 h, and receipts 24 h old; return how many went."""
-    moment = now.timestamp() if now else time.time()
-    ids = {path.name.split(".")[0] for path in upload_dir().iterdir()}
+    """Remove uploads idle for 24 h and receipts 24 h old, with their parts; also parts whose
+    upload is finished or gone (a crash between two steps). Return how many uploads went."""
+    moment = now or timezone.now()
     removed = 0
-    for upload_id in sorted(ids):
-        if _last_activity(upload_id) + EXPIRE_AFTER_S >= moment:
-            continue
-        data = upload_dir() / f"{upload_id}.bin"
-        try:
-            with open(data, "r+b") as fh:
-                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-                remove_upload(upload_id)
-        except FileNotFoundError:
-            remove_upload(upload_id)
-        except BlockingIOError:
-            continue  # a PATCH is writing right now: not idle after all
+    expired = ResumableUpload.objects.filter(touched_at__lt=moment - EXPIRE_AFTER)
+    for upload_id in expired.values_list("pk", flat=True):
+        with transaction.atomic():
+            # skip_locked: a PATCH writing right now means it is not idle after all.
+            row = (
+                ResumableUpload.objects.select_for_update(skip_locked=True)
+                .filter(pk=upload_id, touched_at__lt=moment - EXPIRE_AFTER)
+                .first()
+            )
+            if row is None:
+                continue
+            row.delete()
+        delete_parts_quietly(upload_id)
         removed += 1
+    try:
+        dirs, _ = default_storage.listdir(PARTS_PREFIX)
+    except FileNotFoundError:
+        dirs = []
+    unfinished = set(
+        ResumableUpload.objects.filter(pk__in=dirs, video_id="").values_list("pk", flat=True)
+    )
+    for upload_id in set(dirs) - unfinished:
+        delete_parts_quietly(upload_id)
     return removed

@@ -1,4 +1,4 @@
-"""`manage.py worker`: run Dramatiq worker processes against the Redis broker.
+"""`manage.py worker`: run Dramatiq worker processes against the broker (Redis or RabbitMQ).
 
 By default two pools share the machine:
 - chunk workers (``--processes``, one thread each) take only the transcoding queue and fetch a
@@ -42,7 +42,7 @@ def _other_queues() -> list[str]:
 
 
 class Command(BaseCommand):
-    help = "Run pipeline workers (Dramatiq) as separate processes. Needs REDIS_URL."
+    help = "Run pipeline workers (Dramatiq) as separate processes. Needs BROKER_URL or REDIS_URL."
 
     def add_arguments(self, parser):
         parser.add_argument("--processes", type=int, default=usable_cores())
@@ -56,9 +56,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, processes: int, threads: int, queues: list[str], **options):
-        if not settings.REDIS_URL:
+        if not settings.BROKER_URL:
             raise CommandError(
-                "REDIS_URL is not set: in the embedded default the server runs its own workers."
+                "REDIS_URL is not set (nor BROKER_URL): in the embedded default the server runs "
+                "its own workers."
             )
         if processes < 1 or threads < 1:
             raise CommandError("--processes and --threads must be at least 1.")
@@ -74,7 +75,9 @@ class Command(BaseCommand):
         for count, per_process, names in pools:
             argv = [
                 sys.executable, "-m", "dramatiq", "streamsite.worker_app",
-                "--processes", str(count), "--threads", str(per_process), "--queues", *names,
+                "--processes", str(count), "--threads", str(per_process),
+                "--worker-shutdown-timeout", str(int(settings.WORKER_SHUTDOWN_TIMEOUT_S * 1000)),
+                "--queues", *names,
             ]  # fmt: skip
             pool_env = dict(env)
             if names == [CHUNK_QUEUE]:

@@ -9,7 +9,7 @@ import pytest
 
 from apps.cms.models import Category, VideoCategory
 from apps.videos import search
-from apps.videos.models import Video
+from apps.videos.models import ResumableUpload, Video
 from tests.factories import CreatorFactory, UserFactory, VideoFactory
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +47,7 @@ def test_unknown_category_is_a_400_and_nothing_is_kept(api_client, music, settin
     assert _stored_files(settings.MEDIA_ROOT) == before
 
 
-def test_tus_upload_takes_a_category(api_client, music, tus_dir):
+def test_tus_upload_takes_a_category(api_client, music, tus_uploads):
     api_client.force_authenticate(CreatorFactory())
     body = b"\x00" * 1024
 
@@ -141,7 +141,7 @@ def test_upload_page_offers_categories(client, music):
     assert b'<option value="music">Music</option>' in client.get("/upload/").content
 
 
-def test_tus_refuses_an_unknown_category_before_any_byte(api_client, music, tus_dir):
+def test_tus_refuses_an_unknown_category_before_any_byte(api_client, music, tus_uploads):
     api_client.force_authenticate(CreatorFactory())
     meta = ",".join(
         f"{k} {base64.b64encode(v.encode()).decode()}"
@@ -154,7 +154,7 @@ def test_tus_refuses_an_unknown_category_before_any_byte(api_client, music, tus_
         HTTP_UPLOAD_METADATA=meta,
     )
     assert response.status_code == 400 and "category" in response.json()
-    assert not any(tus_dir.glob("*")) if tus_dir.exists() else True
+    assert not ResumableUpload.objects.exists()
 
 
 def test_categories_page_lists_them_in_order(client, music):

@@ -7,8 +7,8 @@ from django.core.cache import cache
 
 
 @pytest.fixture
-def tus_dir(settings, tmp_path):
-    settings.TUS_UPLOAD_DIR = str(tmp_path / "tus")
+def tus_uploads(settings, tmp_path):
+    # Parts are stored media: each test starts from an empty store.
+    settings.MEDIA_ROOT = str(tmp_path / "media")
     # User ids repeat across tests; the creation throttle must not carry over between them.
     cache.clear()
-    return tmp_path / "tus"

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import base64
 import io
-import os
-import time
 from datetime import timedelta
 
 import pytest
@@ -14,7 +12,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from apps.videos.models import Video
+from apps.videos.models import ResumableUpload, Video
 from apps.videos.uploads.tus_store import tus_cleanup_expired
 from tests.apps.videos.uploads.tus_protocol import (
     MIB,
@@ -25,10 +23,11 @@ from tests.apps.videos.uploads.tus_protocol import (
     _metadata,
     _patch,
     _stored_bytes,
+    stored_parts,
 )
 from tests.factories import CreatorFactory, UserFactory
 
-pytestmark = pytest.mark.usefixtures("tus_dir")
+pytestmark = pytest.mark.usefixtures("tus_uploads")
 
 
 # --- the rules, through the test client ---------------------------------------------------------
@@ -50,7 +49,7 @@ def test_options_advertises_the_server(settings):
 
 
 @pytest.mark.django_db
-def test_creation_head_and_completion(tus_dir):
+def test_creation_head_and_completion(tus_uploads):
     creator = CreatorFactory()
     client = _client(creator)
     created = _create(client, 10, _metadata(tags="a,b"))
@@ -93,7 +92,7 @@ def test_creation_with_upload():
 
 
 @pytest.mark.django_db
-def test_over_the_size_limit_is_413_before_any_body(settings, tus_dir):
+def test_over_the_size_limit_is_413_before_any_body(settings, tus_uploads):
     settings.MAX_UPLOAD_MB = 1
     client = _client(CreatorFactory())
     response = client.post(
@@ -107,7 +106,7 @@ def test_over_the_size_limit_is_413_before_any_body(settings, tus_dir):
     assert response.status_code == 413
     assert "limit is 1 MB" in response.json()["error"]
     assert response["Tus-Resumable"] == "1.0.0" and response["Tus-Max-Size"] == str(MIB)
-    assert not tus_dir.exists() or not list(tus_dir.iterdir())
+    assert not ResumableUpload.objects.exists() and not stored_parts()
     assert _create(client, MIB).status_code == 201
 
 
@@ -169,15 +168,17 @@ def test_wrong_tus_version_is_412():
 
 
 @pytest.mark.django_db
-def test_termination_deletes_the_data(tus_dir):
+def test_termination_deletes_the_data(tus_uploads, django_capture_on_commit_callbacks):
     client = _client(CreatorFactory())
     url = _create(client, 10)["Location"]
     _patch(client, url, 0, b"abc")
-    response = client.delete(url, **TUS)
+    assert len(stored_parts()) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.delete(url, **TUS)
     assert response.status_code == 204 and response["Tus-Resumable"] == "1.0.0"
     assert client.head(url, **TUS).status_code == 404
     assert _patch(client, url, 3, b"def").status_code == 404
-    assert not list(tus_dir.iterdir())
+    assert not ResumableUpload.objects.exists() and not stored_parts()
 
 
 @pytest.mark.django_db
@@ -185,7 +186,7 @@ def test_termination_deletes_the_data(tus_dir):
     "metadata",
     [_metadata(title=""), _metadata(title="   "), "filename " + base64.b64encode(b"a").decode()],
 )
-def test_missing_title_is_400(metadata, tus_dir):
+def test_missing_title_is_400(metadata, tus_uploads):
     response = _create(_client(CreatorFactory()), 10, metadata)
     assert response.status_code == 400
     assert "title" in response.json()["error"]
@@ -225,7 +226,7 @@ def test_session_requests_need_the_csrf_header():
 
 
 @pytest.mark.django_db
-def test_refused_at_completion_is_400_and_dropped(tus_dir):
+def test_refused_at_completion_is_400_and_dropped(tus_uploads):
     creator = CreatorFactory()
     client = _client(creator)
     url = _create(client, 3)["Location"]
@@ -238,20 +239,18 @@ def test_refused_at_completion_is_400_and_dropped(tus_dir):
 
 
 @pytest.mark.django_db
-def test_expired_uploads_are_cleaned_up(tus_dir):
+def test_expired_uploads_are_cleaned_up(tus_uploads):
     client = _client(CreatorFactory())
     old = _create(client, 10)["Location"]
     _patch(client, old, 0, b"abc")
     assert tus_cleanup_expired() == 0
     later = timezone.now() + timedelta(hours=25)
     assert tus_cleanup_expired(now=later) == 1
-    assert not list(tus_dir.iterdir())
+    assert not ResumableUpload.objects.exists() and not stored_parts()
     assert client.head(old, **TUS).status_code == 404
 
     fresh = _create(client, 10)["Location"]
-    day_ago = time.time() - 25 * 3600
-    for path in tus_dir.iterdir():
-        os.utime(path, (day_ago, day_ago))
+    ResumableUpload.objects.update(touched_at=timezone.now() - timedelta(hours=25))
     # Expired uploads are gone for clients at once, before any cleanup runs.
     assert client.head(fresh, **TUS).status_code == 404
     out = io.StringIO()

@@ -23,10 +23,11 @@ from tests.apps.videos.uploads.tus_protocol import (
     _create,
     _patch,
     _stored_bytes,
+    stored_parts,
 )
 from tests.factories import CreatorFactory
 
-pytestmark = pytest.mark.usefixtures("tus_dir")
+pytestmark = pytest.mark.usefixtures("tus_uploads")
 
 
 # --- with a real tus client over the network --------------------------------------------------
@@ -39,7 +40,7 @@ def _tus_client(live_site: str, user):
     return TusClient(f"{live_site}/api/v1/uploads/", headers={"Authorization": f"Token {token}"})
 
 
-def test_creator_uploads_in_chunks_with_tuspy(live_site, tus_dir):
+def test_creator_uploads_in_chunks_with_tuspy(live_site, tus_uploads):
     creator = CreatorFactory()
     data = os.urandom(3 * MIB + 123)
     uploader = _tus_client(live_site, creator).uploader(
@@ -65,7 +66,7 @@ def test_creator_uploads_in_chunks_with_tuspy(live_site, tus_dir):
     assert video.source_size == len(data)
     assert _stored_bytes(video) == data
     # The partial data is gone; only the small receipt naming the video stays until expiry.
-    assert not list(tus_dir.glob("*.bin"))
+    assert not stored_parts()
     head = requests.head(uploader.url, headers=uploader.get_headers())
     assert head.status_code == 200 and head.headers["Video-Id"] == video_id
 

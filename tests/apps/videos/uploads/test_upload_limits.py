@@ -7,15 +7,15 @@ import io
 
 import pytest
 
-from apps.videos.models import Video
+from apps.videos.models import ResumableUpload, Video
 from tests.apps.videos.uploads.tus_protocol import MIB, TUS, _client, _create, _patch
 from tests.factories import CreatorFactory, VideoFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tus_dir")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tus_uploads")]
 
 
-def _bins(tus_dir) -> list:
-    return sorted(tus_dir.glob("*.bin")) if tus_dir.exists() else []
+def _open_uploads() -> list:
+    return list(ResumableUpload.objects.filter(video_id=""))
 
 
 def _multipart(client, size: int = 2048):
@@ -24,28 +24,28 @@ def _multipart(client, size: int = 2048):
     return client.post("/api/v1/videos/", data, format="multipart")
 
 
-def test_open_resumable_uploads_are_capped_per_account(tus_dir, settings):
+def test_open_resumable_uploads_are_capped_per_account(tus_uploads, settings):
     settings.TUS_MAX_OPEN_UPLOADS = 5
     client = _client(CreatorFactory())
     locations = [_create(client, 100)["Location"] for _ in range(5)]
     refused = _create(client, 100)
     assert refused.status_code == 429
     assert "5 unfinished uploads" in refused.json()["error"]
-    assert len(_bins(tus_dir)) == 5
+    assert len(_open_uploads()) == 5
     # Another account is not held back, and finishing one frees a place.
     assert _create(_client(CreatorFactory()), 100).status_code == 201
     assert client.delete(locations[0], **TUS).status_code == 204
     assert _create(client, 100).status_code == 201
 
 
-def test_daily_uploads_cap_answers_429_before_anything_is_stored(tus_dir, settings, api_client):
+def test_daily_uploads_cap_answers_429_before_anything_is_stored(tus_uploads, settings, api_client):
     settings.DAILY_UPLOADS = 2
     creator = CreatorFactory()
     VideoFactory.create_batch(2, owner=creator)
     refused = _create(_client(creator), 100)
     assert refused.status_code == 429
     assert "the limit is 2" in refused.json()["error"]
-    assert not _bins(tus_dir)
+    assert not _open_uploads()
     api_client.force_authenticate(creator)
     response = _multipart(api_client)
     assert response.status_code == 429 and "24 hours" in response.json()["error"]
@@ -64,7 +64,7 @@ def test_open_uploads_count_towards_the_daily_cap(settings):
     assert _create(client, 100).status_code == 429
 
 
-def test_byte_quota_answers_413_before_anything_is_stored(tus_dir, settings, api_client):
+def test_byte_quota_answers_413_before_anything_is_stored(tus_uploads, settings, api_client):
     settings.USER_QUOTA_GB = 1 / 1024  # 1 MB
     creator = CreatorFactory()
     VideoFactory(owner=creator, source_size=900 * 1024)
@@ -72,7 +72,7 @@ def test_byte_quota_answers_413_before_anything_is_stored(tus_dir, settings, api
     refused = _create(client, 200 * 1024)
     assert refused.status_code == 413
     assert "quota" in refused.json()["error"]
-    assert not _bins(tus_dir)
+    assert not _open_uploads()
     assert _create(client, 100 * 1024).status_code == 201
     api_client.force_authenticate(creator)
     response = _multipart(api_client, size=150 * 1024)
@@ -81,7 +81,7 @@ def test_byte_quota_answers_413_before_anything_is_stored(tus_dir, settings, api
     assert Video.objects.filter(owner=creator).count() == 1
 
 
-def test_completing_an_upload_rechecks_the_cap(tus_dir, settings, api_client):
+def test_completing_an_upload_rechecks_the_cap(tus_uploads, settings, api_client):
     """Limits are checked again when the upload becomes a video, under the owner's row lock."""
     settings.DAILY_UPLOADS = 1
     creator = CreatorFactory()
@@ -94,7 +94,7 @@ def test_completing_an_upload_rechecks_the_cap(tus_dir, settings, api_client):
     assert client.head(location, **TUS).status_code == 404
 
 
-def test_patch_over_the_chunk_limit_is_refused_before_reading(tus_dir, settings):
+def test_patch_over_the_chunk_limit_is_refused_before_reading(tus_uploads, settings):
     settings.TUS_MAX_CHUNK_MB = 1
     client = _client(CreatorFactory())
     location = _create(client, 3 * MIB)["Location"]

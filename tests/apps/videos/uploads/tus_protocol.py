@@ -10,6 +10,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from apps.videos.models import Video
+from apps.videos.uploads.tus_store import PARTS_PREFIX
 
 MIB = 1024 * 1024
 TUS = {"HTTP_TUS_RESUMABLE": "1.0.0"}
@@ -43,3 +44,16 @@ def _patch(client: APIClient, url: str, offset: int, body: bytes, **extra):
 def _stored_bytes(video: Video) -> bytes:
     with default_storage.open(video.source, "rb") as fh:
         return fh.read()
+
+
+def stored_parts() -> list[str]:
+    """Every part in storage, of any upload."""
+    try:
+        dirs, _ = default_storage.listdir(PARTS_PREFIX)
+    except FileNotFoundError:
+        return []
+    return [
+        f"{upload}/{name}"
+        for upload in dirs
+        for name in default_storage.listdir(f"{PARTS_PREFIX}/{upload}")[1]
+    ]
