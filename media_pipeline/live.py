@@ -116,6 +116,7 @@ def transcode_args(
     threads: int = 0,
     resume: bool = False,
     part_s: float = 0.0,
+    start_number: int = 0,
 ) -> list[str]:
     """ffmpeg reading FLV on stdin and writing the live ladder as HLS into out_dir/<rung>/.
 
@@ -124,7 +125,8 @@ def transcode_args(
     own delay. `resume` continues an earlier playlist after a reconnect: same numbering, a
     discontinuity. The playlists never get ENDLIST from ffmpeg: the stream may continue.
     `part_s` > 0 (LL-HLS): ffmpeg cuts parts of that length instead (part_N.ts, on any frame:
-    split_by_time; keyframes stay on the segment grid) for media_pipeline/llhls.py to group.
+    split_by_time; keyframes stay on the segment grid) for media_pipeline/llhls.py to group;
+    `start_number` continues the part numbering of an earlier encoder.
     """
     fps = output_fps(source)
     gop = max(1, round(fps * segment_s))
@@ -165,6 +167,8 @@ def transcode_args(
         "-force_key_frames", f"expr:gte(t,n_forced*{segment_s:g})",
         "-threads", str(threads),
     ]  # fmt: skip
+    if start_number:
+        args += ["-start_number", str(start_number)]
     if source.has_audio:
         args += ["-c:a", "aac", "-b:a", f"{AUDIO_KBPS}k", "-ac", "2", "-ar", "48000"]
     args += [

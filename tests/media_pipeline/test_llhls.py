@@ -145,3 +145,10 @@ def test_parts_are_cut_on_the_keyframe_grid_and_their_target_holds_every_frame_r
     assert "split_by_time" in args[args.index("-hls_flags") + 1]
     assert args[args.index("-hls_segment_filename") + 1].endswith("part_%06d.ts")
     assert args[args.index("-force_key_frames") + 1] == "expr:gte(t,n_forced*1)"
+    assert "-start_number" not in args
+    again = live.transcode_args(
+        "ffmpeg", source=source, rungs=live.live_ladder(source, max_rungs=1),
+        out_dir=__import__("pathlib").Path("/tmp/x"), segment_s=1.0, list_size=12, part_s=part_s,
+        start_number=42,
+    )  # fmt: skip
+    assert again[again.index("-start_number") + 1] == "42"

@@ -4,7 +4,9 @@ starts, and writes the LL-HLS media playlist itself (media_pipeline/llhls.py). T
 is also put in the cache, where the live media view's blocking reloads look for it.
 
 Its state (the segment window, the last part seen) is kept in a small JSON file next to
-ffmpeg's playlist, so a publisher reconnecting to this ingest continues the same numbering.
+ffmpeg's playlist and in storage (once per segment), so an encoder started again (a publisher
+back, a restarted encoder, an ingest on another host) continues the same numbering: ffmpeg
+starts at the next part number and its first part is marked as a discontinuity.
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ def cache_key(name: str) -> str:
 class RungState:
     def __init__(self, data: dict | None = None) -> None:
         data = data or {}
+        # The first part of a new encoder: parts from this number on follow a discontinuity.
+        self.discontinuity_at: int | None = None
         self.first_msn: int = data.get("first_msn", 0)
         self.discontinuity_sequence: int = data.get("discontinuity_sequence", 0)
         self.last_number: int = data.get("last_number", -1)
@@ -70,7 +74,37 @@ class PartSyncer(Syncer):
         self.part_target_s = part_target_s
         self.window_segments = max(window_segments, llhls.PART_SEGMENTS + 1)
         self.rungs: dict[str, RungState] = {}
+        self._store_state = False
         self.interval_s = INTERVAL_S
+
+    def restore(self, rungs: list[str]) -> None:
+        """Fetch the rungs' stored state where there is none locally (another host wrote it).
+        Storage I/O: called in a thread before the first encoder starts."""
+        for rung in rungs:
+            local = self.local_dir / rung / STATE_FILE
+            stored = f"{self.prefix}{rung}/{STATE_FILE}"
+            if not local.exists() and default_storage.exists(stored):
+                local.parent.mkdir(parents=True, exist_ok=True)
+                with default_storage.open(stored, "rb") as fh:
+                    local.write_bytes(fh.read())
+
+    def encoder_started(self, rungs: list[str]) -> int:
+        """A new encoder takes over the stream (local files only: called on the ingest's loop).
+        Returns the part number it starts at, past every part seen or listed by the last one;
+        its first part of each rung follows a discontinuity."""
+        number = 0
+        for rung in rungs:
+            state = self._state(self.local_dir / rung)
+            number = max(number, state.last_number + 1)
+            try:
+                listed = llhls.parse_parts((self.local_dir / rung / "index.m3u8").read_text())
+            except FileNotFoundError:
+                listed = []
+            number = max([number] + [entry.number + 1 for entry in listed])
+        for rung in rungs:
+            state = self._state(self.local_dir / rung)
+            state.discontinuity_at = number if state.segments else None
+        return number
 
     def _state(self, rung_dir: Path) -> RungState:
         state = self.rungs.get(rung_dir.name)
@@ -114,13 +148,14 @@ class PartSyncer(Syncer):
             entry.duration,
             llhls.starts_with_keyframe(data),
             entry.date,
-            entry.discontinuity,
+            entry.discontinuity or self._first_of_encoder(state, entry.number),
         )
         _save(f"{self.prefix}{rung}/{part.uri}", data)
         current = state.segments[-1] if state.segments else None
         if llhls.starts_segment(current, part, target_s=self.target_s):
             if current is not None and not current.complete:
                 self._close(rung_dir, current)
+                self._store_state = True
             state.segments.append(llhls.Segment([part]))
         else:
             assert current is not None
@@ -128,6 +163,13 @@ class PartSyncer(Syncer):
         state.last_number = entry.number
         self.published_at[f"{rung}/{part.uri}"] = time.time()
         self._trim(rung, state)
+
+    @staticmethod
+    def _first_of_encoder(state: RungState, number: int) -> bool:
+        if state.discontinuity_at is None or number < state.discontinuity_at:
+            return False
+        state.discontinuity_at = None
+        return True
 
     def _close(self, rung_dir: Path, segment: llhls.Segment) -> None:
         """The segment is whole: its parts joined into seg_N.ts, before a playlist lists it."""
@@ -178,7 +220,11 @@ class PartSyncer(Syncer):
         _save(name, text.encode())
         cache.set(cache_key(name), text, CACHE_S)
         self.playlists[rung_dir.name] = text
-        (rung_dir / STATE_FILE).write_text(json.dumps(state.as_dict()))
+        data = json.dumps(state.as_dict())
+        (rung_dir / STATE_FILE).write_text(data)
+        if self._store_state:  # a segment closed: the state other hosts may resume from
+            _save(f"{self.prefix}{rung_dir.name}/{STATE_FILE}", data.encode())
+            self._store_state = False
 
     def _publish_master(self) -> None:
         if self.master is not None and all(r in self.playlists for r in self.master[1]):
@@ -192,6 +238,7 @@ class PartSyncer(Syncer):
             state = self._state(rung_dir)
             if state.segments and not state.segments[-1].complete:
                 self._close(rung_dir, state.segments[-1])
+                self._store_state = True
                 self._publish(rung_dir, state)
 
     async def run(self, stop: asyncio.Event) -> None:

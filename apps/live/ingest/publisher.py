@@ -146,13 +146,14 @@ class Publisher:
             window_segments=settings.LIVE_WINDOW_SEGMENTS,
             dvr_window_s=settings.LIVE_DVR_WINDOW_S,
         )
+        names = [r.name for r in self.rungs]
         part_s, encoder_list_size = 0.0, size
         if settings.LIVE_LOW_LATENCY:
             per_segment = settings.LIVE_PARTS_PER_SEGMENT
             part_s = live.part_length(settings.LIVE_SEGMENT_S, per_segment)
             # ffmpeg's own list (of parts) only has to outlast the syncer's next passes.
             encoder_list_size = 4 * per_segment
-            self.syncer = PartSyncer(
+            self.syncer = ll_syncer = PartSyncer(
                 self.hls_dir,
                 self.syncer.prefix,
                 target_s=math.ceil(settings.LIVE_SEGMENT_S),
@@ -161,6 +162,10 @@ class Publisher:
             )
 
         def args_for(resume: bool) -> list[str]:
+            start_number = 0
+            if part_s:  # LL-HLS: the syncer continues the parts, not ffmpeg (llsync.py)
+                start_number = ll_syncer.encoder_started(names)
+                resume = False
             return live.transcode_args(
                 ffmpeg,
                 source=source,
@@ -171,10 +176,12 @@ class Publisher:
                 preset=settings.PIPELINE_PRESET,
                 resume=resume,
                 part_s=part_s,
+                start_number=start_number,
             )
 
-        names = [r.name for r in self.rungs]
-        if not part_s:  # LL-HLS resumes from its local state only (llsync.py)
+        if part_s:
+            await asyncio.to_thread(ll_syncer.restore, names)
+        else:
             await asyncio.to_thread(restore_playlists, self.hls_dir, self.syncer.prefix, names)
         resume = any((self.hls_dir / n / "index.m3u8").exists() for n in names)
         for name in names:

@@ -4,7 +4,9 @@ the stored playlist lists parts, the parts and joined segments play, blocking re
 from __future__ import annotations
 
 import re
+import shutil
 import time
+from pathlib import Path
 
 import pytest
 from django.core.files.storage import default_storage
@@ -115,24 +117,34 @@ def test_a_live_stream_in_ll_hls_lists_parts_and_answers_blocking_reloads(
     assert "PRELOAD-HINT" not in body
 
 
-def test_a_publisher_back_continues_the_ll_hls_numbering_after_a_discontinuity(
-    low_latency, ingest, creator, no_workers
+def test_a_publisher_back_continues_the_ll_hls_numbering_even_on_another_host(
+    low_latency, ingest, creator, no_workers, settings
 ):
+    settings.LIVE_DVR_WINDOW_S = 60  # the whole stream stays in the playlist
     stream = services.live_create(owner=creator, title="Flaky wifi, low latency")
-    assert publish(f"{ingest.url}/{stream.stream_key}", seconds=3).wait(timeout=60) == 0
-    _wait(lambda: not LiveStream.objects.get(pk=stream.pk).publisher_connected, 30, "release")
-    before = llhls.playlist_position(_playlist(stream))
-    assert publish(f"{ingest.url}/{stream.stream_key}", seconds=3).wait(timeout=60) == 0
-    _wait(lambda: not LiveStream.objects.get(pk=stream.pk).publisher_connected, 30, "release")
-    after_text = _playlist(stream)
-    after = llhls.playlist_position(after_text)
-    # The same media sequence goes on (players keep their place), past a discontinuity that
-    # opens a segment starting with a keyframe.
-    assert after.msn > before.msn + 1
-    assert "#EXT-X-MEDIA-SEQUENCE:0" in after_text
-    cut = after_text.split("#EXT-X-DISCONTINUITY\n", 1)
-    assert len(cut) == 2 and "#EXT-X-DISCONTINUITY-SEQUENCE:0" in cut[0]
-    first_after = re.search(r'#EXT-X-PART:[^\n]*URI="(part_\d+\.ts)"([^\n]*)', cut[1])
-    assert first_after and "INDEPENDENT=YES" in first_after[2]
-    numbers = [int(n) for n in re.findall(r"seg_(\d+)\.ts", after_text)]
-    assert numbers == sorted(numbers) and len(set(numbers)) == len(numbers)
+
+    def session() -> llhls.Position:
+        assert publish(f"{ingest.url}/{stream.stream_key}", seconds=3).wait(timeout=60) == 0
+        _wait(lambda: not LiveStream.objects.get(pk=stream.pk).publisher_connected, 30, "release")
+        return llhls.playlist_position(_playlist(stream))
+
+    first = session()
+    second = session()  # back on the same ingest: its local state
+    # Back on an ingest elsewhere (nothing local): the state it stored is picked up.
+    shutil.rmtree(Path(settings.PIPELINE_WORK_DIR) / "live" / stream.id / "hls")
+    third = session()
+    text = _playlist(stream)
+    # The same media sequence goes on (players keep their place), past a discontinuity per
+    # new encoder, each opening a segment that starts with a keyframe.
+    assert first.msn + 1 < second.msn and second.msn + 1 < third.msn
+    assert "#EXT-X-MEDIA-SEQUENCE:0" in text
+    cuts = text.split("#EXT-X-DISCONTINUITY\n")
+    assert len(cuts) == 3
+    for after in cuts[1:]:
+        # Whole (older) segments are listed without their parts.
+        opening = re.search(r"(#EXT-X-PART:[^\n]*|seg_\d+\.ts)\n", after)
+        assert opening and (opening[1].startswith("seg_") or "INDEPENDENT=YES" in opening[1])
+    assert "INDEPENDENT=YES" in re.search(r"#EXT-X-PART:[^\n]*", cuts[-1])[0]
+    numbers = [int(n) for n in re.findall(r"part_(\d+)\.ts", text)]
+    segments = [int(n) for n in re.findall(r"seg_(\d+)\.ts", text)]
+    assert segments == sorted(set(segments)) and numbers == sorted(set(numbers))
