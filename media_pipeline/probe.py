@@ -21,6 +21,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from . import interlace
+from .chapters import Chapter, normalise
 from .filters import HDR_TRANSFERS
 from .probe_checks import (
     TIMEOUT,
@@ -110,6 +111,8 @@ class MediaInfo:
     audio_language: str | None = None
     # Languages of every audio track, in stream order (None where untagged).
     audio_languages: tuple[str | None, ...] = ()
+    # The source's chapter markers, cleaned and sorted (media_pipeline.chapters).
+    chapters: tuple[Chapter, ...] = ()
 
     @property
     def hdr(self) -> bool:
@@ -188,7 +191,7 @@ def _read_container(
     try:
         if ffprobe:
             args = [ffprobe, "-v", "error", "-hide_banner", *common, "-show_format"]
-            args += ["-show_streams", "-print_format", "json", src]
+            args += ["-show_streams", "-show_chapters", "-print_format", "json", src]
             result = run_tool(args, timeout=limits.timeout_s, memory_mb=limits.memory_mb)
             return parse_ffprobe_json(result.stdout)
         # Without ffprobe, ffmpeg's input banner carries the same facts. With no output file
@@ -328,4 +331,5 @@ def probe(path: str | Path, *, ffmpeg: str, ffprobe: str | None, limits: ProbeLi
         audio_stream=audio_ordinal,
         audio_language=audio.language if audio else None,
         audio_languages=tuple(s.language for s in info.streams if s.kind == "audio"),
+        chapters=tuple(normalise(list(info.chapters), duration)),
     )

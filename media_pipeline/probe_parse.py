@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from .chapters import Chapter, from_banner, from_ffprobe
+
 
 @dataclass(frozen=True)
 class StreamInfo:
@@ -44,6 +46,8 @@ class ContainerInfo:
     start_time: float = 0.0
     bit_rate: int | None = None
     streams: tuple[StreamInfo, ...] = field(default_factory=tuple)
+    # As the container lists them: unsorted, uncleaned (media_pipeline.chapters.normalise).
+    chapters: tuple[Chapter, ...] = ()
 
 
 def _fraction(text: Any) -> Fraction | None:
@@ -132,6 +136,7 @@ def parse_ffprobe_json(text: str) -> ContainerInfo:
         start_time=_float(fmt.get("start_time")) or 0.0,
         bit_rate=_int(fmt.get("bit_rate")),
         streams=tuple(streams),
+        chapters=tuple(from_ffprobe(data.get("chapters"))),
     )
 
 
@@ -288,6 +293,7 @@ def parse_ffmpeg_banner(stderr: str) -> ContainerInfo | None:
         start_time=start or 0.0,
         bit_rate=bit_rate,
         streams=tuple(streams),
+        chapters=tuple(from_banner(re.split(r"^\s*Stream #", section, maxsplit=1, flags=re.M)[0])),
     )
 
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from apps.reactions import live
@@ -40,8 +40,19 @@ def _shift(video_id: str, *, likes: int = 0, dislikes: int = 0) -> VoteTally:
 def vote_set(*, video, by, liked: bool) -> VoteState:
     """Like (True) or dislike (False); a second identical vote changes nothing, the other one
     switches. Concurrent requests of one user serialise on the vote row (its unique
-    constraint, then its lock)."""
+    constraint, then its lock). A vote created and cleared by two other requests between this
+    one's failed insert and its read leaves nothing to read: then it starts again."""
     _signed_in(by)
+    for attempt in range(3):
+        try:
+            return _vote_set_once(video, by, liked)
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _vote_set_once(video, by, liked: bool) -> VoteState:
     with transaction.atomic():
         vote, created = Vote.objects.select_for_update().get_or_create(
             user=by, video=video, defaults={"liked": liked}

@@ -82,6 +82,11 @@ class Video(models.Model):
     demuxer = models.CharField(max_length=20, blank=True)
     has_audio = models.BooleanField(default=False)
     plan = models.JSONField(default=dict, blank=True, help_text="Rungs and chunks to make.")
+    # The source's chapter markers, cleaned (media_pipeline.chapters). A valid chapter list in
+    # the description wins over them (selectors.video_chapters).
+    chapters = models.JSONField(
+        default=list, blank=True, help_text="[{start: seconds, title}, …] from the source."
+    )
 
     master_playlist = models.CharField(max_length=500, blank=True)
     dash_manifest = models.CharField(max_length=500, blank=True)

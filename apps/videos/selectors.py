@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from apps.videos import counts, search
 from apps.videos.models import ModerationState, Video, VideoStatus, Visibility
+from media_pipeline import chapters
 
 
 def video_can_manage(*, video: Video, user) -> bool:
@@ -90,3 +91,20 @@ def uploads_last_day(*, owner) -> int:
 def stored_bytes(*, owner) -> int:
     """Bytes of this account's stored uploads (the USER_QUOTA_GB quota)."""
     return Video.objects.filter(owner=owner).aggregate(total=Sum("source_size"))["total"] or 0
+
+
+def video_chapters(*, video: Video) -> list[dict]:
+    """[{start, title}] for the player: a valid chapter list in the description wins over the
+    source's chapter markers (creators fix chapters by editing the description)."""
+    written = chapters.from_description(video.description, video.duration)
+    if written:
+        return [chapter.as_dict() for chapter in written]
+    stored = chapters.normalise(
+        [
+            chapters.Chapter(start=float(item["start"]), title=str(item.get("title", "")))
+            for item in video.chapters or []
+            if isinstance(item, dict) and isinstance(item.get("start"), int | float)
+        ],
+        video.duration,
+    )
+    return [chapter.as_dict() for chapter in stored]

@@ -7,7 +7,7 @@ from apps.videos import counts
 from apps.videos.delivery import texttracks
 from apps.videos.delivery.links import media_url
 from apps.videos.models import Video, Visibility
-from apps.videos.selectors import video_can_manage, video_renditions
+from apps.videos.selectors import video_can_manage, video_chapters, video_renditions
 
 
 class RenditionSerializer(serializers.Serializer):
@@ -29,6 +29,7 @@ class VideoSerializer(serializers.ModelSerializer):
     likes = serializers.SerializerMethodField()
     dislikes = serializers.SerializerMethodField()
     comments = serializers.SerializerMethodField()
+    chapters = serializers.SerializerMethodField()
 
     class Meta:
         model = Video
@@ -48,6 +49,7 @@ class VideoSerializer(serializers.ModelSerializer):
             "width",
             "height",
             "renditions",
+            "chapters",
             "hls_url",
             "dash_url",
             "thumbnail_url",
@@ -75,6 +77,9 @@ class VideoSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         user = getattr(request, "user", None)
         return video.error if video_can_manage(video=video, user=user) else None
+
+    def get_chapters(self, video: Video) -> list[dict]:
+        return video_chapters(video=video)
 
     def get_hls_url(self, video: Video) -> str | None:
         return media_url(video.master_playlist, video.media_key)

@@ -20,18 +20,38 @@
   const durationHint = Number(data.duration) || 0;
   let blocked = "contentWarning" in data; // the interstitial is up: nothing may play
   let started = false;
+  let chapters = null;
 
   const controls = kit.setupControls(shell, video, {
     durationHint: durationHint,
     thumbnailsUrl: data.thumbnails,
     isBlocked: function () { return blocked; },
+    chapterAt: function (time) { return chapters ? chapters.at(time) : ""; },
+  });
+  const settings = kit.setupSettings(video, {
+    button: $('[data-action="settings"]'),
+    menu: $("[data-settings-menu]"),
+  }, controls.flash);
+  const theater = kit.setupTheater(shell, $('[data-action="theater"]'));
+  chapters = kit.setupChapters(video, {
+    marks: $("[data-seek-chapters]"),
+    current: $("[data-chapter-current]"),
+  }, {
+    raw: data.chapters,
+    duration: controls.duration,
+    seekTo: controls.seekTo,
+    play: function () { if (!blocked && started) video.play().catch(function () {}); },
   });
   const captions = kit.setupCaptions(video, {
     button: $('[data-action="captions"]'),
     menu: $("[data-captions-menu]"),
   }, { flash: controls.flash });
   controls.toggleCaptions = captions.toggle;
-  kit.setupKeyboard(controls, { isBlocked: function () { return blocked; } });
+  kit.setupKeyboard(controls, {
+    isBlocked: function () { return blocked; },
+    speedBy: settings.speedBy,
+    toggleTheater: theater.toggle,
+  });
   const resume = kit.setupResume(video, data.videoId, durationHint);
 
   /** Replace the player's state with a message in the role="alert" box (announced at once). */
@@ -71,8 +91,10 @@
   }
 
   function startHls(startAt) {
-    const hls = new Hls({
-      // The lowest rung first: the first frame comes fastest; ABR climbs from there.
+    const remembered = kit.bandwidth.remembered();
+    const config = {
+      // The lowest rung first unless this viewer's line is known (startrung.js picks then):
+      // the first frame comes fastest; ABR climbs from there.
       startLevel: 0,
       // Load nothing until the manifest is parsed, so a remembered rung and the resume
       // position apply to the very first segment request (see quality.build()).
@@ -83,14 +105,21 @@
       // main thread, while starting its worker (a second copy of hls.js to parse) delayed
       // the first frame by 70-90 ms here (benchmarks/startup.py).
       enableWorker: false,
-    });
+    };
+    // A remembered line also seeds hls.js's estimate, so ABR does not start from 500 kb/s.
+    if (remembered) config.abrEwmaDefaultEstimate = remembered;
+    const hls = new Hls(config);
     window.streamsitePlayer = hls; // for tests and the curious: the hls.js instance
+    kit.bandwidth.track(hls, Hls);
     captions.attachHls(hls, Hls);
 
     const quality = kit.setupQuality(hls, Hls, {
       wrap: $("[data-quality-wrap]"),
       select: $("[data-quality]"),
       nowPlaying: $("[data-now-playing]"),
+    }, function (levels) {
+      const screenHeight = video.clientHeight * (window.devicePixelRatio || 1);
+      return kit.bandwidth.pickStart(levels, remembered, screenHeight);
     });
     let recoveredOnce = false;
 

@@ -41,6 +41,8 @@ def plan_video(video_id: str, generation: int) -> None:
         video_fail(video_id=video_id, generation=generation, reason=refused.reason)
         encoding.remove_work_dir(video_id, generation)
         return
+    # The remuxed copy strips metadata: the chapters are the upload's own.
+    chapters = [chapter.as_dict() for chapter in info.chapters]
     if remuxed is not None:
         source_name, info = remuxed
         source = encoding.local_source(
@@ -59,6 +61,7 @@ def plan_video(video_id: str, generation: int) -> None:
         video.fps = plan["fps"]
         video.demuxer = info.demuxer
         video.has_audio = info.has_audio
+        video.chapters = chapters
         video.processing_started_at = timezone.now()
         video.save()
         _create_tasks(video, plan)

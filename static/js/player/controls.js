@@ -95,6 +95,8 @@
       label: $("[data-seek-preview-time]"),
       vttUrl: opts.thumbnailsUrl,
       duration: duration,
+      chapter: $("[data-seek-preview-chapter]"),
+      chapterAt: opts.chapterAt,
     });
 
     video.addEventListener("playing", preview.load, { once: true });
@@ -257,6 +259,8 @@
       },
       seekBar: seek,
       volumeBar: volumeBar,
+      flash: flash,
+      duration: duration,
     };
   };
 })();

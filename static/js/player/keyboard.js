@@ -2,7 +2,7 @@
 //
 //   Space, k  play/pause       j / l  -10 / +10 s     Left / Right  -5 / +5 s
 //   Up / Down volume           m      mute            f             full screen
-//   c         captions
+//   c         captions         < / >  slower / faster   t             theater mode
 //
 // Listened for on the whole document, so they work wherever focus is on the page, except while
 // the viewer types or works a form control (search box, comment form, the Quality select).
@@ -30,7 +30,10 @@
     return false;
   }
 
-  /** opts: {isBlocked: () => bool} (content warning shown: no shortcut may start playback). */
+  /**
+   * opts: {isBlocked: () => bool (content warning shown: no shortcut may start playback),
+   * optional speedBy(steps) and toggleTheater()}.
+   */
   kit.setupKeyboard = function (controls, opts) {
     const actions = {
       " ": function () { controls.togglePlay(); },
@@ -45,6 +48,12 @@
       f: function () { controls.toggleFullscreen(); },
       c: function () { controls.toggleCaptions(); },
     };
+    // Only where the page wired them (the live page has no speed menu or theater mode).
+    if (opts.toggleTheater) actions.t = function () { opts.toggleTheater(); };
+    if (opts.speedBy) {
+      actions["<"] = function () { opts.speedBy(-1); };
+      actions[">"] = function () { opts.speedBy(1); };
+    }
 
     document.addEventListener("keydown", function (event) {
       // Leave browser and OS shortcuts (Ctrl+L, Alt+Left, Cmd+F…) alone.

@@ -9,10 +9,11 @@
   const STORE_KEY = "streamsite.quality"; // a rung name ("240p") or "Auto"
 
   /**
-   * els: {wrap, select, nowPlaying}. Returns {build}: call build() once the manifest is parsed
-   * and before hls.startLoad(), so a remembered rung is also the first one loaded.
+   * els: {wrap, select, nowPlaying}. autoStart(levels) -> index: the first rung under "Auto".
+   * Returns {build}: call build() once the manifest is parsed and before hls.startLoad(), so a
+   * remembered rung (or the one autoStart picks) is also the first one loaded.
    */
-  kit.setupQuality = function (hls, Hls, els) {
+  kit.setupQuality = function (hls, Hls, els, autoStart) {
     const { wrap, select, nowPlaying } = els;
     let playingIndex = -1;
 
@@ -55,6 +56,9 @@
         // Before startLoad(): the first segment already comes from the remembered rung.
         hls.startLevel = index;
         hls.loadLevel = index;
+      } else if (autoStart) {
+        // Auto stays adaptive: only the first rung is chosen (hls.loadLevel would lock it).
+        hls.startLevel = autoStart(hls.levels);
       }
       select.value = String(index);
       wrap.hidden = false;

@@ -51,10 +51,11 @@
 
   /**
    * Wire the preview bubble to the seek slider.
-   * opts: {seek, preview, image, label, vttUrl, duration: () => seconds}
+   * opts: {seek, preview, image, label, vttUrl, duration: () => seconds, chapter (element),
+   * chapterAt: (seconds) => chapter title or ""}
    */
   kit.setupSeekPreview = function (opts) {
-    const { seek, preview, image, label, vttUrl, duration } = opts;
+    const { seek, preview, image, label, vttUrl, duration, chapter, chapterAt } = opts;
     let cues = [];
     let requested = false;
     let preloaded = false;
@@ -91,6 +92,11 @@
       time = kit.clamp(time, 0, total);
       preload();
       label.textContent = kit.formatTime(time);
+      if (chapter && chapterAt) {
+        const title = chapterAt(time);
+        chapter.textContent = title; // uploader text: never markup
+        chapter.hidden = !title;
+      }
       const cue = cues.length ? cueAt(cues, time) : null;
       image.hidden = !cue;
       if (cue) {
