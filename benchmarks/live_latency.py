@@ -141,6 +141,38 @@ def segment_delays(publisher_obj, syncer, rung: str) -> tuple[list[float], list[
     return first, last
 
 
+def _when(pdt: str) -> float:
+    return datetime.strptime(pdt, "%Y-%m-%dT%H:%M:%S.%f%z").timestamp()
+
+
+def collect_parts(syncer, rung: str, seen: dict) -> None:
+    """LL-HLS: note each part's (date, duration, time in storage) while the syncer still has
+    them (it forgets the parts of segments that left the part window)."""
+    state = getattr(syncer, "rungs", {}).get(rung)
+    if state and state.segments and state.first_msn == 0 and "origin" not in seen:
+        # The stream's first part: its date is the media clock's origin (the first keyframe).
+        seen["origin"] = _when(state.segments[0].parts[0].date)
+    for segment in state.segments if state else []:
+        for part in segment.parts:
+            stored = syncer.published_at.get(f"{rung}/{part.uri}")
+            if stored is not None and part.date and part.number not in seen:
+                seen[part.number] = (_when(part.date), part.duration, stored)
+
+
+def part_delays(publisher_obj, seen: dict) -> tuple[list[float], list[float]]:
+    """(first frame -> in storage, last frame -> in storage) per LL-HLS part."""
+    origin = seen.pop("origin", None)
+    if origin is None or publisher_obj.first_key_wall is None:
+        return [], []
+    first, last = [], []
+    for number in sorted(seen):
+        date, duration, stored = seen[number]
+        published = publisher_obj.first_key_wall + date - origin
+        first.append(stored - published)
+        last.append(stored - (published + duration))
+    return first, last
+
+
 def _encoding(server, stream_id: str) -> bool:
     pub = server.publishers.get(stream_id)
     return bool(pub and pub.transcoder and pub.transcoder.proc)
@@ -153,7 +185,9 @@ SAMPLE = """() => {
 }"""
 
 
-def run_config(site, ingest, browser, *, segment_s: float, rungs: int, seconds: int, size: str):
+def run_config(
+    site, ingest, browser, *, segment_s: float, rungs: int, seconds: int, size: str, ll: bool
+):
     from django.conf import settings
     from django.contrib.auth.models import Group
 
@@ -164,6 +198,7 @@ def run_config(site, ingest, browser, *, segment_s: float, rungs: int, seconds: 
 
     settings.LIVE_SEGMENT_S = segment_s
     settings.LIVE_MAX_RUNGS = rungs
+    settings.LIVE_LOW_LATENCY = ll
     settings.LIVE_DVR_WINDOW_S = seconds * 2
     user, _ = User.objects.get_or_create(username="bench-live")
     user.groups.add(Group.objects.get_or_create(name=CREATORS)[0])
@@ -189,7 +224,9 @@ def run_config(site, ingest, browser, *, segment_s: float, rungs: int, seconds: 
     time.sleep(6)  # settling: hls.js catches up to its target latency
     latencies, glass = [], []
     origin_pdt_offset = None
+    parts_seen: dict = {}
     while encoder.poll() is None and time.monotonic() - wall_start < seconds - 3:
+        collect_parts(pub.syncer, pub.rungs[0].name, parts_seen)
         sample = page.evaluate(SAMPLE)
         if origin_pdt_offset is None:
             entries = re.findall(
@@ -205,13 +242,16 @@ def run_config(site, ingest, browser, *, segment_s: float, rungs: int, seconds: 
     cpu = cpu_seconds(pid) - cpu_start
     own = time.process_time() - own_start
     media = time.monotonic() - wall_start
-    first, last = segment_delays(pub, pub.syncer, pub.rungs[0].name)
+    if ll:
+        first, last = part_delays(pub, parts_seen)
+    else:
+        first, last = segment_delays(pub, pub.syncer, pub.rungs[0].name)
     encoder.wait(timeout=60)
     page.close()
     services.live_end(stream_id=stream.id, by=user)
     LiveStream.objects.filter(pk=stream.pk).delete()
     return {
-        "segment_s": segment_s, "rungs": len(pub.rungs),
+        "segment_s": segment_s, "rungs": len(pub.rungs), "ll": ll,
         "first_to_playlist": statistics.median(first) if first else float("nan"),
         "last_to_playlist": statistics.median(last) if last else float("nan"),
         "player_latency": statistics.median(latencies) if latencies else float("nan"),
@@ -228,6 +268,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=30)
     parser.add_argument("--size", default="640x360")
+    parser.add_argument(
+        "--ll", action="store_true",
+        help="LL-HLS against standard HLS (1 s segments, 1 and 3 rungs) instead of the ladder",
+    )  # fmt: skip
     args = parser.parse_args()
 
     import django
@@ -239,27 +283,32 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     site = start_site()
     server, _loop, port = start_ingest()
-    configs = [(2.0, 1), (1.0, 1), (1.0, 2), (1.0, 3)]
+    configs = [(2.0, 1, False), (1.0, 1, False), (1.0, 2, False), (1.0, 3, False)]
+    if args.ll:  # baseline: standard HLS, 1 rung; CPU ratios against it too
+        configs = [(1.0, 1, False), (1.0, 1, True), (1.0, 3, False), (1.0, 3, True)]
     results = []
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=CHROMIUM, args=["--autoplay-policy=no-user-gesture-required"]
         )
-        for segment_s, rungs in configs:
-            result = run_config(site, (server, port), browser, segment_s=segment_s,
-                                rungs=rungs, seconds=args.seconds, size=args.size)  # fmt: skip
+        for segment_s, rungs, ll in configs:
+            result = run_config(
+                site, (server, port), browser, segment_s=segment_s, rungs=rungs,
+                seconds=args.seconds, size=args.size, ll=ll,
+            )  # fmt: skip
             results.append(result)
             print({k: round(v, 2) if isinstance(v, float) else v for k, v in result.items()})
         browser.close()
 
     base_latency = results[0]
-    one_rung = results[1]
+    one_rung = results[0] if args.ll else results[1]
+    base_name = "vs std" if args.ll else "vs 2s seg"
     print(f"\n{'config':<16}{'first->pl':>10}{'last->pl':>10}{'hls.js lat':>11}{'glass':>8}"
-          f"{'glass p90':>10}{'vs 2s seg':>10}{'CPU/s':>7}{'vs 1 rung':>10}"
+          f"{'glass p90':>10}{base_name:>10}{'CPU/s':>7}{'vs 1 rung':>10}"
           f"{'ingest CPU/s':>13}")  # fmt: skip
     for r in results:
         print(
-            f"{r['segment_s']:.0f}s x{r['rungs']} rungs".ljust(16)
+            f"{'LL ' if r['ll'] else ''}{r['segment_s']:.0f}s x{r['rungs']} rungs".ljust(16)
             + f"{r['first_to_playlist']:>10.2f}{r['last_to_playlist']:>10.2f}"
             + f"{r['player_latency']:>11.2f}{r['glass_to_glass']:>8.2f}{r['glass_p90']:>10.2f}"
             + f"{r['glass_to_glass'] / base_latency['glass_to_glass']:>10.2f}"

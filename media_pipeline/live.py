@@ -115,6 +115,8 @@ def transcode_args(
     preset: str = "veryfast",
     threads: int = 0,
     resume: bool = False,
+    part_s: float = 0.0,
+    start_number: int = 0,
 ) -> list[str]:
     """ffmpeg reading FLV on stdin and writing the live ladder as HLS into out_dir/<rung>/.
 
@@ -122,6 +124,9 @@ def transcode_args(
     segment starts with an IDR); -tune zerolatency drops B-frames and lookahead, the encoder's
     own delay. `resume` continues an earlier playlist after a reconnect: same numbering, a
     discontinuity. The playlists never get ENDLIST from ffmpeg: the stream may continue.
+    `part_s` > 0 (LL-HLS): ffmpeg cuts parts of that length instead (part_N.ts, on any frame:
+    split_by_time; keyframes stay on the segment grid) for media_pipeline/llhls.py to group;
+    `start_number` continues the part numbering of an earlier encoder.
     """
     fps = output_fps(source)
     gop = max(1, round(fps * segment_s))
@@ -152,6 +157,8 @@ def transcode_args(
             entry += f",a:{i}"
         stream_map.append(f"{entry},name:{rung.name}")
     flags = "delete_segments+program_date_time+independent_segments+temp_file+omit_endlist"
+    if part_s > 0:
+        flags += "+split_by_time"
     if resume:
         flags += "+append_list+discont_start"
     args += [
@@ -160,17 +167,30 @@ def transcode_args(
         "-force_key_frames", f"expr:gte(t,n_forced*{segment_s:g})",
         "-threads", str(threads),
     ]  # fmt: skip
+    if start_number:
+        args += ["-start_number", str(start_number)]
     if source.has_audio:
         args += ["-c:a", "aac", "-b:a", f"{AUDIO_KBPS}k", "-ac", "2", "-ar", "48000"]
     args += [
-        "-f", "hls", "-hls_time", f"{segment_s:g}", "-hls_list_size", str(list_size),
+        "-f", "hls", "-hls_time", f"{part_s:.6f}" if part_s else f"{segment_s:g}",
+        "-hls_list_size", str(list_size),
         "-hls_delete_threshold", "2", "-hls_flags", flags, "-hls_segment_type", "mpegts",
         "-hls_allow_cache", "0", "-flush_packets", "1",
-        "-hls_segment_filename", str(out_dir / "%v" / "seg_%06d.ts"),
+        "-hls_segment_filename", str(out_dir / "%v" / _file_pattern(part_s)),
         "-var_stream_map", " ".join(stream_map),
         str(out_dir / "%v" / "index.m3u8"),
     ]  # fmt: skip
     return args
+
+
+def _file_pattern(part_s: float) -> str:
+    return "part_%06d.ts" if part_s else "seg_%06d.ts"
+
+
+def part_length(segment_s: float, parts_per_segment: int) -> float:
+    """LL-HLS part length, rounded down to ffmpeg's microseconds so that N parts never pass
+    the keyframe that opens the next segment."""
+    return math.floor(segment_s / max(1, parts_per_segment) * 1e6) / 1e6
 
 
 def list_size(*, segment_s: float, window_segments: int, dvr_window_s: float) -> int:
@@ -194,10 +214,12 @@ def master_playlist(rungs: list[LiveRung], *, fps: float, has_audio: bool = True
 
 
 def end_playlist(text: str) -> str:
-    """The variant playlist closed for good: players stop reloading and may seek all of it."""
+    """The variant playlist closed for good: players stop reloading and may seek all of it.
+    An LL-HLS playlist loses its preload hint: no part comes next."""
     if "#EXT-X-ENDLIST" in text:
         return text
-    return text.rstrip("\n") + "\n#EXT-X-ENDLIST\n"
+    lines = [line for line in text.splitlines() if not line.startswith("#EXT-X-PRELOAD-HINT")]
+    return "\n".join(lines) + "\n#EXT-X-ENDLIST\n"
 
 
 def probe_args(ffprobe: str, path: Path) -> list[str]:

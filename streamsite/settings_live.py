@@ -1,6 +1,6 @@
 """Settings of live streaming (apps.live), imported by streamsite.settings."""
 
-from streamsite.env import env_float, env_int, env_list, env_str
+from streamsite.env import env_bool, env_float, env_int, env_list, env_str
 
 RTMP_PORT = env_int("RTMP_PORT", 1935)
 RTMP_HOST = env_str("RTMP_HOST", "0.0.0.0")  # where `manage.py live_ingest` listens
@@ -16,3 +16,6 @@ LIVE_RECOVERY_QUIET_S = env_float("LIVE_RECOVERY_QUIET_S", 60.0)
 LIVE_WINDOW_KEEP_S = env_float("LIVE_WINDOW_KEEP_S", 600.0)
 LIVE_HOOK_TOKEN = env_str("LIVE_HOOK_TOKEN", "")
 LIVE_HOOK_ALLOWED_IPS = env_list("LIVE_HOOK_ALLOWED_IPS", ["127.0.0.1", "::1"])
+# LL-HLS (apps/live/ingest/llsync.py): parts of a third of a segment, blocking playlist reloads.
+LIVE_LOW_LATENCY = env_bool("LIVE_LOW_LATENCY", False)
+LIVE_PARTS_PER_SEGMENT = min(6, max(2, env_int("LIVE_PARTS_PER_SEGMENT", 3)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,6 +25,7 @@ def live_watch(request: HttpRequest, stream_id: str) -> HttpResponse:
             "video": selectors.live_social_video(stream=stream, user=request.user),
             "hls_url": selectors.live_hls_url(stream),
             "can_manage": selectors.live_can_manage(stream=stream, user=request.user),
+            "low_latency": settings.LIVE_LOW_LATENCY,
         },
     )
 

@@ -35,7 +35,7 @@
   function start() {
     playerBox.hidden = false;
     waiting.hidden = true;
-    if (!player) player = kit.setupLivePlayer(shell, video);
+    if (!player) player = kit.setupLivePlayer(shell, video, { lowLatency: "lowLatency" in page.dataset });
     player.start();
   }
 

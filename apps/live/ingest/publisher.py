@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import logging
+import math
 import shutil
 import tempfile
 import time
@@ -23,10 +24,11 @@ from django.core.files.storage import default_storage
 
 from apps.live import services
 from apps.live.ingest import flv
+from apps.live.ingest.llsync import PartSyncer
 from apps.live.ingest.syncer import Syncer, restore_playlists
 from apps.live.ingest.transcoder import Transcoder, TranscoderFailed, work_dir
 from apps.live.models import LiveStatus
-from media_pipeline import live
+from media_pipeline import live, llhls
 from media_pipeline.run import ToolError, find_ffmpeg, find_ffprobe, run_tool
 
 logger = logging.getLogger(__name__)
@@ -144,21 +146,43 @@ class Publisher:
             window_segments=settings.LIVE_WINDOW_SEGMENTS,
             dvr_window_s=settings.LIVE_DVR_WINDOW_S,
         )
+        names = [r.name for r in self.rungs]
+        part_s, encoder_list_size = 0.0, size
+        if settings.LIVE_LOW_LATENCY:
+            per_segment = settings.LIVE_PARTS_PER_SEGMENT
+            part_s = live.part_length(settings.LIVE_SEGMENT_S, per_segment)
+            # ffmpeg's own list (of parts) only has to outlast the syncer's next passes.
+            encoder_list_size = 4 * per_segment
+            self.syncer = ll_syncer = PartSyncer(
+                self.hls_dir,
+                self.syncer.prefix,
+                target_s=math.ceil(settings.LIVE_SEGMENT_S),
+                part_target_s=llhls.part_target(part_s, live.output_fps(source)),
+                window_segments=size,
+            )
 
         def args_for(resume: bool) -> list[str]:
+            start_number = 0
+            if part_s:  # LL-HLS: the syncer continues the parts, not ffmpeg (llsync.py)
+                start_number = ll_syncer.encoder_started(names)
+                resume = False
             return live.transcode_args(
                 ffmpeg,
                 source=source,
                 rungs=self.rungs,
                 out_dir=self.hls_dir,
                 segment_s=settings.LIVE_SEGMENT_S,
-                list_size=size,
+                list_size=encoder_list_size,
                 preset=settings.PIPELINE_PRESET,
                 resume=resume,
+                part_s=part_s,
+                start_number=start_number,
             )
 
-        names = [r.name for r in self.rungs]
-        await asyncio.to_thread(restore_playlists, self.hls_dir, self.syncer.prefix, names)
+        if part_s:
+            await asyncio.to_thread(ll_syncer.restore, names)
+        else:
+            await asyncio.to_thread(restore_playlists, self.hls_dir, self.syncer.prefix, names)
         resume = any((self.hls_dir / n / "index.m3u8").exists() for n in names)
         for name in names:
             (self.hls_dir / name).mkdir(exist_ok=True)

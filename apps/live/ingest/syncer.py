@@ -39,6 +39,7 @@ class Syncer:
         # The master playlist waits until every rung it names has a playlist in storage:
         # a player reading it earlier would get 404s for the rungs.
         self.master: tuple[str, list[str]] | None = None
+        self.interval_s = INTERVAL_S
 
     def sync_once(self) -> int:
         """One pass over every rung directory; returns how many segments were uploaded."""
@@ -96,7 +97,7 @@ class Syncer:
             except OSError as exc:  # storage trouble: try again on the next pass
                 logger.warning("live sync failed", extra={"prefix": self.prefix, "error": str(exc)})
             try:
-                await asyncio.wait_for(stop.wait(), INTERVAL_S)
+                await asyncio.wait_for(stop.wait(), self.interval_s)
             except TimeoutError:
                 pass
         await asyncio.to_thread(self.sync_once)

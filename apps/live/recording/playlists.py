@@ -3,9 +3,11 @@ reloading and may seek all of it), removed once the recording has replaced it.""
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
+from apps.live.ingest.llsync import cache_key
 from apps.live.models import LiveStream
 from media_pipeline.live import end_playlist
 
@@ -21,6 +23,7 @@ def seal(stream: LiveStream) -> int:
         closed = end_playlist(text)
         if closed != text:
             default_storage.save(name, ContentFile(closed.encode(), name="index.m3u8"))
+            cache.delete(cache_key(name))  # blocking reloads read the cache first
             sealed += 1
     return sealed
 

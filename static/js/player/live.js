@@ -3,15 +3,18 @@
 // mode, a LIVE badge that turns grey behind the edge, "Go to live" after pausing or seeking
 // back, and a DVR slider over the window the playlist keeps instead of the seek bar.
 //
-// kit.setupLivePlayer(shell, video) wires the controls once; start() loads the stream (the
-// page, static/js/live.js, calls it when the stream goes on air).
+// kit.setupLivePlayer(shell, video, options) wires the controls once; start() loads the stream
+// (the page, static/js/live.js, calls it when the stream goes on air). options.lowLatency: the
+// ingest writes LL-HLS (parts, blocking reloads; LIVE_LOW_LATENCY): hls.js then keeps the
+// playlist's PART-HOLD-BACK (about 1 s) behind the edge instead of two segments.
 "use strict";
 (function () {
   const kit = (window.StreamsitePlayerKit = window.StreamsitePlayerKit || {});
   // Further behind the live edge than this (two segments and a margin): not "live" any more.
   const BEHIND_S = 3.5;
 
-  kit.setupLivePlayer = function (shell, video) {
+  kit.setupLivePlayer = function (shell, video, options) {
+    const lowLatency = Boolean(options && options.lowLatency);
     const $ = function (selector) { return shell.querySelector(selector); };
     const Hls = window.Hls;
     const data = video.dataset;
@@ -119,18 +122,24 @@
         }
         return;
       }
-      hls = new Hls({
+      const config = {
         autoStartLoad: false,
-        // Two 1 s segments behind the newest: close to live without stalling on every hiccup.
-        liveSyncDurationCount: 2,
-        liveMaxLatencyDurationCount: 6,
+        lowLatencyMode: lowLatency,
         maxLiveSyncPlaybackRate: 1.1,
         enableWorker: false,
         // The master playlist appears a second or two after the creator goes live.
         manifestLoadPolicy: { default: { maxTimeToFirstByteMs: 10000, maxLoadTimeMs: 20000,
           timeoutRetry: { maxNumRetry: 10, retryDelayMs: 1000, maxRetryDelayMs: 2000 },
           errorRetry: { maxNumRetry: 20, retryDelayMs: 1000, maxRetryDelayMs: 2000 } } },
-      });
+      };
+      // Two 1 s segments behind the newest: close to live without stalling on every hiccup.
+      // Not with LL-HLS: a liveSync* option overrides hls.js's use of PART-HOLD-BACK (and
+      // hls.js refuses a liveMaxLatency* option without one).
+      if (!lowLatency) {
+        config.liveSyncDurationCount = 2;
+        config.liveMaxLatencyDurationCount = 6;
+      }
+      hls = new Hls(config);
       window.streamsitePlayer = hls; // for tests and benchmarks: the hls.js instance
       const quality = kit.setupQuality(hls, Hls, {
         wrap: $("[data-quality-wrap]"),
