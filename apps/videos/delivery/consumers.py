@@ -50,6 +50,7 @@ class VideoConsumer(AsyncJsonWebsocketConsumer):
         await self.channel_layer.group_add(self.group, self.channel_name)
         await hub.join(self.video_id, self)
         await self.accept()
+        self.accepted = True
         self.user = self.scope.get("user")
         self.tokens, self.refilled, self.dropped = CLIENT_BURST, time.monotonic(), 0
         self.opened = []

@@ -62,6 +62,10 @@ class Hub:
             event = await layer.receive(channel)
             text = event.get("text")
             for consumer in list(self.sockets.get(event.get("video"), ())):
+                if not getattr(consumer, "accepted", False):
+                    # Joined but still in its handshake: a send now would come before the
+                    # accept. It gets the state in its snapshot instead.
+                    continue
                 try:
                     await consumer.send(text_data=text)
                 except Exception:  # one broken socket must not stop the others' delivery
