@@ -6,10 +6,7 @@ from __future__ import annotations
 import re
 import secrets
 
-from django.conf import settings
-from django.core.files.storage import default_storage
 from django.http import (
-    FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
@@ -30,6 +27,7 @@ from apps.ads.models import CreativeKind, EventKind
 from apps.ads.services import Decision, GoneCreative
 from apps.ads.tokens import BadToken, read_token
 from apps.videos.selectors import video_get_for_viewer
+from streamsite.public_images import serve_public_image
 
 VIEWER_COOKIE = "ads_viewer"
 VIEWER_SALT = "apps.ads.viewer"
@@ -217,12 +215,4 @@ _BANNER_NAME = re.compile(r"^ads/banners/[0-9a-f]{24}\.webp$")
 
 @require_safe
 def serve_banner(request: HttpRequest, name: str) -> HttpResponse:
-    if not _BANNER_NAME.match(name) or not default_storage.exists(name):
-        raise Http404("No such image.")
-    if not settings.MEDIA_IS_LOCAL:
-        return HttpResponseRedirect(default_storage.url(name))
-    response = FileResponse(default_storage.open(name, "rb"), content_type="image/webp")
-    # Each re-encode gets a new random name, so a stored banner never changes.
-    response["Cache-Control"] = "public, max-age=31536000, immutable"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return serve_public_image(name, _BANNER_NAME)

@@ -6,13 +6,11 @@ from __future__ import annotations
 
 import re
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
@@ -20,6 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 from apps.subscriptions import selectors, services
 from apps.subscriptions.forms import ChannelSettingsForm, NotifyForm
 from apps.users.models import User
+from streamsite.public_images import serve_public_image
 
 TABS = ("videos", "playlists", "live")
 
@@ -152,12 +151,4 @@ _IMAGE_NAME = re.compile(r"^channels/[0-9]+/(avatar|banner)-[0-9a-f]{24}\.webp$"
 def channel_image(request: HttpRequest, name: str) -> HttpResponse:
     """A channel's avatar or banner: public, like the channel page. Streamed locally, a
     redirect to the storage's (signed) URL elsewhere."""
-    if not _IMAGE_NAME.match(name) or not default_storage.exists(name):
-        raise Http404("No such image.")
-    if not settings.MEDIA_IS_LOCAL:
-        return HttpResponseRedirect(default_storage.url(name))
-    response = FileResponse(default_storage.open(name, "rb"), content_type="image/webp")
-    # Each upload gets a new random name, so a stored image never changes.
-    response["Cache-Control"] = "public, max-age=31536000, immutable"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return serve_public_image(name, _IMAGE_NAME)
