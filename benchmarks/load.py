@@ -4,7 +4,7 @@ bare hello-world view (/healthz) served by the same processes in the same run.
     createdb -h 127.0.0.1 -U postgres streamsite_load
     DATABASE_URL=postgres://postgres@127.0.0.1/streamsite_load REDIS_URL=redis://127.0.0.1/7 \\
         .venv/bin/python benchmarks/load.py [--clients 25,50,100,200] [--seconds 20] \\
-        [--servers 2] [--think 1.0]
+        [--servers 2] [--think 1.0] [--front nginx|none] [--signed-in 0.2]
 
 Each client is a viewer that loops: pick a request from MIX, send it, wait an exponentially
 distributed think time (mean --think s: a person reading, not a tight loop; without it,
@@ -13,6 +13,14 @@ distributed think time (mean --think s: a person reading, not a tight loop; with
     home, search, watch (the watch page), master / variant (HLS playlists), segment (one CMAF
     segment), like (PUT like, token auth), comment (POST comment), ws (open /ws/videos/<id>/,
     read the snapshot, close).
+
+As in production (deploy/nginx.conf, docs/architecture.md), nginx is the front (`--front
+nginx`): it balances the Daphne processes, upgrades websockets and caches public media, so
+playlists and segments mostly never reach Python; `--front none` sends everything straight to
+Daphne. A share of the clients (`--signed-in`, 0.2) are signed in (a session cookie): their pages
+are rendered for them every time, while anonymous viewers' home, search and watch pages come
+from the page cache (streamsite/page_cache.py) most of the time; the watch page is reported for
+both, `watch` (anonymous) and `watch+` (signed in).
 
 For each level, first every client only GETs /healthz (the baseline, same think time, same
 servers), then the mix. Reported: requests, errors (any non-2xx or exception), p50 and p99 per
@@ -30,10 +38,13 @@ import json
 import os
 import random
 import re
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from collections import defaultdict
 from pathlib import Path
 
@@ -45,12 +56,16 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from startup import Server, make_clip, make_ready_video, setup_django  # noqa: E402
 
+from tests.fixtures.nginx import nginx_command, render_nginx  # noqa: E402
+
 MIX = {
     "home": 12, "search": 8, "watch": 18, "master": 8, "variant": 8, "segment": 26,
     "like": 6, "comment": 4, "ws": 10,
 }  # fmt: skip
 WRITES = ("like", "comment")
+PAGES = ("home", "search", "watch")
 USERS = 200
+CSRF_SECRET = "loadbench" + "x" * 23  # a CSRF cookie's 32 characters, echoed in the header
 
 
 def prepare(workdir: Path) -> tuple[dict, dict]:
@@ -78,11 +93,21 @@ def prepare(workdir: Path) -> tuple[dict, dict]:
             status=video.status, progress=100, visibility="public", duration=video.duration,
             width=video.width, height=video.height, published_at=video.published_at,
         )  # fmt: skip
-    users = []
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    users, sessions = [], []
     for n in range(USERS):
         user, _ = User.objects.get_or_create(username=f"bench-load-{n}")
         users.append(Token.objects.get_or_create(user=user)[0].key)
-    return env, {"video": video.id, "tokens": users}
+        # What signing in leaves: a session naming the user (django.contrib.auth.login).
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        sessions.append(session.session_key)
+    return env, {"video": video.id, "tokens": users, "sessions": sessions}
 
 
 async def media_urls(base: str, video_id: str) -> dict:
@@ -111,9 +136,10 @@ async def media_urls(base: str, video_id: str) -> dict:
     }
 
 
-async def one(http, kind: str, base: str, ctx: dict, token: str) -> None:
+async def one(http, kind: str, base: str, ctx: dict, token: str | None) -> None:
     video = ctx["video"]
-    auth = {"Authorization": f"Token {token}"}
+    # An API client sends its token; a signed-in page (token None) its session and CSRF token.
+    auth = {"Authorization": f"Token {token}"} if token else {"X-CSRFToken": CSRF_SECRET}
     if kind == "hello":
         request = http.get(f"{base}/healthz")
     elif kind == "home":
@@ -149,7 +175,9 @@ async def one(http, kind: str, base: str, ctx: dict, token: str) -> None:
             raise RuntimeError(f"{kind}: HTTP {r.status}")
 
 
-async def level(bases: list[str], ctx: dict, clients: int, seconds: float, think: float, mix):
+async def level(
+    bases: list[str], ctx: dict, clients: int, seconds: float, think: float, mix, signed_in=0.0
+):
     timings: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
     kinds, weights = zip(*mix.items(), strict=True)
@@ -158,15 +186,24 @@ async def level(bases: list[str], ctx: dict, clients: int, seconds: float, think
     async def client(n: int) -> None:
         base = bases[n % len(bases)]
         token = ctx["tokens"][n % len(ctx["tokens"])]
+        # Every k-th client is signed in: the same share at every level.
+        member = signed_in > 0 and n % max(1, round(1 / signed_in)) == 0
+        cookies = None
+        if member:
+            session = ctx["sessions"][n % len(ctx["sessions"])]
+            cookies = {"sessionid": session, "csrftoken": CSRF_SECRET}
+            token = None
         connector = aiohttp.TCPConnector(limit=2)
-        async with aiohttp.ClientSession(connector=connector) as http:
+        async with aiohttp.ClientSession(connector=connector, cookies=cookies) as http:
             await asyncio.sleep(random.random() * think)  # spread the start
             while time.monotonic() < stop:
                 kind = random.choices(kinds, weights)[0]
                 started = time.perf_counter()
                 try:
                     await asyncio.wait_for(one(http, kind, base, ctx, token), 30)
-                    timings[kind].append(time.perf_counter() - started)
+                    timings[f"{kind}+" if member and kind in PAGES else kind].append(
+                        time.perf_counter() - started
+                    )
                 except (TimeoutError, aiohttp.ClientError, RuntimeError) as exc:
                     errors[kind] += 1
                     if errors[kind] <= 3:
@@ -175,6 +212,28 @@ async def level(bases: list[str], ctx: dict, clients: int, seconds: float, think
 
     await asyncio.gather(*(client(n) for n in range(clients)))
     return timings, errors
+
+
+def start_front(workdir: Path, upstreams: list[str]) -> tuple[subprocess.Popen, str]:
+    """nginx with deploy/nginx.conf in front of the Daphne processes."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    prefix = workdir / "nginx"
+    prefix.mkdir()
+    conf = render_nginx(prefix, port, upstreams, rtmp=False)
+    proc = subprocess.Popen([*nginx_command(conf), "-g", "daemon off;"])
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=2) as r:
+                if r.status == 200:
+                    return proc, base
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    raise SystemExit(f"nginx did not start; see {prefix / 'error.log'}")
 
 
 def pct(values: list[float], p: float) -> float:
@@ -199,15 +258,23 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--servers", type=int, default=2)
     parser.add_argument("--think", type=float, default=1.0)
+    parser.add_argument("--front", choices=("nginx", "none"), default="nginx")
+    parser.add_argument("--signed-in", type=float, default=0.2)
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="streamsite-load-"))
     env, ctx = prepare(workdir)
+    if args.front == "nginx":
+        env["PROXY_COUNT"] = "1"  # believe exactly the one proxy, as deploy/ runs it
     servers = [Server(env, workdir) for _ in range(args.servers)]
+    front = None
     try:
         bases = [s.base for s in servers]
+        if args.front == "nginx":
+            front, base = start_front(workdir, [b.removeprefix("http://") for b in bases])
+            bases = [base]
         ctx["media"] = asyncio.run(media_urls(bases[0], ctx["video"]))
         # Warm-up: templates compiled, connections open, caches filled on every server.
-        asyncio.run(level(bases, ctx, 2 * len(bases), 3, 0.05, MIX))
+        asyncio.run(level(bases, ctx, 4 * args.servers, 3, 0.05, MIX, args.signed_in))
         rows = []
         for clients in (int(c) for c in args.clients.split(",")):
             print(f"\n{clients} clients, {args.seconds:g} s each, think {args.think:g} s")
@@ -215,16 +282,20 @@ def main() -> None:
                 level(bases, ctx, clients, args.seconds, args.think, {"hello": 1})
             )
             hello = report("baseline /healthz", hello_t, hello_e, args.seconds)
-            mix_t, mix_e = asyncio.run(level(bases, ctx, clients, args.seconds, args.think, MIX))
+            mix_t, mix_e = asyncio.run(
+                level(bases, ctx, clients, args.seconds, args.think, MIX, args.signed_in)
+            )
             mixed = report("mixed traffic", mix_t, mix_e, args.seconds)
             writes = [x for k in WRITES for x in mix_t.get(k, [])]
+            watch = mix_t.get("watch", []) + mix_t.get("watch+", [])
             row = {
                 "clients": clients,
                 "errors": sum(mix_e.values()),
                 "rps": sum(len(v) for v in mix_t.values()) / args.seconds,
                 "hello_p99": hello["hello"][1],
-                "watch_p50": mixed["watch"][0],
-                "watch_p99": mixed["watch"][1],
+                "watch_p50": pct(watch, 50),
+                "watch_p99": pct(watch, 99),
+                "signed_in_watch_p99": mixed.get("watch+", (0, float("nan")))[1],
                 "writes_p99": pct(writes, 99),
             }
             rows.append(row)
@@ -234,21 +305,28 @@ def main() -> None:
                 f"hello p99; writes p99 {row['writes_p99']:.0f} ms = "
                 f"{row['writes_p99'] / hello_p99:.1f}x"
             )
-        print("\n| clients | req/s | errors | hello p99 | watch p50 | watch p99 | writes p99 |")
-        print("|---|---|---|---|---|---|---|")
+        print(
+            "\n| clients | req/s | errors | hello p99 | watch p50 | watch p99 "
+            "| signed-in watch p99 | writes p99 |"
+        )
+        print("|---|---|---|---|---|---|---|---|")
         for r in rows:
             print(
                 f"| {r['clients']} | {r['rps']:.0f} | {r['errors']} | {r['hello_p99']:.0f} ms | "
-                f"{r['watch_p50']:.0f} ms | {r['watch_p99']:.0f} ms | {r['writes_p99']:.0f} ms |"
+                f"{r['watch_p50']:.0f} ms | {r['watch_p99']:.0f} ms | "
+                f"{r['signed_in_watch_p99']:.0f} ms | {r['writes_p99']:.0f} ms |"
             )
         out = ROOT / "benchmarks" / "out"
         out.mkdir(exist_ok=True)
         (out / "load.json").write_text(
-            json.dumps({"servers": args.servers, "rows": rows}, indent=1)
+            json.dumps({"servers": args.servers, "front": args.front, "rows": rows}, indent=1)
         )
         ratio = statistics.median(r["watch_p99"] / r["hello_p99"] for r in rows)
         print(f"median watch p99 / hello p99: {ratio:.1f}")
     finally:
+        if front is not None:
+            front.terminate()
+            front.wait(10)
         for server in servers:
             server.stop()
 

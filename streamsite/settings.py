@@ -366,6 +366,9 @@ if SIGNUP_MODE not in {"open", "approval", "closed"}:
     raise ImproperlyConfigured(f"SIGNUP_MODE={SIGNUP_MODE!r}: use open, approval or closed.")
 # A view counts once per viewer and video within this window, when playback starts.
 VIEW_WINDOW_S = env_int("VIEW_WINDOW_S", 6 * 3600)
+# Anonymous viewers' home, search and watch pages are served from the cache this long
+# (streamsite/page_cache.py); 0 renders every page.
+PAGE_CACHE_S = env_int("PAGE_CACHE_S", 10)
 # /metrics: these addresses or networks, or `Authorization: Bearer $METRICS_TOKEN`.
 METRICS_ALLOWED_IPS = env_networks("METRICS_ALLOWED_IPS", ["127.0.0.1", "::1"])
 METRICS_TOKEN = env_str("METRICS_TOKEN")

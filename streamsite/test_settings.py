@@ -41,3 +41,8 @@ AUTH_PAGE_RATE_PER_ACCOUNT = "10000/min"
 # (tests/faults/test_db_pool.py), where DB_POOL_MAX is set explicitly.
 if "DB_POOL_MAX" not in os.environ:
     DATABASES["default"]["OPTIONS"].pop("pool", None)  # noqa: F405
+
+# Tests read pages right after changing what they show; the page cache has tests of its own
+# (tests/streamsite/test_page_cache.py), which turn it on.
+if "PAGE_CACHE_S" not in os.environ:
+    PAGE_CACHE_S = 0

@@ -24,6 +24,7 @@ from apps.broadcasts.push import events
 from apps.broadcasts.selectors import SESSION_DISMISSED, broadcast_can_issue
 from apps.users.models import User
 from apps.videos.models import Video
+from streamsite import page_cache
 
 logger = logging.getLogger(__name__)
 
@@ -186,6 +187,7 @@ def content_warning_set(*, video: Video, reason: str, by: User) -> Video:
         raise ValidationError({"content_warning": "At most 200 characters."})
     Video.objects.filter(pk=video.pk).update(content_warning=reason, updated_at=timezone.now())
     video.content_warning = reason
+    page_cache.invalidate()
     logger.info("content warning set", extra={"video": video.pk, "by": by.pk, "set": bool(reason)})
     return video
 
@@ -195,6 +197,7 @@ def disclaimer_set(*, video: Video, text: str, by: User, link: str = "") -> Vide
     if not (by.is_authenticated and by.is_staff):
         raise PermissionDenied("Only staff may attach disclaimers.")
     text = (text or "").strip()
+    page_cache.invalidate()  # the disclaimer is part of the watch page
     if not text:
         VideoDisclaimer.objects.filter(video=video).delete()
         return None

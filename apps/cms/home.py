@@ -21,6 +21,7 @@ from django.utils import timezone
 from apps.cms.models import HomeSection, SectionKind
 from apps.videos.models import Video
 from apps.videos.selectors import video_list_public
+from streamsite import page_cache
 
 VERSION_KEY = "cms:home:version"
 MAX_AGE_S = 60
@@ -48,6 +49,7 @@ def register(kind: str, renderer: Renderer, *, template: str = "", cacheable: bo
 
 
 def invalidate() -> None:
+    page_cache.invalidate()  # the cached home pages embed these sections
     try:
         cache.incr(VERSION_KEY)
     except ValueError:

@@ -18,8 +18,10 @@ from apps.cms.services import video_set_category
 from apps.videos import selectors as video_selectors
 from apps.videos import services as video_services
 from apps.videos import views as video_views
+from streamsite import page_cache
 
 
+@page_cache.anonymous_page()  # the same for every anonymous viewer (rows and the feed)
 def home(request: HttpRequest) -> HttpResponse:
     rows = home_sections.home_rows(request)
     if not rows:
@@ -37,12 +39,14 @@ def categories(request: HttpRequest) -> HttpResponse:
     return render(request, "cms/categories.html", {"categories": selectors.category_list()})
 
 
+@page_cache.anonymous_page()
 def category(request: HttpRequest, slug: str) -> HttpResponse:
     found = selectors.category_get(slug=slug)
     videos = selectors.category_videos(category=found)
     return _video_list_page(request, "cms/category.html", videos, category=found)
 
 
+@page_cache.anonymous_page()
 def tag(request: HttpRequest, tag: str) -> HttpResponse:
     videos = selectors.tag_videos(tag=tag)
     return _video_list_page(request, "cms/tag.html", videos, tag=tag)

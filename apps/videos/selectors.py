@@ -48,6 +48,27 @@ def video_get_for_viewer(*, video_id: str, user) -> Video:
     return video
 
 
+def video_page_version(*, video_id: str) -> tuple | None:
+    """What an anonymous viewer's watch page depends on in the video's own row, for the page
+    cache; None when that page is not the same for every anonymous viewer (not ready, private,
+    held or hidden by moderation, no such video): it is then rendered every time."""
+    row = (
+        Video.objects.filter(pk=video_id)
+        .values_list("updated_at", "visibility", "moderation_state", "status", "media_key")
+        .first()
+    )
+    if row is None:
+        return None
+    _updated, visibility, moderation, status, _key = row
+    if (
+        status != VideoStatus.READY
+        or visibility == Visibility.PRIVATE
+        or moderation != ModerationState.VISIBLE
+    ):
+        return None
+    return row
+
+
 def video_list_public() -> QuerySet[Video]:
     return counts.annotate(
         Video.objects.filter(

@@ -33,6 +33,7 @@ from apps.videos.models import (
 from apps.videos.pipeline import bookkeeping, failures, jobs, layout, storage
 from apps.videos.selectors import video_can_manage
 from media_pipeline.sniff import sniff_bytes
+from streamsite import page_cache
 from streamsite.errors import LimitExceeded
 
 logger = logging.getLogger(__name__)
@@ -278,6 +279,7 @@ def video_update(*, video: Video, by: User, **fields) -> Video:
     video.full_clean()
     video.save(update_fields=update)
     search.video_reindex(video=video, was_public=was_public)
+    page_cache.invalidate()  # lists and search show the title; a private video leaves them
     if "media_key" in update:
         video_announce_if_public(video)
     return video
@@ -289,6 +291,7 @@ def video_delete(*, video: Video, by: User) -> None:
     prefix = video.storage_prefix
     was_public = video.visibility == Visibility.PUBLIC
     video.delete()
+    page_cache.invalidate()
     transaction.on_commit(lambda: storage.delete_prefix(prefix))
     if was_public:
         transaction.on_commit(search.words_rebuild)

@@ -15,6 +15,7 @@ from apps.videos import selectors, services
 from apps.videos.delivery.links import media_url
 from apps.videos.models import VideoStatus
 from apps.videos.studio.downloads import download_url
+from streamsite import page_cache
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -38,6 +39,9 @@ def studio_retry(request: HttpRequest, video_id: str) -> HttpResponse:
     return redirect("studio")
 
 
+@page_cache.anonymous_page(
+    lambda request, video_id: selectors.video_page_version(video_id=video_id)
+)
 def watch(request: HttpRequest, video_id: str) -> HttpResponse:
     # No view is counted here (the player's beacon does it when playback starts), and nothing
     # touches the session: an anonymous page view writes no row.
@@ -62,6 +66,7 @@ def watch(request: HttpRequest, video_id: str) -> HttpResponse:
     )
 
 
+@page_cache.anonymous_page()
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     duration = request.GET.get("duration", "")

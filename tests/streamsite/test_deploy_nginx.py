@@ -6,8 +6,6 @@ private ones never, and when one node dies the other serves everything."""
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import signal
 import subprocess
 from pathlib import Path
@@ -21,51 +19,18 @@ from apps.broadcasts.push import events
 from apps.videos.delivery.links import media_url
 from tests.conftest import require
 from tests.factories import VideoFactory
+from tests.fixtures.nginx import NGINX, nginx_command, render_nginx
 from tests.fixtures.processes import ROOT, free_port, process_env, start_daphne, stop, wait_http
 
 pytestmark = pytest.mark.slow
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-
-
-def _render(tmp_path: Path, port: int, upstreams: list[str], rtmp: bool) -> Path:
-    """deploy/nginx.conf with this test's ports and a private prefix for pid, logs, cache."""
-    text = (ROOT / "deploy" / "nginx.conf").read_text()
-    temp = "\n".join(
-        f"    {kind}_temp_path {tmp_path}/{kind};"
-        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-    )
-    rtmp_conf = tmp_path / "rtmp.conf"
-    rtmp_conf.write_text((ROOT / "deploy" / "nginx-rtmp.conf").read_text())
-    servers = "\n".join(f"        server {u} max_fails=2 fail_timeout=5s;" for u in upstreams)
-    replacements = {
-        # As root, workers would run as nobody, who cannot enter pytest's private temp dir.
-        "pid /run/nginx.pid;": f"pid {tmp_path}/nginx.pid;"
-        + ("\nuser root;" if os.geteuid() == 0 else ""),
-        "include /etc/nginx/rtmp.d/*.conf;": f"include {rtmp_conf};" if rtmp else "",
-        "/var/log/nginx/": f"{tmp_path}/",
-        "/var/cache/nginx/streamsite": f"{tmp_path}/cache",
-        "listen 80;": f"listen 127.0.0.1:{port};",
-        "        server web-1:8000 max_fails=2 fail_timeout=5s;\n"
-        "        server web-2:8000 max_fails=2 fail_timeout=5s;": servers,
-        "http {\n": "http {\n" + temp + "\n",
-    }
-    for old, new in replacements.items():
-        assert old in text, old
-        text = text.replace(old, new)
-    conf = tmp_path / "nginx.conf"
-    conf.write_text(text)
-    return conf
-
-
-def _nginx(conf: Path) -> list[str]:
-    # The system's prefix stays: Debian's module snippets name modules relative to it.
-    return [NGINX, "-e", str(conf.parent / "error.log"), "-c", str(conf)]
 
 
 def test_the_config_is_valid_with_the_rtmp_front_end(tmp_path):
     require(Path(NGINX).exists(), "nginx (apt-get install nginx-light libnginx-mod-rtmp)")
-    conf = _render(tmp_path, free_port(), ["127.0.0.1:9"], rtmp=True)
-    checked = subprocess.run([*_nginx(conf), "-t"], capture_output=True, text=True, timeout=30)
+    conf = render_nginx(tmp_path, free_port(), ["127.0.0.1:9"], rtmp=True)
+    checked = subprocess.run(
+        [*nginx_command(conf), "-t"], capture_output=True, text=True, timeout=30
+    )
     assert checked.returncode == 0, checked.stderr
     assert "syntax is ok" in checked.stderr
 
@@ -84,8 +49,8 @@ def test_nginx_balances_two_web_nodes_and_survives_losing_one(transactional_db, 
     node_b, base_b = start_daphne(env, tmp_path / "b.log")
     port = free_port()
     upstreams = [base_a.removeprefix("http://"), base_b.removeprefix("http://")]
-    conf = _render(tmp_path, port, upstreams, rtmp=False)
-    front = subprocess.Popen([*_nginx(conf), "-g", "daemon off;"], start_new_session=True)
+    conf = render_nginx(tmp_path, port, upstreams, rtmp=False)
+    front = subprocess.Popen([*nginx_command(conf), "-g", "daemon off;"], start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     sockets = []
     try:

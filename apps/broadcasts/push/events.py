@@ -11,6 +11,7 @@ from django.db import transaction
 from redis.exceptions import RedisError
 
 from apps.broadcasts.models import Broadcast
+from streamsite import page_cache
 
 logger = logging.getLogger(__name__)
 
@@ -82,11 +83,13 @@ def shown(broadcast: Broadcast) -> None:
     """Push the broadcast (new or edited) to its scope's sockets once committed."""
     group, event = scope_group(broadcast), shown_event(to_message(broadcast))
     transaction.on_commit(lambda: send(group, event))
+    page_cache.invalidate()  # a page loaded after this shows it, not a cached copy without
 
 
 def ended(broadcast_id: int, group: str) -> None:
     event = {"type": "broadcast.ended", "id": broadcast_id}
     transaction.on_commit(lambda: send(group, event))
+    page_cache.invalidate()
 
 
 def notify_user(user_id: int, *, notification_id: int, kind: str, video: str | None) -> None:
