@@ -26,7 +26,7 @@ from apps.ads import services
 from apps.ads.models import CreativeKind, EventKind
 from apps.ads.services import Decision, GoneCreative
 from apps.ads.tokens import BadToken, read_token
-from apps.videos.selectors import video_get_for_viewer
+from apps.videos.selectors import video_get_watchable
 from streamsite.public_images import serve_public_image
 
 VIEWER_COOKIE = "ads_viewer"
@@ -59,7 +59,7 @@ def _decide(request: HttpRequest) -> tuple[Decision | None, str | None]:
     kind = request.GET.get("kind") or None
     if kind is not None and kind not in CreativeKind.values:
         raise BadRequest("kind", f"kind must be one of: {', '.join(CreativeKind.values)}.")
-    video = video_get_for_viewer(video_id=video_id, user=request.user)  # 404 if not watchable
+    video = video_get_watchable(video_id=video_id, user=request.user)  # 404 if not watchable
     viewer, fresh = _viewer_key(request)
     return services.ad_decide(video=video, user=request.user, viewer=viewer, kind=kind), fresh
 

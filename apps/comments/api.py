@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 from apps.comments import selectors, services
 from apps.comments.models import Comment
 from apps.comments.serializers import CommentEdit, CommentIn, CommentOut, ReportIn
-from apps.videos.selectors import video_can_watch, video_get_for_viewer
+from apps.videos.selectors import video_can_watch, video_get_for_viewer, video_get_watchable
 
 
 def _api_error(exc: Exception) -> exceptions.APIException:
@@ -83,7 +83,7 @@ class VideoCommentsView(Throttled, ListAPIView):
 
     @extend_schema(request=CommentIn, responses={201: CommentOut})
     def post(self, request, video_id: str):
-        video = video_get_for_viewer(video_id=video_id, user=request.user)
+        video = video_get_watchable(video_id=video_id, user=request.user)
         data = CommentIn(data=request.data)
         data.is_valid(raise_exception=True)
         try:

@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from apps.history import selectors, services
 from apps.history.models import WatchEntry
-from apps.videos.selectors import video_get_for_viewer
+from apps.videos.selectors import video_get_watchable
 
 
 class HistoryWriteThrottle(UserRateThrottle):
@@ -73,7 +73,7 @@ class HistoryEntryView(APIView):
 
     @extend_schema(request=PositionIn, responses=PositionOut)
     def put(self, request, video_id: str):
-        video = video_get_for_viewer(video_id=video_id, user=request.user)
+        video = video_get_watchable(video_id=video_id, user=request.user)
         data = PositionIn(data=request.data)
         data.is_valid(raise_exception=True)
         position = data.validated_data["position_s"]

@@ -12,7 +12,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from apps.reactions import selectors, services
-from apps.videos.selectors import video_get_for_viewer
+from apps.videos.selectors import video_get_watchable
 
 
 def _api_error(exc: Exception) -> exceptions.APIException:
@@ -55,14 +55,14 @@ class VoteView(WriteThrottled):
 
     @extend_schema(responses=VoteOut)
     def get(self, request, video_id: str):
-        video = video_get_for_viewer(video_id=video_id, user=request.user)
+        video = video_get_watchable(video_id=video_id, user=request.user)
         likes, dislikes = selectors.vote_counts(video_id=video.id)
         liked = selectors.vote_of(video_id=video.id, user=request.user)
         return Response({"likes": likes, "dislikes": dislikes, "liked": liked})
 
     @extend_schema(request=VoteIn, responses=VoteOut)
     def put(self, request, video_id: str):
-        video = video_get_for_viewer(video_id=video_id, user=request.user)
+        video = video_get_watchable(video_id=video_id, user=request.user)
         data = VoteIn(data=request.data)
         data.is_valid(raise_exception=True)
         try:
@@ -75,7 +75,7 @@ class VoteView(WriteThrottled):
 
     @extend_schema(responses=VoteOut)
     def delete(self, request, video_id: str):
-        video = video_get_for_viewer(video_id=video_id, user=request.user)
+        video = video_get_watchable(video_id=video_id, user=request.user)
         try:
             state = services.vote_clear(video=video, by=request.user)
         except DjangoPermissionDenied as exc:
@@ -101,7 +101,7 @@ class ReactionsView(WriteThrottled):
         )
     )
     def get(self, request, video_id: str):
-        video = video_get_for_viewer(video_id=video_id, user=request.user)
+        video = video_get_watchable(video_id=video_id, user=request.user)
         return Response(
             {
                 "counts": selectors.reaction_counts(video_id=video.id),
@@ -116,7 +116,7 @@ class ReactionsView(WriteThrottled):
         ),
     )
     def post(self, request, video_id: str):
-        video = video_get_for_viewer(video_id=video_id, user=request.user)
+        video = video_get_watchable(video_id=video_id, user=request.user)
         data = ReactionIn(data=request.data)
         data.is_valid(raise_exception=True)
         try:

@@ -131,7 +131,7 @@ class VideoViewBeaconView(APIView):
         responses={200: inline_serializer("ViewCounted", {"counted": serializers.BooleanField()})},
     )
     def post(self, request, video_id: str):
-        video = selectors.video_get_for_viewer(video_id=video_id, user=request.user)
+        video = selectors.video_get_watchable(video_id=video_id, user=request.user)
         user = request.user
         viewer = f"user:{user.pk}" if user.is_authenticated else f"addr:{client_address(request)}"
         counted = services.video_count_view(video=video, viewer=viewer)

@@ -48,6 +48,17 @@ def video_get_for_viewer(*, video_id: str, user) -> Video:
     return video
 
 
+def video_get_watchable(*, video_id: str, user) -> Video:
+    """The video row alone, if this user may watch it, else 404: for the writes a player makes
+    (a like, a reaction, a comment, a view, a position) that need neither its counts nor its
+    owner, which video_get_for_viewer joins and annotates (about 2 ms of CPU and a plan with
+    three subqueries per call)."""
+    video = Video.objects.filter(pk=video_id).first()
+    if video is None or not video_can_watch(video=video, user=user):
+        raise Http404("No such video.")
+    return video
+
+
 def video_page_version(*, video_id: str) -> tuple | None:
     """What an anonymous viewer's watch page depends on in the video's own row, for the page
     cache; None when that page is not the same for every anonymous viewer (not ready, private,
