@@ -55,6 +55,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from startup import Server, make_clip, make_ready_video, setup_django  # noqa: E402
+from viewer import viewer  # noqa: E402
 
 from tests.fixtures.nginx import nginx_command, render_nginx  # noqa: E402
 
@@ -62,7 +63,7 @@ MIX = {
     "home": 12, "search": 8, "watch": 18, "master": 8, "variant": 8, "segment": 26,
     "like": 6, "comment": 4, "ws": 10,
 }  # fmt: skip
-WRITES = ("like", "comment")
+WRITES = ("like", "comment", "beacon", "history")
 PAGES = ("home", "search", "watch")
 USERS = 200
 CSRF_SECRET = "loadbench" + "x" * 23  # a CSRF cookie's 32 characters, echoed in the header
@@ -121,18 +122,22 @@ async def media_urls(base: str, video_id: str) -> dict:
         variant = aiohttp.client.URL(master).join(aiohttp.client.URL(variant))
         async with http.get(variant) as r:
             text = await r.text()
-        segment = [line for line in text.splitlines() if line and not line.startswith("#")][-1]
-        byterange = re.findall(r"#EXT-X-BYTERANGE:(\d+)@(\d+)", text)
-        segment = variant.join(aiohttp.client.URL(segment))
-    headers = {}
-    if byterange:
-        length, start = map(int, byterange[-1])
-        headers = {"Range": f"bytes={start}-{start + length - 1}"}
+    # Every media segment in order, with its byte range when the rung is one file.
+    segments, ranged = [], {}
+    for line in text.splitlines():
+        found = re.match(r"#EXT-X-BYTERANGE:(\d+)@(\d+)", line)
+        if found:
+            length, start = map(int, found.groups())
+            ranged = {"Range": f"bytes={start}-{start + length - 1}"}
+        elif line and not line.startswith("#"):
+            segments.append((str(variant.join(aiohttp.client.URL(line))), ranged))
+            ranged = {}
     return {
         "master": str(master),
         "variant": str(variant),
-        "segment": str(segment),
-        "range": headers,
+        "segment": segments[-1][0],
+        "range": segments[-1][1],
+        "segments": segments,
     }
 
 
@@ -176,8 +181,9 @@ async def one(http, kind: str, base: str, ctx: dict, token: str | None) -> None:
 
 
 async def level(
-    bases: list[str], ctx: dict, clients: int, seconds: float, think: float, mix, signed_in=0.0
-):
+    bases: list[str], ctx: dict, clients: int, seconds: float, think: float, mix, signed_in=0.0,
+    model: str = "uniform",
+):  # fmt: skip
     timings: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
     kinds, weights = zip(*mix.items(), strict=True)
@@ -193,10 +199,24 @@ async def level(
             session = ctx["sessions"][n % len(ctx["sessions"])]
             cookies = {"sessionid": session, "csrftoken": CSRF_SECRET}
             token = None
-        connector = aiohttp.TCPConnector(limit=2)
+        # Each client from an address of its own (all of 127/8 is loopback), as viewers are.
+        address = (f"127.0.{1 + n // 250}.{1 + n % 250}", 0)
+        connector = aiohttp.TCPConnector(limit=4, local_addr=address)
         async with aiohttp.ClientSession(connector=connector, cookies=cookies) as http:
             await asyncio.sleep(random.random() * think)  # spread the start
-            while time.monotonic() < stop:
+            while model == "viewers" and time.monotonic() < stop:
+                headers = {"X-CSRFToken": CSRF_SECRET} if member else {}
+                try:
+                    await viewer(
+                        http, base, ctx, member=member, headers=headers, stop=stop,
+                        record=lambda kind, s: timings[kind].append(s),
+                    )  # fmt: skip
+                except (TimeoutError, aiohttp.ClientError, RuntimeError) as exc:
+                    kind = str(exc).split(":")[0] if isinstance(exc, RuntimeError) else "session"
+                    errors[kind] += 1
+                    if errors[kind] <= 3:
+                        print(f"    error: {exc!r}", file=sys.stderr)
+            while model == "uniform" and time.monotonic() < stop:
                 kind = random.choices(kinds, weights)[0]
                 started = time.perf_counter()
                 try:
@@ -236,6 +256,35 @@ def start_front(workdir: Path, upstreams: list[str]) -> tuple[subprocess.Popen, 
     raise SystemExit(f"nginx did not start; see {prefix / 'error.log'}")
 
 
+def cost_per_kind(servers, bases: list[str], ctx: dict, seconds: float) -> None:
+    """Web CPU per request of each kind alone, at a load the servers keep up with: what each
+    kind costs, whatever else the machine is doing."""
+    pids = [s.proc.pid for s in servers]
+    print("\n| kind | anonymous: web CPU per request | signed in |")
+    print("|---|---|---|")
+    for kind in ("hello", *MIX):
+        costs = []
+        for signed_in in (0.0, 1.0):
+            if signed_in and kind not in (*PAGES, *WRITES, "ws"):
+                costs.append(float("nan"))
+                continue
+            before = cpu_seconds(pids)
+            timings, _ = asyncio.run(level(bases, ctx, 10, seconds, 0.1, {kind: 1}, signed_in))
+            served = sum(len(v) for v in timings.values())
+            costs.append((cpu_seconds(pids) - before) * 1000 / max(1, served))
+        print(f"| {kind} | {costs[0]:.1f} ms | {costs[1]:.1f} ms |")
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU of these processes so far (/proc), to put a cost on each request that
+    other load on the machine does not blur."""
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def pct(values: list[float], p: float) -> float:
     if not values:
         return float("nan")
@@ -260,6 +309,18 @@ def main() -> None:
     parser.add_argument("--think", type=float, default=1.0)
     parser.add_argument("--front", choices=("nginx", "none"), default="nginx")
     parser.add_argument("--signed-in", type=float, default=0.2)
+    parser.add_argument(
+        "--model",
+        choices=("viewers", "uniform"),
+        default="viewers",
+        help="viewers: sessions as the pages and player behave (benchmarks/viewer.py); "
+        "uniform: a request from MIX every --think seconds (a stress test)",
+    )
+    parser.add_argument(
+        "--cost",
+        action="store_true",
+        help="instead: each kind alone (anonymous, then signed in), web CPU per request",
+    )
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="streamsite-load-"))
     env, ctx = prepare(workdir)
@@ -275,17 +336,30 @@ def main() -> None:
         ctx["media"] = asyncio.run(media_urls(bases[0], ctx["video"]))
         # Warm-up: templates compiled, connections open, caches filled on every server.
         asyncio.run(level(bases, ctx, 4 * args.servers, 3, 0.05, MIX, args.signed_in))
+        if args.cost:
+            cost_per_kind(servers, bases, ctx, args.seconds)
+            return
         rows = []
         for clients in (int(c) for c in args.clients.split(",")):
-            print(f"\n{clients} clients, {args.seconds:g} s each, think {args.think:g} s")
+            print(
+                f"\n{clients} clients ({args.model}), {args.seconds:g} s each, "
+                f"think {args.think:g} s"
+            )
             hello_t, hello_e = asyncio.run(
                 level(bases, ctx, clients, args.seconds, args.think, {"hello": 1})
             )
             hello = report("baseline /healthz", hello_t, hello_e, args.seconds)
+            pids = [s.proc.pid for s in servers]
+            cpu_before = cpu_seconds(pids)
             mix_t, mix_e = asyncio.run(
-                level(bases, ctx, clients, args.seconds, args.think, MIX, args.signed_in)
+                level(
+                    bases, ctx, clients, args.seconds, args.think, MIX, args.signed_in, args.model
+                )
             )
             mixed = report("mixed traffic", mix_t, mix_e, args.seconds)
+            served = sum(len(v) for v in mix_t.values())
+            web_cpu_ms = (cpu_seconds(pids) - cpu_before) * 1000 / max(1, served)
+            print(f"  web processes' CPU: {web_cpu_ms:.1f} ms per mixed request")
             writes = [x for k in WRITES for x in mix_t.get(k, [])]
             watch = mix_t.get("watch", []) + mix_t.get("watch+", [])
             row = {
@@ -297,6 +371,7 @@ def main() -> None:
                 "watch_p99": pct(watch, 99),
                 "signed_in_watch_p99": mixed.get("watch+", (0, float("nan")))[1],
                 "writes_p99": pct(writes, 99),
+                "web_cpu_ms": web_cpu_ms,
             }
             rows.append(row)
             hello_p99 = row["hello_p99"]
@@ -319,7 +394,10 @@ def main() -> None:
         out = ROOT / "benchmarks" / "out"
         out.mkdir(exist_ok=True)
         (out / "load.json").write_text(
-            json.dumps({"servers": args.servers, "front": args.front, "rows": rows}, indent=1)
+            json.dumps(
+                {"servers": args.servers, "front": args.front, "model": args.model, "rows": rows},
+                indent=1,
+            )
         )
         ratio = statistics.median(r["watch_p99"] / r["hello_p99"] for r in rows)
         print(f"median watch p99 / hello p99: {ratio:.1f}")

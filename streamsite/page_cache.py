@@ -35,6 +35,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
+from django.utils.safestring import mark_safe
 
 logger = logging.getLogger(__name__)
 
@@ -103,6 +104,21 @@ def _thawed(entry: dict[str, Any]) -> HttpResponse:
     # Served by the cookies a request carries: no shared cache may give it to a signed-in one.
     patch_vary_headers(response, ["Cookie"])
     return response
+
+
+def fragment(name: str, render: Callable[[], str]) -> str:
+    """A part of a page that is the same for every viewer, signed in or not (a video's related
+    list), rendered once per `PAGE_CACHE_S` and page generation: pages rendered for one viewer
+    still share it."""
+    seconds = _seconds()
+    if seconds <= 0:
+        return render()
+    key = f"page-fragment:{_generation()}:{name}"
+    html = cache.get(key)
+    if html is None:
+        html = render()
+        cache.set(key, html, timeout=seconds)
+    return mark_safe(html)
 
 
 def anonymous_page(version: VersionFunc | None = None) -> Callable:

@@ -13,6 +13,7 @@ from apps.broadcasts import services as broadcasts
 from apps.cms import moderation
 from apps.videos import search
 from apps.videos import services as videos
+from apps.videos.models import Video
 from streamsite import page_cache
 from tests.factories import ModeratorFactory, UserFactory, VideoFactory
 
@@ -165,3 +166,20 @@ def test_a_personal_answer_is_never_stored(rf, personal):
     for _ in range(3):
         assert "X-Page-Cache" not in view(rf.get("/personal/"))
     assert len(served) == 3
+
+
+def test_the_related_list_is_shared_yet_drops_a_private_video_at_once(
+    client, django_capture_on_commit_callbacks
+):
+    """Signed-in pages are rendered per viewer, but the related list (the same for everyone)
+    is rendered once; a video made private leaves it on the next load, not after a timeout."""
+    video = VideoFactory(title="Main feature")
+    sibling = VideoFactory(owner=video.owner, title="Sibling clip", tags="same")
+    client.force_login(UserFactory())
+    assert b"Sibling clip" in client.get(f"/watch/{video.id}/").content
+    # A change no service made (so nothing was invalidated): the shared copy is served.
+    Video.objects.filter(pk=sibling.pk).update(title="Renamed quietly")
+    assert b"Sibling clip" in client.get(f"/watch/{video.id}/").content
+    with django_capture_on_commit_callbacks(execute=True):
+        videos.video_update(video=sibling, by=sibling.owner, visibility="private")
+    assert b"Sibling clip" not in client.get(f"/watch/{video.id}/").content

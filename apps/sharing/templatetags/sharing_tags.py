@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import template
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
@@ -13,6 +14,7 @@ from apps.sharing import selectors
 from apps.sharing.description import description_html
 from apps.sharing.oembed import embed_iframe, player_size
 from apps.sharing.timecodes import parse_start_time
+from streamsite import page_cache
 
 register = template.Library()
 
@@ -69,9 +71,15 @@ def share_button(context, video) -> dict:
     return {"video": video, "embed_code": iframe, "shareable": shareable, **links}
 
 
-@register.inclusion_tag("sharing/related.html")
-def related_videos(video) -> dict:
-    return {"related": selectors.video_related(video=video)}
+@register.simple_tag
+def related_videos(video) -> str:
+    # The same list for everyone: one rendering per page generation serves signed-in pages too.
+    return page_cache.fragment(
+        f"related:{video.pk}",
+        lambda: render_to_string(
+            "sharing/related.html", {"related": selectors.video_related(video=video)}
+        ),
+    )
 
 
 @register.inclusion_tag("sharing/channel_meta.html", takes_context=True)
