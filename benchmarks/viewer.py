@@ -23,7 +23,7 @@ HISTORY_EVERY_S = 10.0  # resume.js SERVER_EVERY_MS
 READ_PAGE_S = 4.0  # mean time on the home or search page before choosing a video
 WATCH_S = 45.0  # mean time watching before leaving
 BETWEEN_S = 3.0  # mean pause before the next visit
-LIKE_P, COMMENT_P, REACT_P, SEARCH_P = 0.3, 0.1, 0.3, 0.3  # like, comment: members
+LIKE_P, COMMENT_P, REACT_P, SEARCH_P = 0.3, 0.1, 0.5, 0.3  # the first three: members
 EMOJI = ("👍", "❤️", "😂", "🔥")
 
 Record = Callable[[str, float], None]
@@ -97,13 +97,14 @@ async def viewer(
 async def _watch(http, base, ctx, sock, *, member, headers, record, stop) -> None:
     video, segments = ctx["video"], ctx["media"]["segments"]
     leave = min(stop, time.monotonic() + random.expovariate(1 / WATCH_S))
-    # Liking and commenting take an account; anyone may react.
-    like_at = comment_at = None
+    # Liking, commenting and reacting take an account.
+    like_at = comment_at = react_at = None
     if member and random.random() < LIKE_P:
         like_at = time.monotonic() + random.uniform(5, 30)
     if member and random.random() < COMMENT_P:
         comment_at = time.monotonic() + random.uniform(5, 40)
-    react_at = time.monotonic() + random.uniform(2, 30) if random.random() < REACT_P else None
+    if member and random.random() < REACT_P:
+        react_at = time.monotonic() + random.uniform(2, 30)
     saved_at, n = time.monotonic(), 0
     while time.monotonic() < leave:
         url, ranged = segments[n % len(segments)]
