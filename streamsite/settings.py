@@ -232,6 +232,8 @@ REST_FRAMEWORK = {
         "reactions": env_str("API_REACTION_RATE", "120/min"),
         "comments": env_str("API_COMMENT_RATE", "30/min"),
         "views": env_str("API_VIEW_RATE", "120/min"),
+        # Ad decisions (JSON and VAST together): each may reserve an impression (a write).
+        "ad_decisions": env_str("API_AD_DECISION_RATE", "120/min"),
         "history": env_str("HISTORY_WRITE_RATE", "120/min"),
     },
 }

@@ -3,6 +3,7 @@ images. Thin: the services decide and count."""
 
 from __future__ import annotations
 
+import math
 import re
 import secrets
 
@@ -20,6 +21,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import exceptions, serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from apps.ads import services
@@ -32,6 +34,18 @@ from streamsite.public_images import serve_public_image
 VIEWER_COOKIE = "ads_viewer"
 VIEWER_SALT = "apps.ads.viewer"
 VIEWER_MAX_AGE = 365 * 24 * 3600
+
+
+class DecisionThrottle(SimpleRateThrottle):
+    """API_AD_DECISION_RATE per account, or per client address when signed out, over the JSON
+    and the VAST decision together (each may reserve an impression: a write)."""
+
+    scope = "ad_decisions"
+
+    def get_cache_key(self, request, view) -> str:
+        user = request.user
+        ident = f"u{user.pk}" if user.is_authenticated else self.get_ident(request)
+        return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
 class BadRequest(Exception):
@@ -98,6 +112,7 @@ class DecisionSerializer(serializers.Serializer):
 
 class DecisionView(APIView):
     permission_classes = [AllowAny]
+    throttle_classes = [DecisionThrottle]
 
     @extend_schema(
         parameters=[
@@ -109,6 +124,7 @@ class DecisionView(APIView):
             204: OpenApiResponse(description="No ad for this view."),
             400: OpenApiResponse(description="Missing or bad parameter."),
             404: OpenApiResponse(description="No such video."),
+            429: OpenApiResponse(description="Too many decisions; retry after Retry-After."),
         },
     )
     def get(self, request):
@@ -144,6 +160,15 @@ class DecisionView(APIView):
 def vast(request: HttpRequest) -> HttpResponse:
     from apps.ads.vast import vast_document
 
+    throttle = DecisionThrottle()
+    if not throttle.allow_request(request, None):
+        wait = math.ceil(throttle.wait() or 1)
+        refused = JsonResponse(
+            {"error": "Too many ad requests; retry later.", "retry_after": wait}, status=429
+        )
+        refused["Retry-After"] = str(wait)
+        refused["Access-Control-Allow-Origin"] = "*"
+        return refused
     try:
         decision, fresh = _decide(request)
     except BadRequest as exc:

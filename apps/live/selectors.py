@@ -30,6 +30,11 @@ def live_social_video(*, stream: LiveStream, user) -> Video | None:
     return video
 
 
+def live_for_video(*, video: Video) -> LiveStream | None:
+    """The stream a video in status LIVE belongs to (None for any other video)."""
+    return LiveStream.objects.select_related("owner").filter(video=video).first()
+
+
 def live_can_manage(*, stream: LiveStream, user) -> bool:
     return bool(user and user.is_authenticated and (user.is_staff or user.pk == stream.owner_id))
 

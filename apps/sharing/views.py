@@ -5,16 +5,19 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 from csp.decorators import csp_replace
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
 
+from apps.live import selectors as live
 from apps.sharing import oembed, selectors
 from apps.sharing.timecodes import parse_start_time
 from apps.videos import selectors as videos
 from apps.videos.delivery.links import media_url
+from apps.videos.models import VideoStatus
 
 
 # The one page any site may frame; everything else keeps frame-ancestors 'none' and DENY.
@@ -23,6 +26,16 @@ from apps.videos.delivery.links import media_url
 @csp_replace({"frame-ancestors": ["*"]})
 def embed(request: HttpRequest, video_id: str) -> HttpResponse:
     video = videos.video_get_for_viewer(video_id=video_id, user=request.user)
+    stream = live.live_for_video(video=video) if video.status == VideoStatus.LIVE else None
+    if stream is not None:
+        # On air (or about to be, or just ended): the live page's player and states.
+        context = {
+            "video": video,
+            "stream": stream,
+            "hls_url": live.live_hls_url(stream),
+            "low_latency": settings.LIVE_LOW_LATENCY,
+        }
+        return render(request, "sharing/embed.html", context)
     context = {
         "video": video,
         "hls_url": media_url(video.master_playlist, video.media_key),

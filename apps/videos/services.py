@@ -32,6 +32,7 @@ from apps.videos.models import (
 )
 from apps.videos.pipeline import bookkeeping, failures, jobs, layout, storage
 from apps.videos.selectors import video_can_manage
+from apps.videos.uploads.parts import StoredParts
 from media_pipeline.sniff import sniff_bytes
 from streamsite import page_cache
 from streamsite.errors import LimitExceeded
@@ -131,7 +132,7 @@ def video_create(
     *,
     owner: User,
     title: str,
-    upload: IO[bytes] | File,
+    upload: IO[bytes] | File | StoredParts,
     filename: str,
     description: str = "",
     visibility: str = Visibility.PUBLIC,
@@ -170,7 +171,10 @@ def video_create(
     # The stored name never uses the client's file name or extension: nothing downstream may
     # guess the type from it.
     name = layout.original_name(video.storage_prefix)
-    stored = default_storage.save(name, upload if isinstance(upload, File) else File(upload))
+    if isinstance(upload, StoredParts):
+        stored = upload.store_as(name)  # already in storage: joined there, not sent again
+    else:
+        stored = default_storage.save(name, upload if isinstance(upload, File) else File(upload))
     video.source = stored
     video.source_size = default_storage.size(stored)
     try:

@@ -1,6 +1,7 @@
 """A live stream in a real Chromium: the page waits, starts by itself when ffmpeg goes live,
-plays in the watch page's player (live mode) close to the live edge, offers the Quality menu,
-counts viewers, takes comments and reactions on the stream's video, and points to the end."""
+plays in the watch page's player (live mode) close to the live edge, and in its embed too, offers
+the Quality menu, counts viewers, takes comments and reactions on the stream's video, and points
+to the end."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ def test_live_page_starts_by_itself_and_plays_live(page, ingest, settings):
     page.goto(f"/live/{stream.id}/")
     expect(page.get_by_text("has not started yet")).to_be_visible()
 
-    encoder = publish(f"{ingest.url}/{stream.stream_key}", seconds=40)
+    encoder = publish(f"{ingest.url}/{stream.stream_key}", seconds=50)
     try:
         badge = page.locator("[data-live-badge]")
         expect(badge).to_be_visible(timeout=30_000)
@@ -41,6 +42,15 @@ def test_live_page_starts_by_itself_and_plays_live(page, ingest, settings):
         page.wait_for_function(f"() => {PLAYER}.currentTime > {first} + 2", timeout=15_000)
         latency = page.evaluate("() => window.streamsitePlayer.latency")
         assert 0 < latency < 10
+        # The stream's video embedded elsewhere plays the stream too, in the live player.
+        embed = page.context.new_page()
+        embed.goto(f"/embed/{stream.video_id}/")
+        expect(embed.locator("[data-live-badge]")).to_be_visible(timeout=30_000)
+        embed.wait_for_function(
+            f"() => {PLAYER}.currentTime > 1 && !{PLAYER}.paused", timeout=30_000
+        )
+        expect(embed.get_by_text("still processing")).to_have_count(0)
+        embed.close()
         playing_level = "window.streamsitePlayer.levels[window.streamsitePlayer.currentLevel]"
         assert page.evaluate(f"() => {playing_level}.details.live") is True
         # The viewer count, reactions and comments of the stream's video, as on the watch page.

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import secrets
-import shutil
 import tempfile
 from typing import IO, Any
 
@@ -39,6 +38,7 @@ from rest_framework.views import APIView
 from apps.users.selectors import user_is_creator
 from apps.videos.models import ResumableUpload
 from apps.videos.services import upload_check, video_create, video_fields_check
+from apps.videos.uploads.parts import PartsMismatch, StoredParts
 from apps.videos.uploads.tus_store import (
     OFFSET_CONTENT_TYPE,
     READ_CHUNK,
@@ -135,26 +135,26 @@ def _append(request: Request, upload_id: str, offset: int, count: int) -> Resuma
 def _finish(request: Request, upload: ResumableUpload) -> None:
     meta = upload.metadata
     fields = {key: meta.get(key, "") for key in ("title", "description", "content_warning", "tags")}
-    with tempfile.TemporaryFile() as whole:
-        try:
-            for name, _size in upload.parts:
-                with default_storage.open(name, "rb") as part:
-                    shutil.copyfileobj(part, whole, length=READ_CHUNK)
-        except STORAGE_ERRORS as exc:
-            # Rolled back with the last part's offset: the client's retry of it finishes.
-            logger.warning("tus parts unreadable", extra={"upload": upload.id, "error": repr(exc)})
-            raise storage_unavailable() from None
-        if whole.tell() != upload.length:
-            raise TusError(500, "The stored parts do not add up; upload the file again.")
-        whole.seek(0)
+    whole = StoredParts(upload.parts)
+    if whole.size != upload.length:
+        raise TusError(500, "The stored parts do not add up; upload the file again.")
+    try:
+        # The parts are joined where they are stored (server-side on S3), never copied whole
+        # through this process.
         video = video_create(
             owner=request.user,
-            upload=File(whole, name=meta["filename"]),
+            upload=whole,
             filename=meta["filename"],
             visibility=meta["visibility"],
             extra=meta,
             **fields,
         )
+    except PartsMismatch:
+        raise TusError(500, "The stored parts do not add up; upload the file again.") from None
+    except STORAGE_ERRORS as exc:
+        # Rolled back with the last part's offset: the client's retry of it finishes.
+        logger.warning("tus parts not joined", extra={"upload": upload.id, "error": repr(exc)})
+        raise storage_unavailable() from None
     # The receipt names the video; the parts go once that is committed.
     upload.video_id = video.id
     upload.parts = []

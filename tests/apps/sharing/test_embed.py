@@ -2,7 +2,8 @@
 
 import pytest
 
-from tests.factories import UserFactory, VideoFactory
+from apps.live import services as live
+from tests.factories import CreatorFactory, UserFactory, VideoFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +35,30 @@ def test_embed_is_the_player_alone_with_a_title_link_to_the_watch_page(client):
     assert "Ocean &lt;waves&gt;" in body
     # No site header, no ads, no comments.
     assert "site-header" not in body and "ads.js" not in body and 'id="comments"' not in body
+
+
+def test_embed_of_a_stream_plays_it_live_and_follows_its_states(client):
+    creator = CreatorFactory()
+    stream = live.live_create(owner=creator, title="Friday <show>")
+    embed_url = f"/embed/{stream.video_id}/"
+    body = client.get(embed_url).content.decode()
+    assert "has not started yet" in body and "still processing" not in body
+
+    live.live_publish_begin(stream_key=stream.stream_key)
+    embed = client.get(embed_url)
+    body = embed.content.decode()
+    # The live page's player (live mode) on the stream's playlist, driven by js/live.js.
+    assert f'data-stream-id="{stream.id}"' in body and 'data-status="live"' in body
+    assert 'id="player"' in body and 'aria-label="Live player"' in body and "js/live.js" in body
+    assert f'data-hls-url="/media/{stream.master_name}"' in body
+    assert "still processing" not in body
+    # Its title leads to the live page; it may still be framed by any site.
+    assert f'href="/live/{stream.id}/"' in body and "Friday &lt;show&gt;" in body
+    assert _csp(embed)["frame-ancestors"] == "frame-ancestors *"
+
+    live.live_end(stream_id=stream.id, by=creator)
+    body = client.get(embed_url).content.decode()
+    assert 'data-status="ended"' in body and "This live stream has ended." in body
 
 
 def test_embed_follows_the_visibility_rules(client):

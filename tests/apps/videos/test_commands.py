@@ -91,3 +91,44 @@ def test_cleanup_media_removes_orphans_and_old_generations_only():
     call_command("cleanup_media", stdout=out)
     assert all(default_storage.exists(n) for n in keep)
     assert not any(default_storage.exists(n) for n in drop)
+
+
+@pytest.mark.django_db
+def test_cleanup_media_sweeps_thumbnail_folders_no_video_names(settings, tmp_path):
+    """A custom thumbnail replaced or cleared while storage was down leaves its folder behind;
+    cleanup_media removes it (listing it first with --dry-run), but never the video's current
+    thumbnail, nor a folder written in the last hour (an upload about to commit)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from apps.videos.pipeline import layout
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    video = VideoFactory()
+    current = {"320": layout.custom_thumbnail_name(video.id, "now", 320, "webp")}
+    video.custom_thumbnails = current
+    video.save(update_fields=["custom_thumbnails"])
+    stale = [layout.custom_thumbnail_name(video.id, "old", w, "webp") for w in (320, 640)]
+    fresh = layout.custom_thumbnail_name(video.id, "new", 320, "webp")
+    for name in [*current.values(), *stale, fresh]:
+        default_storage.save(name, io.BytesIO(b"x"))
+    hours_ago = (timezone.now() - timedelta(hours=2)).timestamp()
+    for name in [*current.values(), *stale]:
+        os.utime(default_storage.path(name), (hours_ago, hours_ago))
+
+    out = io.StringIO()
+    call_command("cleanup_media", "--dry-run", stdout=out)
+    report = out.getvalue()
+    assert f"orphaned thumbnail folder videos/{video.id}/thumbs/old/" in report
+    assert all(name in report for name in stale)
+    assert "thumbs/now/" not in report and "thumbs/new/" not in report
+    assert report.splitlines()[-1] == (
+        "would remove 2 file(s), 1 orphaned thumbnail folder(s) among them"
+    )
+    assert all(default_storage.exists(name) for name in stale)
+
+    call_command("cleanup_media", stdout=io.StringIO())
+    assert not any(default_storage.exists(name) for name in stale)
+    assert not os.path.exists(default_storage.path(f"videos/{video.id}/thumbs/old"))
+    assert default_storage.exists(current["320"]) and default_storage.exists(fresh)

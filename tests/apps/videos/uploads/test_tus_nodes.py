@@ -137,3 +137,59 @@ def test_a_patch_while_another_node_writes_is_told_to_retry(transactional_db, tu
         writer.join(10)
     assert _patch(client, url, 0, b"abc").status_code == 204
     assert client.head(url, **TUS)["Upload-Offset"] == "3"
+
+
+def _s3_traffic(client) -> dict[str, int]:
+    """Bytes this process fetches from and sends to S3 through `client`, counted on the
+    requests and answers themselves."""
+    traffic = {"fetched": 0, "sent": 0}
+
+    def fetched(parsed, **_kwargs) -> None:
+        traffic["fetched"] += int(parsed.get("ContentLength") or 0)
+
+    def sent(request, **_kwargs) -> None:
+        traffic["sent"] += int(request.headers.get("Content-Length") or 0)
+
+    client.meta.events.register("after-call.s3.GetObject", fetched)
+    client.meta.events.register("before-send.s3", sent)
+    return traffic
+
+
+@pytest.mark.parametrize(
+    ("chunks_mib", "gathered_mib"),
+    [
+        ((6, 6, 1), 0),  # big chunks (the upload page sends 8 MB): all copied in the bucket
+        ((1, 2, 6, 6, 1), 9),  # parts under S3's 5 MiB minimum are gathered, the rest copied
+    ],
+)
+def test_on_s3_completion_joins_the_parts_in_the_bucket(
+    chunks_mib, gathered_mib, s3, transactional_db, tus_uploads, django_capture_on_commit_callbacks
+):
+    """The completing PATCH does not download the upload and send it again: the bucket joins
+    the parts (UploadPartCopy), and the object holds exactly the bytes that were sent."""
+    import random
+
+    from django.core.files.storage import default_storage
+
+    sizes = [int(mib * MIB) for mib in chunks_mib]
+    data = b"\x00\x00\x00\x18ftypmp42" + random.Random(7).randbytes(sum(sizes) - 12)
+    client = _client(CreatorFactory())
+    url = _create(client, len(data))["Location"]
+    offset = 0
+    for size in sizes[:-1]:
+        assert _patch(client, url, offset, data[offset : offset + size]).status_code == 204
+        offset += size
+
+    traffic = _s3_traffic(default_storage.connection.meta.client)
+    with django_capture_on_commit_callbacks(execute=True):
+        done = _patch(client, url, offset, data[offset:])
+    assert done.status_code == 204, done.content
+    # Through this process: the last chunk once (stored as its part), the head sniffed and
+    # the small parts gathered; never the whole upload again.
+    gathered = gathered_mib * MIB
+    assert traffic["fetched"] <= 64 * 1024 + gathered, traffic
+    assert traffic["sent"] <= sizes[-1] + gathered + 64 * 1024, traffic
+    video = Video.objects.get(pk=done["Video-Id"])
+    assert video.source_size == len(data)
+    assert _stored_bytes(video) == data
+    assert not bucket_keys(s3, "tus-parts/")
