@@ -15,6 +15,7 @@ window (at most MAX_UNSTORED per video). Only a process that dies loses its last
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import threading
 import time
@@ -38,6 +39,10 @@ COUNTS_REFRESH_S = 5.0
 VIEWERS_WINDOW_S = 2.0
 # Socket reactions kept per video while the database cannot store them.
 MAX_UNSTORED = 10_000
+# The coalescer's database work runs in threads of its own, not on the one thread every socket's
+# message dispatch waits on (Channels closes old connections there): a slow or unreachable
+# database must not stall all the sockets of the process.
+_own_thread = functools.partial(database_sync_to_async, thread_sensitive=False)
 
 
 def _presence_key(video_id: str) -> str:
@@ -246,7 +251,7 @@ class Coalescer:
                 logger.warning("socket reactions dropped", extra={"video": video_id, "n": dropped})
             raise
 
-    @database_sync_to_async
+    @_own_thread
     def _read(self, video_id: str, *, refresh: bool, likes: bool) -> dict:
         from apps.reactions import selectors
 
@@ -257,7 +262,7 @@ class Coalescer:
             facts["votes"] = selectors.vote_counts(video_id=video_id)
         return facts
 
-    @database_sync_to_async
+    @_own_thread
     def _store(self, video_id: str, reactions: list[tuple[int | None, str, float]]) -> None:
         from apps.reactions import services
 
