@@ -12,7 +12,9 @@ which the socket's coalescer stores once the database is back.
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
+import os
 import sys
 import threading
 import time
@@ -23,12 +25,13 @@ import pytest
 import requests
 import websockets
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.test import Client
 
 from apps.users.services import token_get_or_create
 from tests.conftest import require
-from tests.factories import UserFactory, VideoFactory
+from tests.factories import CreatorFactory, UserFactory, VideoFactory
 from tests.fixtures.private_services import PrivatePostgres, copy_schema, wait_until
 from tests.fixtures.processes import free_port, process_env, spawn, stop, wait_http
 
@@ -123,6 +126,52 @@ class SocketReactor(threading.Thread):
                 self.errors.append(message)
 
 
+class TusUploader(threading.Thread):
+    """A creator uploading over tus in small chunks, never finishing: after any answer but 204
+    it asks the server for its offset (HEAD) and resumes from there, as tus clients do."""
+
+    CHUNK = 8 * 1024
+
+    def __init__(self, base: str, token: str) -> None:
+        super().__init__(daemon=True)
+        self.data = os.urandom(4 * 1024 * 1024)
+        self.headers = {"Authorization": f"Token {token}", "Tus-Resumable": "1.0.0"}
+        meta = {"filename": b"clip.mp4", "title": b"Under load"}
+        upload_metadata = ",".join(f"{k} {base64.b64encode(v).decode()}" for k, v in meta.items())
+        answer = requests.post(
+            f"{base}/api/v1/uploads/", timeout=20,
+            headers={**self.headers, "Upload-Length": str(len(self.data)),
+                     "Upload-Metadata": upload_metadata},
+        )  # fmt: skip
+        assert answer.status_code == 201, answer.text
+        self.url = answer.headers["Location"]
+        if self.url.startswith("/"):
+            self.url = base + self.url
+        self.done = threading.Event()
+        self.acked: list[int] = []  # the offsets the server answered 204 with
+        self.statuses: Counter = Counter()
+
+    def run(self) -> None:
+        offset: int | None = 0
+        with requests.Session() as http:
+            while not self.done.is_set():
+                if offset is None:
+                    answer = http.head(self.url, headers=self.headers, timeout=20)
+                    self.statuses[("HEAD", answer.status_code)] += 1
+                    offset = int(answer.headers["Upload-Offset"]) if answer.ok else None
+                    continue
+                headers = {**self.headers, "Upload-Offset": str(offset),
+                           "Content-Type": "application/offset+octet-stream"}  # fmt: skip
+                body = self.data[offset : offset + self.CHUNK]
+                answer = http.patch(self.url, data=body, headers=headers, timeout=20)
+                self.statuses[("PATCH", answer.status_code)] += 1
+                if answer.status_code == 204:
+                    offset = int(answer.headers["Upload-Offset"])
+                    self.acked.append(offset)
+                else:
+                    offset = None
+
+
 def _rows(url: str, sql: str) -> list[tuple]:
     with psycopg.connect(url) as db:
         return db.execute(sql).fetchall()
@@ -145,7 +194,8 @@ def test_no_acknowledged_write_is_lost_when_postgresql_restarts(pg, tmp_path):
     login.force_login(reactor_user)
     cookie = f"{settings.SESSION_COOKIE_NAME}={login.cookies[settings.SESSION_COOKIE_NAME].value}"
 
-    nodes, writers, reactor = [], [], None
+    creator_token = token_get_or_create(user=CreatorFactory())
+    nodes, writers, reactor, uploader = [], [], None, None
     try:
         pg.start()
         pg.psql("CREATE DATABASE streamsite")
@@ -167,7 +217,8 @@ def test_no_acknowledged_write_is_lost_when_postgresql_restarts(pg, tmp_path):
         writers = [Writer(n, bases[n % 2], tokens[n], videos) for n in range(WRITERS)]
         port = bases[0].rsplit(":", 1)[1]
         reactor = SocketReactor(f"ws://127.0.0.1:{port}/ws/videos/{videos[0]}/", bases[0], cookie)
-        for thread in [*writers, reactor]:
+        uploader = TusUploader(bases[1], creator_token)
+        for thread in [*writers, reactor, uploader]:
             thread.start()
 
         def both_nodes_ack() -> bool:
@@ -210,9 +261,10 @@ def test_no_acknowledged_write_is_lost_when_postgresql_restarts(pg, tmp_path):
         # The socket's last window is stored a moment after it was taken.
         wait_until(lambda: _rows(url, sql)[0][0] >= len(reactor.sent), timeout=15)
     finally:
-        for thread in [*writers, *([reactor] if reactor else [])]:
+        threads = [t for t in [*writers, reactor, uploader] if t is not None]
+        for thread in threads:
             thread.done.set()
-        for thread in [*writers, *([reactor] if reactor else [])]:
+        for thread in threads:
             thread.join(timeout=30)
         for process, *_ in nodes:
             stop(process)
@@ -220,6 +272,7 @@ def test_no_acknowledged_write_is_lost_when_postgresql_restarts(pg, tmp_path):
     slowest = [max(w.slowest for w in writers[n::2]) for n in (0, 1)]
     assert max(slowest) < 5, f"an answer took {slowest} s (pooled node, node without a pool)"
     _check(pg.url("streamsite"), writers, users, reactor, reactor_user)
+    _check_upload(pg.url("streamsite"), uploader)
 
 
 def _check(url: str, writers: list[Writer], users, reactor: SocketReactor, reactor_user) -> None:
@@ -291,3 +344,21 @@ def _check(url: str, writers: list[Writer], users, reactor: SocketReactor, react
     counts = _rows(url, "SELECT video_id, count FROM comments_commenttally")
     visible = Counter(video for video, _, state in comments.values() if state == "visible")
     assert dict(counts) == dict(visible)
+
+
+def _check_upload(url: str, uploader: TusUploader) -> None:
+    """The upload holds at least every byte a 204 acknowledged, exactly the bytes sent, in its
+    parts in storage; nothing but 204, 409 (an offset moved by a PATCH answered 503 after its
+    commit) and 503 was answered."""
+    assert {status for _, status in uploader.statuses} <= {200, 204, 409, 503}, uploader.statuses
+    assert uploader.statuses[("PATCH", 503)] and uploader.acked, uploader.statuses
+    upload_id = uploader.url.rstrip("/").rsplit("/", 1)[1]
+    ((offset, parts),) = _rows(
+        url, f"SELECT \"offset\", parts FROM videos_resumableupload WHERE id = '{upload_id}'"
+    )
+    assert offset >= max(uploader.acked)
+    stored = b""
+    for name, _size in parts:
+        with default_storage.open(name, "rb") as part:
+            stored += part.read()
+    assert stored == uploader.data[:offset]
