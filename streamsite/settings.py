@@ -121,7 +121,8 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 else:
-    _db["ENGINE"] = "django_prometheus.db.backends.postgresql"
+    # django-prometheus's backend, with a pool that fails fast while the database is down.
+    _db["ENGINE"] = "streamsite.ops.postgres"
     _db["CONN_MAX_AGE"] = 0 if "pool" in _db["OPTIONS"] else env_int("DB_CONN_MAX_AGE", 60)
     _db["CONN_HEALTH_CHECKS"] = True
     _db.setdefault("OPTIONS", {})["connect_timeout"] = env_int("DB_CONNECT_TIMEOUT", 5)

@@ -6,13 +6,16 @@ for each viewer, not a million.
 
 The coalescer runs in a thread of its own with its own event loop, so it works the same when
 called from a consumer (the server's loop), a request thread, or a WSGI process. Reactions
-that arrive by socket are stored by it too, in one insert per window; a process that dies
-loses at most its last window of them (the API stores its reactions before answering).
+that arrive by socket are stored by it too, in one insert per window, whether or not the
+window's message could be sent (Redis down); with the database down they wait for a later
+window (at most MAX_UNSTORED per video). Only a process that dies loses its last window of them
+(the API stores its reactions before answering).
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import threading
 import time
@@ -23,6 +26,7 @@ from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from django.conf import settings
 from django.core.cache import cache
+from django.db import InterfaceError, OperationalError
 
 from apps.videos.delivery import socket
 
@@ -33,6 +37,12 @@ COUNTS_REFRESH_S = 5.0
 # The viewer count changes with every socket; it goes out at most this often per video (a new
 # socket gets the exact count in its snapshot).
 VIEWERS_WINDOW_S = 2.0
+# Socket reactions kept per video while the database cannot store them.
+MAX_UNSTORED = 10_000
+# The coalescer's database work runs in threads of its own, not on the one thread every socket's
+# message dispatch waits on (Channels closes old connections there): a slow or unreachable
+# database must not stall all the sockets of the process.
+_own_thread = functools.partial(database_sync_to_async, thread_sensitive=False)
 
 
 def _presence_key(video_id: str) -> str:
@@ -178,7 +188,14 @@ class Coalescer:
     async def _flush(self, video_id: str, pending: _Pending, now: float) -> None:
         """Send first, store after: the reaction message needs no database round trip while
         this process's per-emoji counts are fresh (re-read every COUNTS_REFRESH_S, which also
-        brings in other processes' reactions)."""
+        brings in other processes' reactions). Stored even when the sending failed."""
+        try:
+            await self._send(video_id, pending, now)
+        finally:
+            if pending.to_store:
+                await self._keep(video_id, pending.to_store)
+
+    async def _send(self, video_id: str, pending: _Pending, now: float) -> None:
         refresh = bool(pending.burst) and (
             now - self._counts_at.get(video_id, -1e9) > COUNTS_REFRESH_S
         )
@@ -219,10 +236,22 @@ class Coalescer:
                 messages.append({"type": "viewers", "count": count})
         for message in messages:
             await socket.apush(video_id, message)
-        if pending.to_store:
-            await self._store(video_id, pending.to_store)
 
-    @database_sync_to_async
+    async def _keep(self, video_id: str, reactions: list[tuple[int | None, str, float]]) -> None:
+        try:
+            await self._store(video_id, reactions)
+        except (OperationalError, InterfaceError):
+            # The database is unreachable: a later window stores them (they were counted).
+            with self._lock:
+                waiting = self._pending.setdefault(video_id, _Pending()).to_store
+                room = max(MAX_UNSTORED - len(waiting), 0)
+                waiting[:0] = reactions[:room]
+            if len(reactions) > room:
+                dropped = len(reactions) - room
+                logger.warning("socket reactions dropped", extra={"video": video_id, "n": dropped})
+            raise
+
+    @_own_thread
     def _read(self, video_id: str, *, refresh: bool, likes: bool) -> dict:
         from apps.reactions import selectors
 
@@ -233,7 +262,7 @@ class Coalescer:
             facts["votes"] = selectors.vote_counts(video_id=video_id)
         return facts
 
-    @database_sync_to_async
+    @_own_thread
     def _store(self, video_id: str, reactions: list[tuple[int | None, str, float]]) -> None:
         from apps.reactions import services
 

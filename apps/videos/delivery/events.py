@@ -7,6 +7,7 @@ import logging
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
+from redis.exceptions import RedisError
 
 from apps.videos.models import VideoStatus
 
@@ -29,7 +30,7 @@ def send_to_group(group: str, event: dict) -> None:
         return
     try:
         async_to_sync(layer.group_send)(group, event)
-    except (OSError, RuntimeError) as exc:
+    except (OSError, RuntimeError, RedisError) as exc:
         # A missed progress tick is harmless (the page also polls); losing the job is not.
         logger.warning("websocket event not sent", extra={"group": group, "error": repr(exc)})
 

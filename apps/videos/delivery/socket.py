@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
+from redis.exceptions import RedisError
 
 from apps.videos.delivery.fanout import push_group
 
@@ -72,8 +73,9 @@ def push(video_id: str, message: dict) -> None:
     def send() -> None:
         try:
             async_to_sync(apush)(video_id, message)
-        except (OSError, RuntimeError) as exc:
-            # The write is stored; an open page catches up when its socket reconnects.
+        except (OSError, RuntimeError, RedisError) as exc:
+            # The write is stored (and answered): an open page catches up when its socket
+            # reconnects. Raised from on_commit, a Redis outage would turn it into a 500.
             logger.warning("video push not sent", extra={"video": video_id, "error": repr(exc)})
 
     transaction.on_commit(send)

@@ -11,6 +11,7 @@ from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 
 from apps.comments import services as comment_services
+from apps.reactions.live import coalescer
 from apps.reactions.models import Reaction
 from streamsite.asgi import application
 from tests.factories import UserFactory, VideoFactory
@@ -61,6 +62,7 @@ def test_reactions_reach_every_viewer_coalesced_and_are_stored(live_db):
             await s.disconnect()
 
     asyncio.run(scenario())
+    assert coalescer.wait_idle()  # it stores each window just after sending it
     times = sorted(Reaction.objects.filter(video=video).values_list("video_time", flat=True))
     assert len(times) == 24 and times[0] == 12.5 and times[-1] == 19.5
 
@@ -100,6 +102,7 @@ def test_anonymous_reactions_and_unknown_emoji_are_refused(live_db):
         await signed.disconnect()
 
     asyncio.run(scenario())
+    assert coalescer.wait_idle()
     assert not Reaction.objects.filter(video=video).exists()
 
 
@@ -119,6 +122,7 @@ def test_a_flooding_client_is_slowed_then_dropped(live_db):
                 break
 
     asyncio.run(scenario())
+    assert coalescer.wait_idle()
     assert Reaction.objects.filter(video=video).count() <= 20
 
 
