@@ -216,6 +216,7 @@ async def level(
                     errors[kind] += 1
                     if errors[kind] <= 3:
                         print(f"    error: {exc!r}", file=sys.stderr)
+                    await asyncio.sleep(1 + random.random())  # a person retries, not a loop
             while model == "uniform" and time.monotonic() < stop:
                 kind = random.choices(kinds, weights)[0]
                 started = time.perf_counter()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import time
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
@@ -37,6 +38,16 @@ def _access(video_id: str, user) -> tuple[bool, bool]:
 
 class VideoConsumer(AsyncJsonWebsocketConsumer):
     groups: list[str] = []
+
+    async def dispatch(self, message: dict) -> None:
+        """Channels closes stale database connections before every message, a hop through the
+        one thread all sockets share, for every event fanned out to every viewer of a video (a
+        viewer count, a reaction burst), and every one of its handlers that reads the database
+        goes through `database_sync_to_async`, which closes them itself (as for /ws/site/)."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def connect(self) -> None:
         self.video_id = self.scope["url_route"]["kwargs"]["video_id"]
