@@ -201,9 +201,13 @@ async def level(
             token = None
         # Each client from an address of its own (all of 127/8 is loopback), as viewers are.
         address = (f"127.0.{1 + n // 250}.{1 + n % 250}", 0)
-        connector = aiohttp.TCPConnector(limit=4, local_addr=address)
+        # A browser's six connections per host, plus the page's two sockets.
+        connector = aiohttp.TCPConnector(limit=8, local_addr=address)
         async with aiohttp.ClientSession(connector=connector, cookies=cookies) as http:
-            await asyncio.sleep(random.random() * think)  # spread the start
+            # Spread the start: an audience arrives over time (a premiere's crowd arriving in
+            # the same second is another test); viewers over half the level, up to 30 s.
+            ramp = min(30.0, seconds / 2) if model == "viewers" else think
+            await asyncio.sleep(random.random() * ramp)
             while model == "viewers" and time.monotonic() < stop:
                 headers = {"X-CSRFToken": CSRF_SECRET} if member else {}
                 try:
