@@ -11,6 +11,8 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from streamsite.errors import LimitExceeded
+from streamsite.ops.transient import DATABASE_ERRORS, is_transient
+from streamsite.ops.unavailable import RETRY_AFTER_S
 
 
 def _first_message(detail: Any) -> str:
@@ -41,6 +43,14 @@ def _from_django(exc: Exception) -> Exception:
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     """Every API error is `{"error": "reason", ...field errors}` with the DRF status."""
+    if is_transient(exc) and not isinstance(exc, DATABASE_ERRORS):
+        # Storage (or Redis) unreachable for a while: the client retries, nothing was kept
+        # half-done (the database's own outage is answered by ops.unavailable, the same way).
+        return Response(
+            {"error": "A service is unreachable for a moment; retry."},
+            status=503,
+            headers={"Retry-After": str(RETRY_AFTER_S), "Cache-Control": "no-store"},
+        )
     exc = _from_django(exc)
     response = drf_exception_handler(exc, context)
     if response is None:

@@ -32,6 +32,8 @@ _UNREACHABLE = (
     ConnectionError,
     TimeoutError,
 )
+# The database's own outage: answered by streamsite.ops.unavailable (a page or JSON, 503).
+DATABASE_ERRORS = (OperationalError, InterfaceError)
 # With the pipeline's backoff capped at a minute, this many tries span about an hour.
 PATIENCE = 60
 
