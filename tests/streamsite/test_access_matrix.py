@@ -277,11 +277,25 @@ def _request(client: Client, method: str, path: str, body, ids: dict):
     return getattr(client, method.lower())(path, **kwargs)
 
 
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """One world for every row of the matrix, made once in a transaction of this module that is
+    rolled back at its end: each test runs in a savepoint inside it (pytest-django's `db`), and
+    each role in a savepoint of its own, so no row sees another's writes."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield build_world()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
 @pytest.mark.parametrize(
     ("method", "path", "body", "expected"), MATRIX, ids=[f"{m} {p}" for m, p, _, _ in MATRIX]
 )
-def test_access(method, path, body, expected):
-    world = build_world()
+def test_access(world, method, path, body, expected):
     ids = world.ids()
     url = path.format(**ids)
     got = {}
