@@ -11,7 +11,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
-from tests.streamsite.access_world import ROLES, build_world
+from tests.streamsite.access_world import ROLES, world_kept_for_a_module
 
 pytestmark = pytest.mark.django_db
 
@@ -279,17 +279,9 @@ def _request(client: Client, method: str, path: str, body, ids: dict):
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
-    """One world for every row of the matrix, made once in a transaction of this module that is
-    rolled back at its end: each test runs in a savepoint inside it (pytest-django's `db`), and
-    each role in a savepoint of its own, so no row sees another's writes."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            yield build_world()
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+    """Each role of a row also runs in a savepoint of its own: no role sees another's writes."""
+    with world_kept_for_a_module(django_db_blocker) as world:
+        yield world
 
 
 @pytest.mark.parametrize(
