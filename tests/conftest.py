@@ -20,6 +20,7 @@ REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 pytest_plugins = [
+    "tests.fixtures.database",
     "tests.fixtures.live_server",
     "tests.fixtures.media",
     "tests.fixtures.pipeline",

@@ -15,14 +15,26 @@
   const START_TIMEOUT_MS = 6000; // a creative not playing by then is abandoned
   const STALL_TIMEOUT_MS = 6000;
 
+  // One decision at a time: a first-time visitor has no viewer cookie yet, and the server
+  // gives each cookie-less decision a new viewer id (the frequency cap's key). Two decisions
+  // in flight together (the pre-roll's and the banner's) would make two ids, the last
+  // response's cookie would win, and the cap would count this browser as two viewers: a
+  // reload would then get another ad of a campaign capped at one. So each decision is sent
+  // after the previous one has answered (and set the cookie); its timeout starts when sent.
+  let previous = Promise.resolve();
+
   function decide(kind, timeoutMs) {
-    const abort = new AbortController();
-    const timer = window.setTimeout(function () { abort.abort(); }, timeoutMs);
     const url = decisionUrl + "?video=" + encodeURIComponent(videoId) + "&kind=" + kind;
-    return fetch(url, { credentials: "same-origin", signal: abort.signal })
-      .then(function (r) { return r.status === 200 ? r.json() : null; })
-      .catch(function () { return null; })
-      .finally(function () { window.clearTimeout(timer); });
+    const asked = previous.then(function () {
+      const abort = new AbortController();
+      const timer = window.setTimeout(function () { abort.abort(); }, timeoutMs);
+      return fetch(url, { credentials: "same-origin", signal: abort.signal })
+        .then(function (r) { return r.status === 200 ? r.json() : null; })
+        .catch(function () { return null; })
+        .finally(function () { window.clearTimeout(timer); });
+    });
+    previous = asked;
+    return asked;
   }
 
   function ping(url) {

@@ -7,7 +7,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error, response_schema_conformance
 
-from tests.streamsite.access_world import build_world
+from tests.streamsite.access_world import world_kept_for_a_module
 
 EXAMPLES = 8
 
@@ -40,15 +40,23 @@ def _keep_the_test_transaction():
     request_finished.connect(close_old_connections)
 
 
-@pytest.fixture
-def world(db):
-    from django.core.cache import cache
+@pytest.fixture(scope="module")
+def _module_world(django_db_setup, django_db_blocker):
     from rest_framework.authtoken.models import Token
 
+    with world_kept_for_a_module(django_db_blocker) as world:
+        with django_db_blocker.unblock():
+            world.token = Token.objects.create(user=world.users["owner"]).key
+        yield world
+
+
+@pytest.fixture
+def world(db, _module_world):
+    """The module's world (made once; each operation's writes are rolled back after it)."""
+    from django.core.cache import cache
+
     cache.clear()  # a previous run's throttles must not answer 429 for this one
-    world = build_world()
-    world.token = Token.objects.create(user=world.users["owner"]).key
-    return world
+    return _module_world
 
 
 def _aim(case, world) -> None:

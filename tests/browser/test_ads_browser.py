@@ -5,6 +5,8 @@ reload; a broken creative or decision never stops the video."""
 from __future__ import annotations
 
 import re
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,8 @@ from django.core.files import File
 from playwright.sync_api import Page, expect
 
 from apps.ads import creatives
-from apps.ads.models import CampaignDay
+from apps.ads import services as services_ads
+from apps.ads.models import CampaignDay, ViewerDay
 from apps.ads.selectors import running_campaigns_forget
 from apps.videos import services
 from apps.videos.models import Video
@@ -106,8 +109,30 @@ def test_preroll_first_skip_after_n_seconds_then_the_video(page: Page, content, 
     assert Video.objects.get(pk=content.id).views == 1
 
 
-def test_counts_once_across_reloads_and_frequency_cap(page: Page, content, samples):
+def _banner_decisions_answer_after_the_preroll(monkeypatch) -> None:
+    """The live server (a thread of this process) answers a banner decision only after the
+    pre-roll's, as a loaded server may: an order the page must not depend on."""
+    decide = services_ads.ad_decide
+    preroll_decided = threading.Event()
+
+    def in_order(**kwargs):
+        if kwargs.get("kind") == "banner":
+            preroll_decided.wait(10)
+            time.sleep(0.1)  # the pre-roll's answer is on its way first
+        decision = decide(**kwargs)
+        if kwargs.get("kind") == "preroll":
+            preroll_decided.set()
+        return decision
+
+    monkeypatch.setattr(services_ads, "ad_decide", in_order)
+
+
+def test_counts_once_across_reloads_and_frequency_cap(page: Page, content, samples, monkeypatch):
     campaign = _campaign_with_preroll(samples, frequency_cap=1)
+    # A first visit has no viewer cookie; the banner's decision answering after the
+    # pre-roll's must not hand this browser a second viewer id (the cap's key): the cap would
+    # then count it as two viewers and the last reload below would get, and bill, a second ad.
+    _banner_decisions_answer_after_the_preroll(monkeypatch)
     page.add_init_script(EVENT_LOG)
     page.goto(f"/watch/{content.id}/")
     expect(page.locator(AD)).to_be_visible()
@@ -127,6 +152,8 @@ def test_counts_once_across_reloads_and_frequency_cap(page: Page, content, sampl
     assert page.locator(AD).count() == 0
     assert _counts(campaign) == (1, 1)
     assert CampaignDay.objects.get(campaign=campaign).served == 1
+    # One browser, one viewer for the cap.
+    assert ViewerDay.objects.filter(campaign=campaign).count() == 1
 
 
 def test_preroll_waits_for_the_content_warning(page: Page, samples, pipeline_worker):

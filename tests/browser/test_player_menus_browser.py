@@ -11,14 +11,15 @@ from playwright.sync_api import Page, expect
 
 from apps.videos.models import Video
 from tests.browser.test_watch_browser import _make_video, _open, _player, _wait_player
+from tests.fixtures.processed import processed_once
 
 pytestmark = [pytest.mark.browser, pytest.mark.pipeline]
 
 
 @pytest.fixture
-def tiny_video(samples, pipeline_worker) -> Video:
-    """640x360, 4 s: rungs 144p, 240p, 360p."""
-    return _make_video(samples["tiny_360p_4s.mp4"])
+def tiny_video(request, samples) -> Video:
+    """640x360, 4 s: rungs 144p, 240p, 360p; the session's one (test_watch_browser's too)."""
+    return processed_once(request, "tiny", lambda: _make_video(samples["tiny_360p_4s.mp4"]))
 
 
 @pytest.fixture

@@ -1,8 +1,9 @@
 """The watch page's player in a real Chromium, on videos made by the real pipeline: hls.js
 playback, the Quality menu, seeking, chunk joins, failures, shortcuts, DASH, remembered choices.
 
-Every test makes its own video (the live server needs committed data, so a transactional test
-database that is emptied after each test); the clips are tiny, so one costs about 2-3 s.
+The live server needs committed data (a transactional test database, emptied after each test):
+tests that only read the tiny clip's video share one made once (tests/fixtures/processed.py);
+tests that break its files make their own.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from apps.videos.models import Video
 from apps.videos.pipeline import storage
 from tests.factories import CreatorFactory
 from tests.fixtures.pipeline import wait_for_video
+from tests.fixtures.processed import processed_once
 
 DASHJS = Path(__file__).parents[1] / "assets" / "vendor" / "dashjs" / "dash.mediaplayer.min.js"
 pytestmark = [pytest.mark.browser, pytest.mark.pipeline]
@@ -60,8 +62,14 @@ def _make_video(path: Path, **fields) -> Video:
 
 
 @pytest.fixture
-def tiny_video(samples, pipeline_worker) -> Video:
-    """640x360, 4 s: rungs 144p, 240p, 360p."""
+def tiny_video(request, samples) -> Video:
+    """640x360, 4 s: rungs 144p, 240p, 360p. Made once in the session: only read it."""
+    return processed_once(request, "tiny", lambda: _make_video(samples["tiny_360p_4s.mp4"]))
+
+
+@pytest.fixture
+def own_tiny_video(samples, pipeline_worker) -> Video:
+    """The tiny clip made for this test alone: for tests that break its files."""
     return _make_video(samples["tiny_360p_4s.mp4"])
 
 
@@ -176,7 +184,8 @@ def test_playback_across_chunk_joins_does_not_stall(page, chunky_video):
     assert _player(page, "v.currentTime") > duration - 0.5
 
 
-def test_missing_master_playlist_shows_an_alert(page, tiny_video):
+def test_missing_master_playlist_shows_an_alert(page, own_tiny_video):
+    tiny_video = own_tiny_video
     default_storage.delete(tiny_video.master_playlist)
     page.goto(f"/watch/{tiny_video.id}/")
     expect(page.get_by_role("alert")).to_contain_text("its stream could not be loaded")
@@ -184,7 +193,8 @@ def test_missing_master_playlist_shows_an_alert(page, tiny_video):
     expect(page.get_by_role("combobox", name="Quality")).to_be_hidden()
 
 
-def test_failing_segments_show_an_alert(page, tiny_video):
+def test_failing_segments_show_an_alert(page, own_tiny_video):
+    tiny_video = own_tiny_video
     segments = [n for n in storage.walk(tiny_video.output_prefix) if n.endswith(".m4s")]
     assert segments
     for name in segments:

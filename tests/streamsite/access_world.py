@@ -2,6 +2,8 @@
 one of each kind of object, owned by `owner`."""
 
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Group, Permission
@@ -86,3 +88,20 @@ def build_world() -> World:
             language="en",
         ),
     )
+
+
+@contextmanager
+def world_kept_for_a_module(django_db_blocker) -> Iterator[World]:
+    """One world for a whole module, made in a transaction rolled back at the module's end.
+    Each test runs in a savepoint inside it (pytest-django's `db`), so its writes are undone
+    before the next test, which finds the world as it was made."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield build_world()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)

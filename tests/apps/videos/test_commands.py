@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -17,24 +18,37 @@ from tests.factories import VideoFactory
 ROOT = Path(__file__).resolve().parents[3]
 
 
-@pytest.fixture
-def embedded_env(tmp_path):
-    """A fresh embedded install (SQLite, in-memory broker, local files) in a temp dir."""
+def _embedded_env(root: Path) -> dict[str, str]:
     env = {
         k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "STORAGE_URL"}
     }
-    env |= {
+    return env | {
         "DJANGO_SETTINGS_MODULE": "streamsite.settings",
-        "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3",
-        "STORAGE_URL": f"file://{tmp_path}/media",
-        "PIPELINE_WORK_DIR": str(tmp_path / "work"),
+        "DATABASE_URL": f"sqlite:///{root}/db.sqlite3",
+        "STORAGE_URL": f"file://{root}/media",
+        "PIPELINE_WORK_DIR": str(root / "work"),
         "LOG_LEVEL": "INFO",
     }
+
+
+@pytest.fixture(scope="module")
+def _migrated_install(tmp_path_factory) -> Path:
+    """migrate and seed_demo once (5-13 s of subprocesses); each test copies the database."""
+    root = tmp_path_factory.mktemp("embedded")
+    env = _embedded_env(root)
     for args in (["migrate", "--noinput"], ["seed_demo", "--no-media"]):
         subprocess.run(
             [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True
         )
-    return env
+    return root
+
+
+@pytest.fixture
+def embedded_env(tmp_path, _migrated_install):
+    """A fresh embedded install (SQLite, in-memory broker, local files) in a temp dir."""
+    for db in _migrated_install.glob("db.sqlite3*"):  # with a WAL file, if one is left
+        shutil.copyfile(db, tmp_path / db.name)
+    return _embedded_env(tmp_path)
 
 
 def _import_video(env, path: Path, *extra: str) -> subprocess.CompletedProcess:
