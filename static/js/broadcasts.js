@@ -138,7 +138,12 @@
     const el = build(item);
     const container = containerFor(item);
     if (old && old.parentElement === container) {
+      // The catch-up after the socket opens rebuilds what the server rendered: a keyboard
+      // user already on its Dismiss button keeps their place (else Enter went to the page).
+      const focused = old.contains(document.activeElement);
       old.replaceWith(el);
+      const button = el.querySelector(".banner-dismiss");
+      if (focused && button) button.focus();
     } else {
       if (old) old.remove();
       if (item.display === "ticker") container.append(el);

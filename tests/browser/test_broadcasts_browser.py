@@ -161,3 +161,19 @@ def test_a_page_without_websockets_polls_the_active_list(page, live_site):
     _api(live_site, "DELETE", f"/api/v1/broadcasts/{body['id']}/", moderator)
     expect(page.get_by_text("Seen by polling")).to_have_count(0, timeout=25_000)
     assert page.evaluate(STILL_SAME_PAGE)
+
+
+def test_a_keyboard_dismissal_survives_the_catch_up_rebuilding_the_banner(page, live_site):
+    """The catch-up after the socket opens (or the tab coming back) rebuilds the banners: a
+    keyboard user already on a Dismiss button keeps it, so Enter still dismisses (a late
+    catch-up under load once swallowed the keypress)."""
+    Broadcast.objects.create(message="Roadworks on Friday", severity="info")
+    _open_live(page, "/")
+    page.get_by_role("button", name="Dismiss: Roadworks on Friday").focus()
+    # What a late catch-up does: the banner rebuilt from the active list, under the focus.
+    page.evaluate("() => { document.querySelector('[data-broadcast-id]').dataset.old = '1'; }")
+    page.evaluate("() => document.dispatchEvent(new Event('visibilitychange'))")
+    page.wait_for_function("() => !document.querySelector('[data-old]')", timeout=10_000)
+    assert page.evaluate("() => document.activeElement.className") == "banner-dismiss"
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Roadworks on Friday")).to_have_count(0)
