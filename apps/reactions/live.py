@@ -42,7 +42,12 @@ MAX_UNSTORED = 10_000
 # The coalescer's database work runs in threads of its own, not on the one thread every socket's
 # message dispatch waits on (Channels closes old connections there): a slow or unreachable
 # database must not stall all the sockets of the process.
-_own_thread = functools.partial(database_sync_to_async, thread_sensitive=False)
+# SQLite (the embedded default) takes one writer at a time and its connections made on passing
+# threads held the file's write lock in the embedded suite: there it stays on the shared thread.
+_own_thread = functools.partial(
+    database_sync_to_async,
+    thread_sensitive=settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"),
+)
 
 
 def _presence_key(video_id: str) -> str:
