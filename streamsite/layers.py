@@ -4,6 +4,10 @@ Channels' InMemoryChannelLayer keeps asyncio queues bound to the server's event 
 jobs run in worker threads, each `async_to_sync` call on a loop of its own, and their messages
 would sit in a queue whose reader is never woken. This layer remembers the loop its consumers
 live on and hands sends from any other loop over to it.
+
+A send handed over as that loop stops (the server shutting down, a test's `asyncio.run`
+ending) would never run: it is dropped, with the sockets it was for, instead of leaving the
+sender (the reactions coalescer, a worker) waiting forever.
 """
 
 from __future__ import annotations
@@ -11,6 +15,9 @@ from __future__ import annotations
 import asyncio
 
 from channels.layers import InMemoryChannelLayer
+
+# How often a sender waiting on the home loop checks that the loop still runs.
+HOME_CHECK_S = 0.25
 
 
 class ThreadSafeInMemoryChannelLayer(InMemoryChannelLayer):
@@ -26,7 +33,18 @@ class ThreadSafeInMemoryChannelLayer(InMemoryChannelLayer):
         if home is None or home is running or home.is_closed() or not home.is_running():
             await coro
             return
-        await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(coro, home))
+        handed = asyncio.run_coroutine_threadsafe(coro, home)
+        waiter = asyncio.wrap_future(handed)
+        try:
+            while not (await asyncio.wait({waiter}, timeout=HOME_CHECK_S))[0]:
+                if home.is_closed() or not home.is_running():
+                    handed.cancel()
+                    return
+        except asyncio.CancelledError:
+            handed.cancel()
+            raise
+        if not waiter.cancelled():  # cancelled there: the loop shut down with its readers
+            waiter.result()
 
     async def receive(self, channel):
         self._remember()

@@ -180,6 +180,10 @@ class Coalescer:
                     await self._flush(video_id, pending, now)
                 except Exception:  # one video's failure must not stop the rest
                     logger.exception("live counts not sent", extra={"video": video_id})
+                except asyncio.CancelledError:
+                    # Nothing cancels this loop's task (it lives as long as the process): the
+                    # cancellation came from what it awaited, and must not end the loop.
+                    logger.warning("live counts cancelled", extra={"video": video_id})
             with self._lock:
                 self._busy = False
                 waiting = [self._last.get(v, -1e9) + self.window_s for v in self._pending]

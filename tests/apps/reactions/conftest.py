@@ -1,3 +1,5 @@
+import faulthandler
+
 import pytest
 
 
@@ -17,4 +19,7 @@ def live_db(transactional_db):
     yield
     from apps.reactions.live import coalescer
 
-    assert coalescer.wait_idle()
+    if not coalescer.wait_idle():
+        # Where every thread is, for the CI log: what the coalescer waits on.
+        faulthandler.dump_traceback(all_threads=True)
+        pytest.fail("the reactions coalescer did not finish within its timeout")
