@@ -5,6 +5,11 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# The suite waits on processes, sockets and a browser for most of its time: two pytest-xdist
+# workers, each with its own test database and Redis database (streamsite/test_settings.py),
+# whole test files per worker (module fixtures share processed videos). 0 runs in one process.
+TEST_WORKERS ?= 2
+PYTEST_XDIST = -n $(TEST_WORKERS) --dist loadfile
 
 .PHONY: run test test-unit lint format migrate worker clean
 
@@ -34,11 +39,11 @@ worker: venv
 	$(PY) manage.py worker
 
 test: venv
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 # The quick pass: everything but the browser and the full media pipeline.
 test-unit: venv
-	$(PY) -m pytest -m "not browser and not pipeline" $(PYTEST_ARGS)
+	$(PY) -m pytest $(PYTEST_XDIST) -m "not browser and not pipeline" $(PYTEST_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -28,7 +28,7 @@ import hashlib
 import logging
 from collections.abc import Callable, Hashable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -43,10 +43,17 @@ GENERATION_KEY = "page-cache:generation"
 # The view's own headers worth keeping; everything else is the middleware's business.
 _KEPT_HEADERS = ("Content-Type", "Content-Language", "Link", "X-Robots-Tag")
 VersionFunc = Callable[..., Hashable | None]
+T = TypeVar("T")
+_MISSING = object()
 
 
 def _seconds() -> int:
     return int(getattr(settings, "PAGE_CACHE_S", 0) or 0)
+
+
+def window_s() -> int:
+    """How long a cached page or shared value may be served (0: caching is off)."""
+    return _seconds()
 
 
 def _anonymous(request: HttpRequest) -> bool:
@@ -106,19 +113,25 @@ def _thawed(entry: dict[str, Any]) -> HttpResponse:
     return response
 
 
-def fragment(name: str, render: Callable[[], str]) -> str:
-    """A part of a page that is the same for every viewer, signed in or not (a video's related
-    list), rendered once per `PAGE_CACHE_S` and page generation: pages rendered for one viewer
-    still share it."""
+def shared(name: str, compute: Callable[[], T]) -> T:
+    """What a page shows that is the same for many viewers, signed in or not (the banners in
+    force, the footer's pages), computed once per `PAGE_CACHE_S` and page generation: pages
+    rendered for one viewer still share it. As stale as a cached anonymous page, at most."""
     seconds = _seconds()
     if seconds <= 0:
-        return render()
-    key = f"page-fragment:{_generation()}:{name}"
-    html = cache.get(key)
-    if html is None:
-        html = render()
-        cache.set(key, html, timeout=seconds)
-    return mark_safe(html)
+        return compute()
+    key = f"page-shared:{_generation()}:{name}"
+    value = cache.get(key, _MISSING)
+    if value is _MISSING:
+        value = compute()
+        cache.set(key, value, timeout=seconds)
+    return value
+
+
+def fragment(name: str, render: Callable[[], str]) -> str:
+    """A part of a page that is the same for every viewer (a video's related list), rendered
+    once per `PAGE_CACHE_S` and page generation (see `shared`)."""
+    return mark_safe(shared(f"fragment:{name}", render))
 
 
 def anonymous_page(version: VersionFunc | None = None) -> Callable:

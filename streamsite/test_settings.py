@@ -3,13 +3,35 @@
 import os
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 # Tests run the development configuration (DEBUG is off unless set, as in production); the
 # production one is checked by tests/streamsite/test_settings.py in its own interpreter.
 os.environ.setdefault("DEBUG", "1")
 
-from streamsite.settings import *  # noqa: F403
-from streamsite.settings import MEDIA_IS_LOCAL
+
+def _worker_redis_url(url: str, worker: int) -> str:
+    """The same server, database number + worker (pytest-xdist's gw0, gw1…)."""
+    parts = urlsplit(url)
+    db = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{(db + worker) % 16}"))
+
+
+# Each pytest-xdist worker (`make test` runs two) gets a Redis database and a pipeline work
+# directory of its own: tests empty their cache's database, and the workers' queues and
+# channel groups are named alike. Set in the environment, so the servers and workers a test
+# starts use them too. (pytest-django gives each worker its own test database.)
+_xdist = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _xdist.startswith("gw"):
+    for _name in ("REDIS_URL", "BROKER_URL"):
+        if os.environ.get(_name, "").startswith(("redis://", "rediss://")):
+            os.environ[_name] = _worker_redis_url(os.environ[_name], int(_xdist[2:]))
+    os.environ["PIPELINE_WORK_DIR"] = str(
+        Path(os.environ.get("PIPELINE_WORK_DIR") or "/tmp/streamsite-work") / _xdist
+    )
+
+from streamsite.settings import *  # noqa: E402, F403
+from streamsite.settings import MEDIA_IS_LOCAL  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 if MEDIA_IS_LOCAL and not os.environ.get("STORAGE_URL"):

@@ -30,8 +30,8 @@ pytest_plugins = [
 
 
 def pytest_collection_modifyitems(config, items):
-    """Browser tests run last: Playwright's sync API leaves an event loop on the main thread,
-    after which Django's test client cannot call async views (AsyncToSync refuses)."""
+    """Browser tests run last (in one process): their Chromium starts once per module, and the
+    live server and pipeline fixtures they share stay warm."""
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
 
 
@@ -70,8 +70,11 @@ def chromium_path() -> str:
     return CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(chromium_path):
+    """One Chromium per test module: while Playwright's sync API is open, the main thread has a
+    running event loop (AsyncToSync refuses to run there), so it is closed before the next
+    module, which under pytest-xdist may be any test file."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:

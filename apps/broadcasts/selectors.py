@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -14,6 +14,7 @@ from apps.broadcasts.models import (
     Severity,
     VideoDisclaimer,
 )
+from streamsite import page_cache
 
 SESSION_DISMISSED = "dismissed_broadcasts"
 
@@ -29,9 +30,14 @@ def broadcast_can_issue(user) -> bool:
 
 
 def broadcast_active(
-    *, video_id: str | None = None, live_stream_id: str | None = None, now: datetime | None = None
+    *,
+    video_id: str | None = None,
+    live_stream_id: str | None = None,
+    now: datetime | None = None,
+    starting_by: datetime | None = None,
 ) -> QuerySet[Broadcast]:
-    """In force now, for a page of this scope: site-wide ones plus its video's or stream's."""
+    """In force now, for a page of this scope: site-wide ones plus its video's or stream's
+    (and with `starting_by`, those scheduled to start by then)."""
     now = now or timezone.now()
     scope = Q(video__isnull=True, live_stream_id="")
     if video_id:
@@ -39,7 +45,7 @@ def broadcast_active(
     if live_stream_id:
         scope |= Q(live_stream_id=live_stream_id)
     return (
-        Broadcast.objects.filter(scope, ended_at__isnull=True, starts_at__lte=now)
+        Broadcast.objects.filter(scope, ended_at__isnull=True, starts_at__lte=starting_by or now)
         .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
         .order_by("-starts_at", "-id")
     )
@@ -54,12 +60,29 @@ def broadcast_dismissed_ids(*, user, session) -> set[int]:
     return ids
 
 
+def _active_shared(*, video_id: str | None, live_stream_id: str | None) -> list[Broadcast]:
+    """The page's broadcasts in force, read once per page-cache window for every viewer of the
+    scope (issuing or ending one starts a new window). The read takes those starting within
+    the window too, so a scheduled one shows on time; start and expiry are applied here."""
+    ahead = timezone.now() + timedelta(seconds=page_cache.window_s())
+    soon = page_cache.shared(
+        f"broadcasts:{video_id}:{live_stream_id}",
+        lambda: list(
+            broadcast_active(video_id=video_id, live_stream_id=live_stream_id, starting_by=ahead)[
+                :50
+            ]
+        ),
+    )
+    now = timezone.now()
+    return [b for b in soon if b.starts_at <= now and (b.expires_at is None or b.expires_at > now)]
+
+
 def broadcast_for_page(
     *, user, session, video_id: str | None = None, live_stream_id: str | None = None
 ) -> list[Broadcast]:
     """Active broadcasts of the page's scope less the ones this viewer dismissed (critical ones
     cannot be dismissed, so they always stay)."""
-    active = list(broadcast_active(video_id=video_id, live_stream_id=live_stream_id)[:50])
+    active = _active_shared(video_id=video_id, live_stream_id=live_stream_id)
     if not any(b.dismissible for b in active):
         return active
     dismissed = broadcast_dismissed_ids(user=user, session=session)
@@ -78,14 +101,18 @@ def disclaimer_for_video(*, video_id: str) -> VideoDisclaimer | None:
     return VideoDisclaimer.objects.filter(video_id=video_id).first()
 
 
-def broadcast_video_scope(*, video_id: str | None, user) -> str | None:
-    """The video whose banners a page may show: none for a video this user may not watch."""
+def broadcast_video_scope(*, video_id: str | None, user, video=None) -> str | None:
+    """The video whose banners a page may show: none for a video this user may not watch.
+    `video`: the page's own row of it, when the view has read it already."""
     from apps.videos.models import Video
     from apps.videos.selectors import video_can_watch
 
     if not video_id:
         return None
-    video = (
-        Video.objects.filter(pk=video_id).only("visibility", "moderation_state", "owner_id").first()
-    )
+    if not isinstance(video, Video) or str(video.pk) != str(video_id):
+        video = (
+            Video.objects.filter(pk=video_id)
+            .only("visibility", "moderation_state", "owner_id")
+            .first()
+        )
     return video.pk if video is not None and video_can_watch(video=video, user=user) else None

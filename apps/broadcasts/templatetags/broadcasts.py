@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from apps.broadcasts import selectors
 from apps.broadcasts.models import Display
+from streamsite import page_cache
 
 register = template.Library()
 
@@ -30,7 +31,9 @@ def page_broadcasts(context) -> dict:
         return cached
     video_id, live_id = _scope(context)
     user = getattr(request, "user", None)
-    video_id = selectors.broadcast_video_scope(video_id=video_id, user=user)
+    video_id = selectors.broadcast_video_scope(
+        video_id=video_id, user=user, video=context.get("video")
+    )
     items = selectors.broadcast_for_page(
         user=user,
         session=getattr(request, "session", {}),
@@ -54,3 +57,15 @@ def page_broadcasts(context) -> dict:
 @register.simple_tag
 def video_disclaimer(video):
     return selectors.disclaimer_for_video(video_id=video.pk) if video is not None else None
+
+
+@register.simple_tag(takes_context=True)
+def can_issue_broadcasts(context) -> bool:
+    """The header's Broadcasts link. A viewer's permissions are two queries on every page they
+    load; the answer is shared for a page-cache window (the API checks them on every call)."""
+    user = context.get("user")
+    if user is None or not user.is_authenticated or user.is_staff:
+        return selectors.broadcast_can_issue(user)
+    return page_cache.shared(
+        f"can-broadcast:{user.pk}", lambda: selectors.broadcast_can_issue(user)
+    )

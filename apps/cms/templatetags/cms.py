@@ -7,13 +7,15 @@ from django import template
 
 from apps.cms import selectors
 from apps.cms.models import ReportReason
+from streamsite import page_cache
 
 register = template.Library()
 
 
 @register.simple_tag
 def footer_pages():
-    return list(selectors.footer_pages())
+    # On every page: read once per page-cache window for everyone.
+    return page_cache.shared("footer-pages", lambda: list(selectors.footer_pages()))
 
 
 @register.simple_tag
