@@ -2,10 +2,11 @@
 
 import os
 
-from django.core.asgi import get_asgi_application
-
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "streamsite.settings")
-django_asgi_app = get_asgi_application()
+
+from streamsite.http import get_http_application
+
+django_asgi_app = get_http_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402 - needs the app registry ready
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402

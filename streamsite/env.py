@@ -90,9 +90,9 @@ def env_database(name: str, default: str) -> dict:
     `postgres://user:password@host:port/name?sslmode=require` (query items become OPTIONS).
 
     PostgreSQL goes through psycopg's pool of at most `DB_POOL_MAX` connections per process (20;
-    0 turns the pool off), waiting `DB_POOL_TIMEOUT` seconds (10) for one. Daphne runs each
-    request's sync code in a thread of its own, so without a pool N concurrent requests open N
-    connections, past PostgreSQL's max_connections, and the rest fail."""
+    0 turns the pool off), waiting `DB_POOL_TIMEOUT` seconds (10) for one: the web process's
+    WEB_THREADS request threads, websockets' database work and the reactions coalescer share
+    it, and without it every thread keeps a connection of its own."""
     raw = os.environ.get(name) or default
     url = urlparse(raw)
     if url.scheme == "sqlite":

@@ -127,6 +127,9 @@ else:
     _db["CONN_HEALTH_CHECKS"] = True
     _db.setdefault("OPTIONS", {})["connect_timeout"] = env_int("DB_CONNECT_TIMEOUT", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Threads per web process that run sync views (streamsite/http.py): at most as many requests
+# in views at once; the rest wait on the event loop, costing nothing.
+WEB_THREADS = env_int("WEB_THREADS", 20)
 
 # --- Redis: channel layer, cache, broker ------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")

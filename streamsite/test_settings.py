@@ -21,8 +21,10 @@ def _worker_redis_url(url: str, worker: int) -> str:
 # directory of its own: tests empty their cache's database, and the workers' queues and
 # channel groups are named alike. Set in the environment, so the servers and workers a test
 # starts use them too. (pytest-django gives each worker its own test database.)
+# A child started by a test inherits both variables and must not shift again.
 _xdist = os.environ.get("PYTEST_XDIST_WORKER", "")
-if _xdist.startswith("gw"):
+if _xdist.startswith("gw") and os.environ.get("STREAMSITE_TEST_WORKER") != _xdist:
+    os.environ["STREAMSITE_TEST_WORKER"] = _xdist
     for _name in ("REDIS_URL", "BROKER_URL"):
         if os.environ.get(_name, "").startswith(("redis://", "rediss://")):
             os.environ[_name] = _worker_redis_url(os.environ[_name], int(_xdist[2:]))
