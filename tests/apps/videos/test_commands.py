@@ -93,12 +93,22 @@ def test_import_video_refuses_unknown_owner(embedded_env, samples):
 
 
 @pytest.mark.django_db
-def test_cleanup_media_removes_orphans_and_old_generations_only():
+def test_cleanup_media_removes_orphans_and_old_generations_only(settings, tmp_path):
+    """Old generations go; a folder whose video row is gone goes once it is an hour old, but
+    not one written just now (an upload stores its original before committing its row)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
     live = VideoFactory(generation=2)
-    keep = [f"videos/{live.id}/source/original", f"videos/{live.id}/g2/master.m3u8"]
+    uploading = "videos/newupload12/source/original"
+    keep = [f"videos/{live.id}/source/original", f"videos/{live.id}/g2/master.m3u8", uploading]
     drop = [f"videos/{live.id}/g1/master.m3u8", "videos/deadbeef123/g1/v/144p/seg_00000.m4s"]
     for name in keep + drop:
         default_storage.save(name, io.BytesIO(b"x"))
+    hours_ago = (timezone.now() - timedelta(hours=2)).timestamp()
+    os.utime(default_storage.path(drop[1]), (hours_ago, hours_ago))
     out = io.StringIO()
     call_command("cleanup_media", "--dry-run", stdout=out)
     assert all(default_storage.exists(n) for n in keep + drop)

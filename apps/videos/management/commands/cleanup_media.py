@@ -5,7 +5,8 @@ between upload and bookkeeping, and custom thumbnails replaced or cleared while 
 unreachable (their folder `videos/<id>/thumbs/<token>/` left behind). Files of videos still in
 processing are never touched; a thumbnail folder the video does not name is left alone for
 THUMBNAIL_GRACE after its last write (an upload between storing its pictures and committing
-the row). Everything goes through the storage API (local files or S3 alike). `--dry-run`
+the row), and so is a video folder without a row (an upload stores its original before its
+row is committed). Everything goes through the storage API (local files or S3 alike). `--dry-run`
 lists what would go, folder by folder, and removes nothing.
 """
 
@@ -21,6 +22,12 @@ from apps.videos.models import Video, VideoStatus
 from apps.videos.pipeline import layout, storage
 
 THUMBNAIL_GRACE = timedelta(hours=1)
+# A folder with no video row: an upload in progress writes its original before the row exists.
+UNOWNED_GRACE = timedelta(hours=1)
+
+
+def _written_before(prefix: str, cutoff) -> bool:
+    return all(default_storage.get_modified_time(name) < cutoff for name in storage.walk(prefix))
 
 
 def orphan_thumbnail_folders(video: Video, now=None) -> list[str]:
@@ -38,8 +45,7 @@ def orphan_thumbnail_folders(video: Video, now=None) -> list[str]:
         folder = f"{top}/{token}"
         if folder in named:
             continue
-        files = list(storage.walk(folder))
-        if all(default_storage.get_modified_time(name) < cutoff for name in files):
+        if _written_before(folder, cutoff):
             orphans.append(f"{folder}/")
     return orphans
 
@@ -66,7 +72,8 @@ class Command(BaseCommand):
             video = videos.get(video_id)
             prefix = layout.video_prefix(video_id).rstrip("/")
             if video is None:
-                removed += self._remove(prefix, dry_run)
+                if _written_before(prefix, timezone.now() - UNOWNED_GRACE):
+                    removed += self._remove(prefix, dry_run)
                 continue
             subdirs, _ = default_storage.listdir(prefix)
             for sub in subdirs:
