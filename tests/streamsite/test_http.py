@@ -62,6 +62,9 @@ def request_threads():
     signals.request_finished.disconnect(finished)
 
 
+# The pool's threads outlive a test: one may hold a connection an earlier test's live server
+# opened, which the request-started signal checks.
+@pytest.mark.django_db(transaction=True)
 def test_a_sync_view_runs_whole_on_one_reused_thread(request_threads):
     async def scenario():
         for _ in range(12):
@@ -79,6 +82,7 @@ def test_a_sync_view_runs_whole_on_one_reused_thread(request_threads):
     assert all(name.startswith("http") for name in names) and len(names) <= 6, names
 
 
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_requests_share_the_pool_and_all_answer():
     async def scenario():
         return await asyncio.gather(*(_request("/healthz") for _ in range(40)))
