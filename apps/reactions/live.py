@@ -26,9 +26,9 @@ from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from django.conf import settings
 from django.core.cache import cache
-from django.db import InterfaceError, OperationalError
 
 from apps.videos.delivery import socket
+from streamsite.ops.transient import DATABASE_ERRORS
 
 logger = logging.getLogger(__name__)
 
@@ -249,7 +249,7 @@ class Coalescer:
     async def _keep(self, video_id: str, reactions: list[tuple[int | None, str, float]]) -> None:
         try:
             await self._store(video_id, reactions)
-        except (OperationalError, InterfaceError):
+        except DATABASE_ERRORS:
             # The database is unreachable: a later window stores them (they were counted).
             with self._lock:
                 waiting = self._pending.setdefault(video_id, _Pending()).to_store

@@ -7,9 +7,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+
+from streamsite.ops.transient import DATABASE_ERRORS
 
 logger = logging.getLogger(__name__)
 RETRY_AFTER_S = 5
@@ -37,7 +38,7 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, OperationalError | InterfaceError):
+        if not isinstance(exception, DATABASE_ERRORS):
             return None
         extra = {"path": request.path, "error": repr(exception)}
         logger.warning("database unavailable", extra=extra)
