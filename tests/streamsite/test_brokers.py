@@ -90,10 +90,13 @@ def test_sigterm_hands_the_job_back_and_another_worker_completes_the_video(
         )
         assert imported.returncode == 0, imported.stderr
         video_id = imported.stdout.strip()
-        # SIGTERM while a job runs: its ffmpeg is at work (after the first chunk is done).
+        # SIGTERM while a job runs: its ffmpeg is at work, after the first chunk is done and
+        # with most of the work still to come (the last chunks' would finish the video first).
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and not (
-            _chunks(video_id, done=True) and runs_ffmpeg(first.pid)
+            _chunks(video_id, done=True)
+            and runs_ffmpeg(first.pid)
+            and Video.objects.get(pk=video_id).progress <= 60
         ):
             time.sleep(0.01)
         assert runs_ffmpeg(first.pid), (tmp_path / "first.log").read_text()[-3000:]
