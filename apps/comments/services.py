@@ -18,6 +18,7 @@ from apps.comments.models import (
     ReportReason,
 )
 from apps.comments.selectors import comment_can_moderate, comment_can_pin
+from streamsite import page_cache
 
 
 def _signed_in(user) -> None:
@@ -104,6 +105,8 @@ def _remove(comment: Comment, state: str, by) -> Comment:
         Comment.objects.filter(pk=comment.parent_id).update(reply_count=F("reply_count") - 1)
     count = _count(comment.video_id, -1)
     live.comment_changed(comment, "removed", count)
+    # A hidden (abusive) or deleted comment must not stay on cached anonymous watch pages.
+    page_cache.invalidate()
     return comment
 
 

@@ -183,3 +183,23 @@ def test_the_related_list_is_shared_yet_drops_a_private_video_at_once(
     with django_capture_on_commit_callbacks(execute=True):
         videos.video_update(video=sibling, by=sibling.owner, visibility="private")
     assert b"Sibling clip" not in client.get(f"/watch/{video.id}/").content
+
+
+def test_a_hidden_or_deleted_comment_leaves_cached_pages_at_once(
+    client, django_capture_on_commit_callbacks
+):
+    from apps.comments import services as comments
+
+    video = VideoFactory(title="Comments under watch")
+    author = UserFactory()
+    abusive = comments.comment_post(video=video, by=author, body="An abusive remark")
+    regretted = comments.comment_post(video=video, by=author, body="A regretted remark")
+    page = client.get(f"/watch/{video.id}/")
+    assert b"An abusive remark" in page.content and b"A regretted remark" in page.content
+    assert client.get(f"/watch/{video.id}/")["X-Page-Cache"] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        comments.comment_hide(comment_id=abusive.id, by=video.owner)
+    assert b"An abusive remark" not in client.get(f"/watch/{video.id}/").content
+    with django_capture_on_commit_callbacks(execute=True):
+        comments.comment_delete(comment_id=regretted.id, by=author)
+    assert b"A regretted remark" not in client.get(f"/watch/{video.id}/").content
