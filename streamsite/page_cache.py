@@ -47,13 +47,9 @@ T = TypeVar("T")
 _MISSING = object()
 
 
-def _seconds() -> int:
-    return int(getattr(settings, "PAGE_CACHE_S", 0) or 0)
-
-
 def window_s() -> int:
     """How long a cached page or shared value may be served (0: caching is off)."""
-    return _seconds()
+    return int(getattr(settings, "PAGE_CACHE_S", 0) or 0)
 
 
 def _anonymous(request: HttpRequest) -> bool:
@@ -117,7 +113,7 @@ def shared(name: str, compute: Callable[[], T]) -> T:
     """What a page shows that is the same for many viewers, signed in or not (the banners in
     force, the footer's pages), computed once per `PAGE_CACHE_S` and page generation: pages
     rendered for one viewer still share it. As stale as a cached anonymous page, at most."""
-    seconds = _seconds()
+    seconds = window_s()
     if seconds <= 0:
         return compute()
     key = f"page-shared:{_generation()}:{name}"
@@ -142,7 +138,7 @@ def anonymous_page(version: VersionFunc | None = None) -> Callable:
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            seconds = _seconds()
+            seconds = window_s()
             if seconds <= 0 or not _anonymous(request):
                 return view(request, *args, **kwargs)
             extra = version(request, **kwargs) if version is not None else ()
