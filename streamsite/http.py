@@ -50,9 +50,12 @@ class OneHopASGIHandler(ASGIHandler):
     def __init__(self) -> None:
         super().__init__()
         self._sync = _SyncHandler()
-        self._threads = ThreadPoolExecutor(
-            max_workers=settings.WEB_THREADS, thread_name_prefix="http"
-        )
+        threads = ThreadPoolExecutor(max_workers=settings.WEB_THREADS, thread_name_prefix="http")
+        # sync_to_async (not a bare executor call) so that async_to_sync in a view (a push on
+        # commit) runs on this server's event loop, as it does under Django's own handler.
+        in_pool = functools.partial(sync_to_async, thread_sensitive=False, executor=threads)
+        self._respond_in_pool = in_pool(self._respond)
+        self._close_in_pool = in_pool(self._close)
 
     async def handle(self, scope: dict, receive, send) -> None:
         path = scope["path"].removeprefix(scope.get("root_path", "")) or "/"
@@ -63,15 +66,12 @@ class OneHopASGIHandler(ASGIHandler):
             body_file = await self.read_body(receive)
         except RequestAborted:
             return
-        # sync_to_async (not a bare executor call) so that async_to_sync in a view (a push on
-        # commit) runs on this server's event loop, as it does under Django's own handler.
-        in_pool = functools.partial(sync_to_async, thread_sensitive=False, executor=self._threads)
-        response = await in_pool(self._respond)(scope, body_file)
+        response = await self._respond_in_pool(scope, body_file)
         try:
             await self.send_response(response, send)
         finally:
             if response.streaming:
-                await in_pool(self._close)(response, body_file)
+                await self._close_in_pool(response, body_file)
 
     def _respond(self, scope: dict, body_file: SpooledTemporaryFile) -> HttpResponseBase:
         set_script_prefix(get_script_prefix(scope))
